@@ -1,0 +1,173 @@
+"""Reader-facing pages: home, single posts and pages, and the archives."""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, make_response, redirect
+
+from . import postpass, queries
+from .extensions import db
+from .forms import PostPasswordForm
+from .htmx import render
+from .dates import month_label
+from .models import Category, OldSlug, Post, Tag, User
+from .permalinks import post_url
+from .security import is_same_origin
+
+bp = Blueprint("blog", __name__)
+
+PERMALINK = "/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<int(fixed_digits=2):day>/<slug>/"
+
+
+def listing(query, page: int):
+    """One page of a listing or 404: page 0, or a page past the end, does not exist."""
+    if page < 1:
+        abort(404)
+    result = queries.paginate(query, page, current_app.config["POSTS_PER_PAGE"])
+    if result is None:
+        abort(404)
+    return result
+
+
+@bp.get("/", defaults={"page": 1})
+@bp.get("/page/<int:page>/")
+def index(page):
+    listing_page = listing(queries.home_posts(), page)
+    sticky = queries.sticky_posts() if page == 1 else []
+    return render(
+        "blog/index.html", "blog/_post_list.html",
+        posts=sticky + listing_page.items, page=listing_page, heading=None,
+    )
+
+
+def _found_post(year: int, month: int, day: int, slug: str) -> Post:
+    """The post at a permalink; old slugs and dates 301 to where it lives now."""
+    try:
+        date(year, month, day)
+    except ValueError:
+        abort(404)
+    post = queries.post_by_slug(slug)
+    if post is None:
+        moved = db.session.scalar(
+            sa.select(Post).join(OldSlug).where(OldSlug.slug == slug, queries.is_visible())
+        )
+        if moved is None or moved.type != "post":
+            abort(404)
+        abort(redirect(post_url(moved), 301))
+    if post.published_local.date() != date(year, month, day):
+        abort(redirect(post_url(post), 301))
+    return post
+
+
+def _render_post(post: Post, form: PostPasswordForm, status: int = 200):
+    unlocked = postpass.is_unlocked(post)
+    previous, following = queries.adjacent_posts(post) if post.type == "post" else (None, None)
+    comments = queries.approved_comments(post) if unlocked else []
+    page, partial = (
+        ("blog/post.html", "blog/_post.html") if post.type == "post"
+        else ("blog/page.html", "blog/_page.html")
+    )
+    response = make_response(
+        render(
+            page, partial, post=post, unlocked=unlocked, form=form,
+            previous=previous, following=following, comments=comments,
+        ),
+        status,
+    )
+    if post.password:
+        # What this page shows depends on the reader's post-password cookie.
+        response.vary.add("Cookie")
+        response.cache_control.private = True
+    return response
+
+
+@bp.get(PERMALINK)
+def post(year, month, day, slug):
+    return _render_post(_found_post(year, month, day, slug), PostPasswordForm())
+
+
+@bp.post(PERMALINK)
+def unlock(year, month, day, slug):
+    return _unlock(_found_post(year, month, day, slug))
+
+
+@bp.get("/<slug>/")
+def page(slug):
+    found = queries.page_by_slug(slug) or abort(404)
+    return _render_post(found, PostPasswordForm())
+
+
+@bp.post("/<slug>/")
+def unlock_page(slug):
+    return _unlock(queries.page_by_slug(slug) or abort(404))
+
+
+def _unlock(post: Post):
+    """WordPress's postpass: a right password sets the cookie and goes back (303)."""
+    if not post.password:
+        abort(405)
+    if not is_same_origin():
+        abort(403)
+    form = PostPasswordForm()
+    if form.validate_on_submit() and postpass.is_correct(post, form.post_password.data):
+        return postpass.remember(redirect(post_url(post), 303), form.post_password.data)
+    if form.post_password.data:
+        form.post_password.errors.append("That password is not correct.")
+    return _render_post(post, form, 403 if form.post_password.data else 422)
+
+
+def archive(query, page: int, heading: str, kind: str):
+    listing_page = listing(query, page)
+    return render(
+        "blog/archive.html", "blog/_post_list.html",
+        posts=listing_page.items, page=listing_page, heading=heading, kind=kind,
+    )
+
+
+@bp.get("/category/<slug>/", defaults={"page": 1})
+@bp.get("/category/<slug>/page/<int:page>/")
+def category(slug, page):
+    found = db.session.scalar(sa.select(Category).where(Category.slug == slug)) or abort(404)
+    query = queries.visible_posts().where(Post.categories.any(Category.id == found.id))
+    return archive(query, page, f"Category: {found.name}", "category")
+
+
+@bp.get("/tag/<slug>/", defaults={"page": 1})
+@bp.get("/tag/<slug>/page/<int:page>/")
+def tag(slug, page):
+    found = db.session.scalar(sa.select(Tag).where(Tag.slug == slug)) or abort(404)
+    query = queries.visible_posts().where(Post.tags.any(Tag.id == found.id))
+    return archive(query, page, f"Tag: {found.name}", "tag")
+
+
+@bp.get("/author/<slug>/", defaults={"page": 1})
+@bp.get("/author/<slug>/page/<int:page>/")
+def author(slug, page):
+    found = db.session.scalar(sa.select(User).where(User.slug == slug)) or abort(404)
+    query = queries.visible_posts().where(Post.author_id == found.id)
+    return archive(query, page, f"Author: {found.display_name}", "author")
+
+
+@bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/", defaults={"page": 1})
+@bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/page/<int:page>/")
+def month(year, month, page):
+    if not (1 <= year and 1 <= month <= 12):
+        abort(404)
+    start = datetime(year, month, 1)
+    end = datetime(year + 1, 1, 1) if month == 12 else datetime(year, month + 1, 1)
+    query = queries.visible_posts().where(
+        Post.published_local >= start, Post.published_local < end
+    )
+    return archive(query, page, f"Month: {month_label(year, month)}", "month")
+
+
+@bp.get("/<int(fixed_digits=4):year>/", defaults={"page": 1})
+@bp.get("/<int(fixed_digits=4):year>/page/<int:page>/")
+def year(year, page):
+    if year < 1 or year >= 9999:
+        abort(404)
+    query = queries.visible_posts().where(
+        Post.published_local >= datetime(year, 1, 1),
+        Post.published_local < datetime(year + 1, 1, 1),
+    )
+    return archive(query, page, f"Year: {year}", "year")

@@ -1,0 +1,36 @@
+"""Defaults for every config key in DESIGN.md; environment (FLASK_*) overrides them."""
+
+DEFAULTS = {
+    "SITE_TITLE": "Psychedelic Dreamweaver",
+    "SITE_TAGLINE": "All about psychedelics and how they can work for you.",
+    "SITE_TIMEZONE": "UTC",
+    "THEME_NAME": "Dreamweaver Broadsheet",
+    "POSTS_PER_PAGE": 10,
+    "COMMENTS_PER_PAGE": 50,
+    "COMMENT_MODERATION": True,
+    "COMMENT_MAX_LINKS": 2,
+    "COMMENT_FLOOD_SECONDS": 15,
+    "COMMENT_MIN_SECONDS": 3,
+    "COMMENT_MAX_DEPTH": 5,
+    "COMMENT_RATE_LIMIT": "10 per minute",
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "CACHE_REDIS_URL": None,
+    "MAX_CONTENT_LENGTH": 512 * 1024,
+    "PROXY_FIX_HOPS": 0,
+    "SQLALCHEMY_RECORD_QUERIES": False,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    # The post-password cookie lives as long as WordPress's (10 days).
+    "POST_PASSWORD_MAX_AGE": 10 * 24 * 3600,
+    "WTF_CSRF_TIME_LIMIT": None,
+}
+
+
+def database_uri(uri: str) -> str:
+    """Accept `postgresql://` as DESIGN promises and mean psycopg 3 by it."""
+    for prefix in ("postgresql://", "postgres://"):
+        if uri.startswith(prefix):
+            return "postgresql+psycopg://" + uri[len(prefix):]
+    return uri

@@ -1,0 +1,17 @@
+"""Forms of the reader-facing pages."""
+
+from flask_wtf import FlaskForm
+from wtforms import PasswordField
+from wtforms.validators import InputRequired, Length
+
+
+class PostPasswordForm(FlaskForm):
+    """WordPress's post-password form. No session CSRF token: the page must stay
+    cookie-free and cacheable; the view checks that the post is same-origin."""
+
+    class Meta:
+        csrf = False
+
+    post_password = PasswordField(
+        "Password:", validators=[InputRequired("Enter the password."), Length(max=255)]
+    )

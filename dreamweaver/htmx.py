@@ -1,0 +1,34 @@
+"""The full-page-or-fragment rule of DESIGN.md, in one place.
+
+Views never read HX-* headers themselves: if htmx's protocol changes, only
+this module does.
+"""
+
+from flask import g, render_template, request
+
+VARY_ON = ("HX-Request", "HX-Boosted", "HX-History-Restore-Request")
+
+
+def is_partial() -> bool:
+    """True when htmx asks for the fragment: not boosted, not a history restore."""
+    g.varies_on_htmx = True
+    hx = getattr(request, "htmx", None)
+    return bool(hx) and not hx.boosted and not hx.history_restore_request
+
+
+def render(page: str, partial: str, /, **context) -> str:
+    """The page for a plain request, only its partial for an htmx one.
+
+    The page template includes the partial, so the two can never drift apart.
+    """
+    return render_template(partial if is_partial() else page, **context)
+
+
+def add_vary(response):
+    if g.get("varies_on_htmx"):
+        response.vary.update(VARY_ON)
+    return response
+
+
+def init_app(app):
+    app.after_request(add_vary)

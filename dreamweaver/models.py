@@ -1,0 +1,232 @@
+"""The content model of DESIGN.md as SQLAlchemy 2 typed mappings.
+
+Models hold columns, relationships and tiny domain methods; queries live in
+queries.py and commits in the views and commands.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.types import TypeDecorator
+
+from .extensions import db
+
+POST_TYPES = ("post", "page")
+POST_STATUSES = ("draft", "pending", "private", "published", "scheduled", "trash")
+SOURCE_FORMATS = ("markdown", "html")
+COMMENT_TYPES = ("comment", "pingback", "trackback")
+COMMENT_STATUSES = ("pending", "approved", "spam", "trash")
+ROLES = ("admin", "author")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on every backend.
+
+    SQLite hands back naive values even for DateTime(timezone=True); this
+    stores UTC and always returns an aware UTC datetime.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where UTC is required")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def one_of(column: str, values: tuple[str, ...], name: str) -> sa.CheckConstraint:
+    """A CHECK instead of a native enum: portable and easy to migrate."""
+    allowed = ", ".join(f"'{v}'" for v in values)
+    return sa.CheckConstraint(f"{column} IN ({allowed})", name=name)
+
+
+post_categories = sa.Table(
+    "post_categories",
+    db.metadata,
+    sa.Column("post_id", sa.ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("category_id", sa.ForeignKey("categories.id", ondelete="CASCADE"), primary_key=True),
+    sa.Index("ix_post_categories_category_post", "category_id", "post_id"),
+)
+
+post_tags = sa.Table(
+    "post_tags",
+    db.metadata,
+    sa.Column("post_id", sa.ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("tag_id", sa.ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+    sa.Index("ix_post_tags_tag_post", "tag_id", "post_id"),
+)
+
+
+class User(db.Model):
+    __tablename__ = "users"
+    __table_args__ = (one_of("role", ROLES, "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(250))
+    slug: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    password_hash: Mapped[str] = mapped_column(sa.String(255), default="")
+    role: Mapped[str] = mapped_column(sa.String(20), default="author")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<User {self.login}>"
+
+
+class Post(db.Model):
+    """A post or a page (WordPress keeps both in one table, and so do we)."""
+
+    __tablename__ = "posts"
+    __table_args__ = (
+        one_of("type", POST_TYPES, "type"),
+        one_of("status", POST_STATUSES, "status"),
+        one_of("format", SOURCE_FORMATS, "format"),
+        sa.UniqueConstraint("type", "slug", name="uq_posts_type_slug"),
+        # Every listing: home, monthly and yearly archives (by local date).
+        sa.Index("ix_posts_listing", "type", "status", "published_at", "id"),
+        sa.Index("ix_posts_local_date", "type", "status", "published_local"),
+        sa.Index("ix_posts_author_listing", "author_id", "type", "status", "published_at"),
+        sa.Index("ix_posts_sticky", "type", "sticky", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    type: Mapped[str] = mapped_column(sa.String(20), default="post")
+    status: Mapped[str] = mapped_column(sa.String(20), default="draft")
+    title: Mapped[str] = mapped_column(sa.String(500), default="")
+    slug: Mapped[str] = mapped_column(sa.String(200))
+    password: Mapped[str] = mapped_column(sa.String(255), default="")
+    source: Mapped[str] = mapped_column(sa.Text, default="")
+    format: Mapped[str] = mapped_column(sa.String(20), default="markdown")
+    content_html: Mapped[str] = mapped_column(sa.Text, default="")
+    excerpt: Mapped[str] = mapped_column(sa.Text, default="")
+    # published_at is the instant (UTC) that orders posts and decides when a
+    # scheduled post shows. published_local is the wall-clock time in the
+    # site's timezone at publication, as WordPress's post_date: permalinks and
+    # archives use it, so changing SITE_TIMEZONE never breaks an old link.
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_local: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    modified_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    comments_open: Mapped[bool] = mapped_column(default=True)
+    sticky: Mapped[bool] = mapped_column(default=False)
+    # Approved comments, kept by the code that changes a comment's status
+    # (WordPress's comment_count) so lists never count rows per post.
+    comment_count: Mapped[int] = mapped_column(default=0)
+
+    author: Mapped[User | None] = relationship(lazy="joined", innerjoin=False)
+    categories: Mapped[list[Category]] = relationship(
+        secondary=post_categories, back_populates="posts", order_by="Category.sort_key"
+    )
+    tags: Mapped[list[Tag]] = relationship(
+        secondary=post_tags, back_populates="posts", order_by="Tag.name"
+    )
+    old_slugs: Mapped[list[OldSlug]] = relationship(
+        back_populates="post", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_protected(self) -> bool:
+        return bool(self.password)
+
+    def __repr__(self) -> str:
+        return f"<Post {self.id} {self.slug!r}>"
+
+
+class OldSlug(db.Model):
+    """A slug a post used to have; requests for it redirect (WordPress's _wp_old_slug)."""
+
+    __tablename__ = "old_slugs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(sa.ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    slug: Mapped[str] = mapped_column(sa.String(200), index=True)
+
+    post: Mapped[Post] = relationship(back_populates="old_slugs")
+
+
+class Category(db.Model):
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    # lower(name), stored so the case-insensitive order is the same on every
+    # database and can use an index.
+    sort_key: Mapped[str] = mapped_column(sa.String(200), index=True)
+    slug: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    parent_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("categories.id", ondelete="SET NULL"), index=True
+    )
+
+    parent: Mapped[Category | None] = relationship(remote_side=[id])
+    posts: Mapped[list[Post]] = relationship(
+        secondary=post_categories, back_populates="categories", viewonly=True
+    )
+
+    @validates("name")
+    def _keep_sort_key(self, _key, name: str) -> str:
+        self.sort_key = name.casefold()
+        return name
+
+
+class Tag(db.Model):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    slug: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+
+    posts: Mapped[list[Post]] = relationship(
+        secondary=post_tags, back_populates="tags", viewonly=True
+    )
+
+
+class Comment(db.Model):
+    __tablename__ = "comments"
+    __table_args__ = (
+        one_of("type", COMMENT_TYPES, "type"),
+        one_of("status", COMMENT_STATUSES, "status"),
+        # The thread on a post, and the Recent Comments widget / moderation tabs.
+        sa.Index("ix_comments_post_thread", "post_id", "status", "created_at", "id"),
+        sa.Index("ix_comments_status_created", "status", "created_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(sa.ForeignKey("posts.id", ondelete="CASCADE"))
+    parent_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("comments.id", ondelete="SET NULL"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    type: Mapped[str] = mapped_column(sa.String(20), default="comment")
+    status: Mapped[str] = mapped_column(sa.String(20), default="pending")
+    held_reason: Mapped[str] = mapped_column(sa.String(200), default="")
+    author_name: Mapped[str] = mapped_column(sa.String(250))
+    author_email: Mapped[str] = mapped_column(sa.String(254), default="")
+    author_url: Mapped[str] = mapped_column(sa.String(500), default="")
+    # Stored already cleaned by the comment policy (sanitize once, on write).
+    content_html: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ip: Mapped[str] = mapped_column(sa.String(45), default="")
+    user_agent: Mapped[str] = mapped_column(sa.String(255), default="")
+
+    post: Mapped[Post] = relationship()
+    parent: Mapped[Comment | None] = relationship(remote_side=[id])

@@ -1,0 +1,157 @@
+"""The queries behind each page and widget: small functions that return select()
+or run one statement. Each listing is eager-loaded so no page does N+1 queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from .extensions import db
+from .models import Category, Comment, Post, post_categories, utcnow
+
+VISIBLE_STATUSES = ("published", "scheduled")
+
+
+def is_visible(now: datetime | None = None):
+    """The one rule for what readers see: published (or scheduled) and due."""
+    return sa.and_(Post.status.in_(VISIBLE_STATUSES), Post.published_at <= (now or utcnow()))
+
+
+def visible_posts(now: datetime | None = None):
+    return sa.select(Post).where(Post.type == "post", is_visible(now))
+
+
+NEWEST_FIRST = (Post.published_at.desc(), Post.id.desc())
+
+
+@dataclass
+class Page:
+    """One page of a listing, known to have more without counting every row."""
+
+    items: list
+    number: int
+    has_newer: bool
+    has_older: bool
+
+
+def paginate(query, number: int, per_page: int) -> Page | None:
+    """Newest first, ties broken by id so paging is stable; None past the end."""
+    rows = list(
+        db.session.scalars(
+            query.order_by(*NEWEST_FIRST)
+            .options(selectinload(Post.categories))
+            .limit(per_page + 1)
+            .offset((number - 1) * per_page)
+        )
+    )
+    if not rows and number > 1:
+        return None
+    return Page(rows[:per_page], number, number > 1, len(rows) > per_page)
+
+
+def sticky_posts(now: datetime | None = None) -> list[Post]:
+    query = visible_posts(now).where(Post.sticky.is_(True)).order_by(*NEWEST_FIRST)
+    return list(db.session.scalars(query.options(selectinload(Post.categories))))
+
+
+def home_posts(now: datetime | None = None):
+    """The home stream; sticky posts are left out because they head page 1."""
+    return visible_posts(now).where(Post.sticky.is_(False))
+
+
+def post_by_slug(slug: str, now: datetime | None = None) -> Post | None:
+    query = visible_posts(now).where(Post.slug == slug).options(
+        selectinload(Post.categories), selectinload(Post.tags)
+    )
+    return db.session.scalar(query)
+
+
+def page_by_slug(slug: str, now: datetime | None = None) -> Post | None:
+    return db.session.scalar(
+        sa.select(Post).where(Post.type == "page", Post.slug == slug, is_visible(now))
+    )
+
+
+def adjacent_posts(post: Post, now: datetime | None = None) -> tuple[Post | None, Post | None]:
+    """(previous, next) in publication order, ties broken by id as in listings."""
+    older = sa.or_(
+        Post.published_at < post.published_at,
+        sa.and_(Post.published_at == post.published_at, Post.id < post.id),
+    )
+    newer = sa.or_(
+        Post.published_at > post.published_at,
+        sa.and_(Post.published_at == post.published_at, Post.id > post.id),
+    )
+    previous = db.session.scalar(visible_posts(now).where(older).order_by(*NEWEST_FIRST).limit(1))
+    following = db.session.scalar(
+        visible_posts(now).where(newer).order_by(Post.published_at, Post.id).limit(1)
+    )
+    return previous, following
+
+
+def approved_comments(post: Post) -> list[Comment]:
+    return list(
+        db.session.scalars(
+            sa.select(Comment)
+            .where(Comment.post_id == post.id, Comment.status == "approved")
+            .order_by(Comment.created_at, Comment.id)
+        )
+    )
+
+
+# Widgets: one query each, shared by every page's sidebar.
+
+
+def nav_pages(now: datetime | None = None) -> list[Post]:
+    query = (
+        sa.select(Post.id, Post.title, Post.slug)
+        .where(Post.type == "page", is_visible(now))
+        .order_by(Post.title)
+    )
+    return list(db.session.execute(query))
+
+
+def recent_posts(limit: int = 5, now: datetime | None = None) -> list[Post]:
+    query = visible_posts(now).order_by(*NEWEST_FIRST).limit(limit)
+    return list(db.session.scalars(query))
+
+
+def recent_comments(limit: int = 5, now: datetime | None = None):
+    """Latest approved comments on posts readers can see and read (not protected)."""
+    query = (
+        sa.select(Comment.id, Comment.author_name, Post)
+        .join(Post, Comment.post_id == Post.id)
+        .where(Comment.status == "approved", is_visible(now), Post.password == "")
+        .order_by(Comment.created_at.desc(), Comment.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.execute(query))
+
+
+def archive_months(now: datetime | None = None) -> list[tuple[int, int]]:
+    """Every (year, month) with a visible post, newest first, by local date."""
+    year = sa.extract("year", Post.published_local)
+    month = sa.extract("month", Post.published_local)
+    query = (
+        sa.select(year, month)
+        .where(Post.type == "post", is_visible(now))
+        .group_by(year, month)
+        .order_by(year.desc(), month.desc())
+    )
+    return [(int(y), int(m)) for y, m in db.session.execute(query)]
+
+
+def categories_in_use(now: datetime | None = None) -> list[Category]:
+    """Categories with at least one visible post, case-insensitively ordered."""
+    has_post = (
+        sa.select(post_categories.c.post_id)
+        .join(Post, Post.id == post_categories.c.post_id)
+        .where(post_categories.c.category_id == Category.id, Post.type == "post", is_visible(now))
+        .exists()
+    )
+    query = sa.select(Category.name, Category.slug).where(has_post).order_by(Category.sort_key)
+    return list(db.session.execute(query))

@@ -1,0 +1,120 @@
+"""The two HTML policies of DESIGN.md. Nothing else in the project calls bleach.
+
+Sanitize once, on write: what these functions return is stored and later
+rendered with |safe. Each returns a fixed point: cleaning its own output
+changes nothing.
+"""
+
+import re
+from functools import partial
+
+from bleach.callbacks import nofollow
+from bleach.linkifier import LinkifyFilter
+from bleach.sanitizer import Cleaner
+
+PROTOCOLS = frozenset({"http", "https", "mailto"})
+
+# WordPress's $allowedtags (kses.php), the markup a commenter may use.
+COMMENT_TAGS = frozenset(
+    {"a", "abbr", "acronym", "b", "blockquote", "cite", "code", "del", "em", "i", "q", "s",
+     "strike", "strong", "p", "br"}
+)
+COMMENT_ATTRIBUTES = {
+    "a": ["href", "title", "rel"],
+    "abbr": ["title"],
+    "acronym": ["title"],
+    "blockquote": ["cite"],
+    "del": ["datetime"],
+    "q": ["cite"],
+}
+
+POST_TAGS = frozenset(
+    {"h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "div", "span",
+     "ul", "ol", "li", "dl", "dt", "dd",
+     "a", "img", "figure", "figcaption",
+     "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "colgroup", "col",
+     "pre", "code", "kbd", "samp", "var", "blockquote", "q", "cite",
+     "em", "strong", "b", "i", "u", "s", "del", "ins", "mark", "small", "sub", "sup",
+     "abbr", "acronym", "time", "details", "summary"}
+)
+_POST_ATTRIBUTES = {
+    "*": {"id", "title"},
+    "a": {"href", "rel", "name"},
+    "img": {"src", "alt", "width", "height", "loading", "srcset", "sizes"},
+    "th": {"scope", "colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "ol": {"start", "reversed", "type"},
+    "li": {"value"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+    "del": {"datetime"},
+    "ins": {"datetime"},
+    "time": {"datetime"},
+    "abbr": {"title"},
+}
+# WordPress's alignment and media classes, plus code-language classes from
+# Markdown fences and footnote classes; any other class is dropped.
+_POST_CLASS = re.compile(
+    r"^(align(left|right|center|none|wide|full)|wp-caption(-text)?|wp-image-\d+"
+    r"|size-(thumbnail|medium|medium_large|large|full)|language-[a-z0-9_+-]+"
+    r"|footnote(s|-ref|-backref)?|has-text-align-(left|center|right))$"
+)
+
+
+def _post_attribute(tag: str, name: str, value: str) -> bool:
+    if name == "class":
+        return all(_POST_CLASS.match(c) for c in value.split())
+    return name in _POST_ATTRIBUTES["*"] or name in _POST_ATTRIBUTES.get(tag, ())
+
+
+def _nofollow_ugc(attrs, new=False):
+    """Links in comments are user-generated: rel="nofollow ugc", as WordPress does."""
+    attrs = nofollow(attrs, new)
+    rel_key = (None, "rel")
+    rel = set(attrs.get(rel_key, "").split()) | {"nofollow", "ugc"}
+    attrs[rel_key] = " ".join(sorted(rel))
+    return attrs
+
+
+_comment_cleaner = Cleaner(
+    tags=COMMENT_TAGS,
+    attributes=COMMENT_ATTRIBUTES,
+    protocols=PROTOCOLS,
+    strip=False,
+    strip_comments=True,
+    filters=[partial(LinkifyFilter, callbacks=[_nofollow_ugc], parse_email=False)],
+)
+
+_post_cleaner = Cleaner(
+    tags=POST_TAGS,
+    attributes=_post_attribute,
+    protocols=PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+)
+
+_BLANK_LINES = re.compile(r"\n\s*\n")
+
+
+def _paragraphs(text: str) -> str:
+    """Blank lines make paragraphs and single newlines line breaks (wpautop's gist)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    blocks = (b.strip().replace("\n", "<br>\n") for b in _BLANK_LINES.split(text) if b.strip())
+    return "\n".join(f"<p>{b}</p>" for b in blocks)
+
+
+def clean_comment(text: str) -> str:
+    """A commenter's plain text (with WordPress's comment markup) as safe HTML."""
+    return _comment_cleaner.clean(_paragraphs(text.replace("\x00", "")))
+
+
+def clean_comment_html(html: str) -> str:
+    """Re-clean comment HTML that is already paragraphed (imports, edits)."""
+    return _comment_cleaner.clean(html.replace("\x00", ""))
+
+
+def clean_post(html: str) -> str:
+    """An author's rendered HTML, kept to the post policy."""
+    return _post_cleaner.clean(html.replace("\x00", ""))

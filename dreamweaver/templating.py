@@ -1,0 +1,49 @@
+"""What every template can use: site settings, dates, permalinks."""
+
+from datetime import datetime
+
+from flask import current_app, request, url_for
+
+from . import dates, queries
+from .markup import auto_excerpt
+from .permalinks import post_url
+from .threads import comment_tree
+
+
+def site_context():
+    config = current_app.config
+    return {
+        "site_title": config["SITE_TITLE"],
+        "site_tagline": config["SITE_TAGLINE"],
+        "theme_name": config["THEME_NAME"],
+        "current_year": datetime.now(dates.site_zone()).year,
+    }
+
+
+def page_url(number: int) -> str:
+    """The same listing at another page number (page 1 is the listing's own URL)."""
+    values = request.args.to_dict()
+    values.update(request.view_args or {}, page=number)
+    return url_for(request.endpoint, **values)
+
+
+WIDGETS = (
+    queries.nav_pages,
+    queries.recent_posts,
+    queries.recent_comments,
+    queries.archive_months,
+    queries.categories_in_use,
+)
+
+
+def init_app(app):
+    app.context_processor(site_context)
+    app.add_template_global(post_url)
+    app.add_template_global(page_url)
+    app.add_template_global(auto_excerpt)
+    app.add_template_global(comment_tree)
+    for widget in WIDGETS:
+        app.add_template_global(widget)
+    app.add_template_filter(dates.long_date)
+    app.add_template_filter(dates.comment_date)
+    app.add_template_global(dates.month_label)
