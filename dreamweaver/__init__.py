@@ -9,7 +9,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import database
 from .config import DEFAULTS
-from .extensions import cache, csrf, db, htmx, limiter, login, migrate
+from .extensions import cache, csrf, db, limiter, login, migrate
+from .extensions import htmx as htmx_extension  # the name `htmx` is our module's
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")
 
@@ -100,7 +101,7 @@ def register_extensions(app):
     # Its context processor reads the session on every render, which would put
     # `Vary: Cookie` on anonymous pages; admin templates ask for the user instead.
     login.init_app(app, add_context_processor=False)
-    htmx.init_app(app)
+    htmx_extension.init_app(app)
 
 
 def register_blueprints(app):
@@ -116,12 +117,12 @@ def register_errorhandlers(app):
 
 
 def register_hooks(app):
-    from . import htmx as htmx_rule
+    from . import htmx
     from . import security, sessions, templating
 
     sessions.init_app(app)
     security.init_app(app)
-    htmx_rule.init_app(app)
+    htmx.init_app(app)
     templating.init_app(app)
 
 

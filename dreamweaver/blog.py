@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, make_response, redirect
 
 from . import postpass, queries
-from .extensions import db
+from .extensions import csrf, db
 from .forms import PostPasswordForm
 from .htmx import render
 from .dates import month_label
@@ -87,6 +87,7 @@ def post(year, month, day, slug):
 
 
 @bp.post(PERMALINK)
+@csrf.exempt
 def unlock(year, month, day, slug):
     return _unlock(_found_post(year, month, day, slug))
 
@@ -98,12 +99,17 @@ def page(slug):
 
 
 @bp.post("/<slug>/")
+@csrf.exempt
 def unlock_page(slug):
     return _unlock(queries.page_by_slug(slug) or abort(404))
 
 
 def _unlock(post: Post):
-    """WordPress's postpass: a right password sets the cookie and goes back (303)."""
+    """WordPress's postpass: a right password sets the cookie and goes back (303).
+
+    Exempt from the session CSRF token so that protected pages stay cookie-free;
+    a cross-site post is refused instead (and could only unlock, never change, data).
+    """
     if not post.password:
         abort(405)
     if not is_same_origin():

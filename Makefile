@@ -1,0 +1,63 @@
+# Dreamweaver: `make run` serves the demo site, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run serve test test-postgres lint audit lock browser install install-dev clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# One stamp per lock file: the venv is refreshed whenever a lock changes.
+$(VENV)/.installed-run: requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed-run
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	$(FLASK) init-db
+	$(FLASK) seed-demo
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+serve: install
+	$(FLASK) init-db
+	$(BIN)/gunicorn --workers 2 --bind $(HOST):8000 --access-logfile - app:app
+
+# Debian's chromium for the browser tests (Playwright cannot download one here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "Install Debian's chromium (sudo apt-get install chromium) for the browser tests."; fi; }
+
+test: install-dev browser
+	$(BIN)/python -m pytest
+
+# The suite again on PostgreSQL (TEST_DATABASE_URL must point at an empty database).
+test-postgres: install-dev
+	@test -n "$(TEST_DATABASE_URL)" || { echo "Set TEST_DATABASE_URL=postgresql://..."; exit 2; }
+	$(BIN)/python -m pytest -m "not browser"
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+audit: install-dev
+	-$(BIN)/pip-audit -r requirements.lock --progress-spinner off
+
+lock: install-dev
+	$(BIN)/pip-compile --quiet --strip-extras --extra postgres --extra redis -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --extra postgres --extra redis --extra dev -o requirements-dev.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

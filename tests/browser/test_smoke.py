@@ -1,0 +1,47 @@
+"""The home page in a real browser: it loads, styles apply, and nothing breaks the CSP."""
+
+
+def watch_console(page):
+    """Collect console errors and page errors; CSP violations are recorded from the start."""
+    page.add_init_script(
+        "window.__csp = [];"
+        "document.addEventListener('securitypolicyviolation',"
+        " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    return problems
+
+
+def test_home_loads_without_console_errors_or_csp_violations(page, live_server):
+    problems = watch_console(page)
+    page.goto(live_server + "/")
+    page.wait_for_load_state("networkidle")
+    assert page.title().startswith("Psychedelic Dreamweaver")
+    assert page.locator("h1.site-title").inner_text() == "Psychedelic Dreamweaver"
+    assert page.locator("#recent-posts li").count() == 5
+    # htmx loaded from our own host, with its configuration from the meta tag.
+    assert page.evaluate("window.htmx && htmx.version") == "2.0.11"
+    assert page.evaluate("htmx.config.historyRestoreAsHxRequest") is False
+    # Our stylesheet applied: the visually-hidden heading takes no room.
+    hidden = page.locator("#post-list-title")
+    assert hidden.evaluate("el => getComputedStyle(el).position") == "absolute"
+    assert page.evaluate("window.__csp") == []
+    assert problems == []
+
+
+def test_single_post_and_menu_work_without_errors(page, live_server):
+    problems = watch_console(page)
+    page.goto(live_server + "/")
+    page.locator("article.entry h2 a").first.click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1.entry-title").count() == 1
+    assert page.locator(".entry-meta").inner_text().startswith("Posted on ")
+    page.set_viewport_size({"width": 390, "height": 800})
+    menu = page.locator("details.menu-toggle")
+    page.locator("details.menu-toggle summary").click()
+    assert menu.get_attribute("open") is not None
+    assert page.locator("#primary-menu a", has_text="About").is_visible()
+    assert page.evaluate("window.__csp") == []
+    assert problems == []

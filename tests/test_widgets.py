@@ -1,0 +1,75 @@
+"""The sidebar's four widgets, as the seed page shows them."""
+
+import re
+from datetime import UTC, datetime
+
+from tests.helpers import section, text
+
+
+def test_recent_posts_shows_five_latest_titles(client, make):
+    for n in range(7):
+        make.post(f"Post number {n}", published_at=datetime(2024, 1, 1 + n, tzinfo=UTC))
+    widget = section(client.get("/"), "recent-posts")
+    assert "Recent Posts" in widget
+    assert re.findall(r">(Post number \d)</a>", widget) == [f"Post number {n}" for n in (6, 5, 4, 3, 2)]
+
+
+def test_recent_comments_empty_says_so(client, make):
+    make.post("Lonely")
+    widget = section(client.get("/"), "recent-comments")
+    assert "<h2" in widget and "Recent Comments" in widget
+    assert "No comments to show." in widget
+
+
+def test_recent_comments_shows_five_latest_approved(client, make):
+    post = make.post("Busy & Bright")
+    for n in range(6):
+        make.comment(post, author_name=f"Reader {n}",
+                     created_at=datetime(2024, 2, 1 + n, tzinfo=UTC))
+    make.comment(post, author_name="Pending Person", status="pending")
+    widget = section(client.get("/"), "recent-comments")
+    assert re.findall(r"(Reader \d)</span> on", widget) == [f"Reader {n}" for n in (5, 4, 3, 2, 1)]
+    assert "on <a href=" in widget and "Busy &amp; Bright</a>" in widget
+    assert "Pending Person" not in widget
+
+
+def test_recent_comments_hide_protected_posts(client, make):
+    post = make.post("Locked", password="sesame")
+    make.comment(post, author_name="Insider")
+    assert "Insider" not in section(client.get("/"), "recent-comments")
+
+
+def test_archives_lists_months_newest_first(client, make):
+    for month in (5, 12):
+        make.post(f"In {month}", published_at=datetime(2023, month, 3, tzinfo=UTC))
+    make.post("In May 2024", published_at=datetime(2024, 5, 20, tzinfo=UTC))
+    make.post("Also May 2024", published_at=datetime(2024, 5, 21, tzinfo=UTC))
+    widget = section(client.get("/"), "archives-title")
+    assert re.findall(r">(\w+ \d{4})</a>", widget) == ["May 2024", "December 2023", "May 2023"]
+    assert 'href="/2024/05/"' in widget
+
+
+def test_archives_use_local_months(app, client, make):
+    app.config["SITE_TIMEZONE"] = "Asia/Tokyo"
+    make.post("New Year", published_at=datetime(2023, 12, 31, 20, tzinfo=UTC))  # Jan 1 in Tokyo
+    widget = section(client.get("/"), "archives-title")
+    assert "January 2024" in widget and "December 2023" not in widget
+
+
+def test_categories_ordered_case_insensitively_only_in_use(client, make):
+    names = ["mental Health", "Art and Music", "Zen", "Unused", "ayahuasca"]
+    categories = {name: make.category(name) for name in names}
+    make.post("Tagged", categories=[c for n, c in categories.items() if n != "Unused"])
+    widget = section(client.get("/"), "categories-title")
+    assert re.findall(r'">([^<]+)</a>', widget) == ["Art and Music", "ayahuasca", "mental Health", "Zen"]
+    assert 'href="/category/mental-health/"' in widget
+
+
+def test_category_slugs_clash_in_creation_order(client, make):
+    first = make.category("Psychology & Spirituality")
+    second = make.category("Psychology/Spirituality")
+    make.post("Both", categories=[first, second])
+    assert (first.slug, second.slug) == ("psychology-spirituality", "psychology-spirituality-2")
+    body = text(client.get("/"))
+    assert 'href="/category/psychology-spirituality/">Psychology &amp; Spirituality</a>' in body
+    assert 'href="/category/psychology-spirituality-2/">Psychology/Spirituality</a>' in body
