@@ -117,8 +117,7 @@ def register_errorhandlers(app):
 
 
 def register_hooks(app):
-    from . import htmx
-    from . import security, sessions, templating
+    from . import htmx, security, sessions, templating
 
     sessions.init_app(app)
     security.init_app(app)

@@ -6,17 +6,19 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, make_response, redirect
 
 from . import postpass, queries
+from .dates import month_label
 from .extensions import csrf, db
 from .forms import PostPasswordForm
 from .htmx import render
-from .dates import month_label
 from .models import Category, OldSlug, Post, Tag, User
 from .permalinks import post_url
 from .security import is_same_origin
 
 bp = Blueprint("blog", __name__)
 
-PERMALINK = "/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<int(fixed_digits=2):day>/<slug>/"
+PERMALINK = (
+    "/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<int(fixed_digits=2):day>/<slug>/"
+)
 
 
 def listing(query, page: int):
@@ -157,7 +159,7 @@ def author(slug, page):
 @bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/", defaults={"page": 1})
 @bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/page/<int:page>/")
 def month(year, month, page):
-    if not (1 <= year and 1 <= month <= 12):
+    if not (year >= 1 and 1 <= month <= 12):
         abort(404)
     start = datetime(year, month, 1)
     end = datetime(year + 1, 1, 1) if month == 12 else datetime(year, month + 1, 1)

@@ -13,12 +13,18 @@ log = logging.getLogger(__name__)
 MESSAGES = {
     400: ("Bad request", "The request could not be understood. Please go back and try again."),
     403: ("Forbidden", "You are not allowed to do that."),
-    404: ("Page not found", "It looks like nothing was found at this location. Maybe try a search?"),
+    404: (
+        "Page not found",
+        "It looks like nothing was found at this location. Maybe try a search?",
+    ),
     405: ("Method not allowed", "This address does not accept that kind of request."),
     413: ("Too large", "What you sent is larger than this site accepts."),
     422: ("Check your input", "Some of what you entered needs another look."),
     429: ("Too many requests", "You are going a little fast. Please wait a moment and try again."),
-    500: ("Something went wrong", "The site hit an unexpected error. It has been logged; please try again later."),
+    500: (
+        "Something went wrong",
+        "The site hit an unexpected error. It has been logged; please try again later.",
+    ),
 }
 
 

@@ -37,7 +37,7 @@ def test_single_post_and_menu_work_without_errors(page, live_server):
     page.locator("article.entry h2 a").first.click()
     page.wait_for_load_state("networkidle")
     assert page.locator("h1.entry-title").count() == 1
-    assert page.locator(".entry-meta").inner_text().startswith("Posted on ")
+    assert page.locator(".entry-meta").text_content().strip().startswith("Posted on ")
     page.set_viewport_size({"width": 390, "height": 800})
     menu = page.locator("details.menu-toggle")
     page.locator("details.menu-toggle summary").click()

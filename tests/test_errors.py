@@ -1,0 +1,77 @@
+"""Themed error pages for 400, 403, 404, 405, 413, 429 and 500: full page and fragment."""
+
+import pytest
+from flask import abort
+
+from tests.helpers import text
+
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def failing_app(app):
+    """The app with one route per error the site can answer."""
+
+    def fail(code):
+        if code == 500:
+            raise RuntimeError("boom: /secret/path SELECT password FROM users")
+        abort(code)
+
+    app.add_url_rule("/_fail/<int:code>/", "fail", fail)
+    return app
+
+
+CODES = {
+    400: "Bad request",
+    403: "Forbidden",
+    404: "Page not found",
+    405: "Method not allowed",
+    413: "Too large",
+    429: "Too many requests",
+    500: "Something went wrong",
+}
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_error_full_page(failing_app, code):
+    response = failing_app.test_client().get(f"/_fail/{code}/")
+    assert response.status_code == code
+    body = text(response)
+    assert body.startswith("<!doctype html>")
+    assert f'<h1 class="page-title" id="error-title" tabindex="-1">{CODES[code]}</h1>' in body
+    assert "<footer" in body
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_error_fragment(failing_app, code):
+    response = failing_app.test_client().get(f"/_fail/{code}/", headers=HX)
+    assert response.status_code == code
+    body = text(response).lstrip()
+    assert body.startswith('<section id="error"')
+    assert CODES[code] in body
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_error_500_leaks_nothing(failing_app):
+    body = text(failing_app.test_client().get("/_fail/500/"))
+    assert "boom" not in body and "SELECT" not in body and "/secret/path" not in body
+    assert "Traceback" not in body
+
+
+def test_error_404_has_search_box(client):
+    body = text(client.get("/no/such/thing/"))
+    assert 'role="search"' in body and 'name="s"' in body
+
+
+def test_error_405_real_route(client):
+    assert client.put("/").status_code == 405
+    assert client.delete("/").status_code == 405
+
+
+def test_error_413_body_too_big(app, client, make):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    make.post("About", kind="page", password="x")
+    response = client.post("/about/", data={"post_password": "y" * 5000},
+                           headers={"Sec-Fetch-Site": "same-origin"})
+    assert response.status_code == 413
+    assert "Too large" in text(response)
