@@ -3,29 +3,36 @@
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, make_response, redirect
+from flask import Blueprint, abort, current_app, make_response, redirect, request
 
 from . import postpass, queries
 from .dates import month_label
 from .extensions import csrf, db
-from .forms import PostPasswordForm
+from .forms import PostPasswordForm, SearchForm
 from .htmx import render
 from .models import Category, OldSlug, Post, Tag, User
 from .permalinks import post_url
+from .search import clean_query as search_words
+from .search import highlight, search_posts
 from .security import is_same_origin
 
 bp = Blueprint("blog", __name__)
+
+# Far past any real listing, and small enough that OFFSET fits in 64 bits.
+MAX_PAGE = 10**9
+# datetime's range, less one year so that "the end of this year" still exists.
+MIN_YEAR, MAX_YEAR = 1, 9998
 
 PERMALINK = (
     "/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<int(fixed_digits=2):day>/<slug>/"
 )
 
 
-def listing(query, page: int):
+def listing(query, page: int, order_by=queries.NEWEST_FIRST):
     """One page of a listing or 404: page 0, or a page past the end, does not exist."""
-    if page < 1:
+    if not 1 <= page <= MAX_PAGE:
         abort(404)
-    result = queries.paginate(query, page, current_app.config["POSTS_PER_PAGE"])
+    result = queries.paginate(query, page, current_app.config["POSTS_PER_PAGE"], order_by)
     if result is None:
         abort(404)
     return result
@@ -34,11 +41,46 @@ def listing(query, page: int):
 @bp.get("/", defaults={"page": 1})
 @bp.get("/page/<int:page>/")
 def index(page):
+    if "p" in request.args or "page_id" in request.args:
+        return by_id(request.args.get("p") or request.args.get("page_id") or "")
+    if "s" in request.args:
+        return search(page)
     listing_page = listing(queries.home_posts(), page)
     sticky = queries.sticky_posts() if page == 1 else []
     return render(
         "blog/index.html", "blog/_post_list.html",
         posts=sticky + listing_page.items, page=listing_page, heading=None,
+    )
+
+
+def by_id(post_id: str):
+    """WordPress's plain links (`/?p=123`, `/?page_id=2`) move permanently to the permalink."""
+    if not post_id.isdigit() or len(post_id) > 18:
+        abort(404)
+    found = db.session.scalar(
+        sa.select(Post).where(Post.id == int(post_id), queries.is_visible())
+    )
+    if found is None:
+        abort(404)
+    return redirect(post_url(found), 301)
+
+
+def search(page: int):
+    words = search_words(SearchForm(request.args).s.data)
+    found = search_posts(words)
+    if found is None:
+        if page != 1:
+            abort(404)
+        result = queries.Page([], 1, has_newer=False, has_older=False)
+    else:
+        query, order_by = found
+        result = listing(query, page, order_by)
+    snippets = {post.id: highlight(snippet) for post, snippet in result.items}
+    posts = [post for post, _ in result.items]
+    return render(
+        "blog/search.html", "blog/_post_list.html",
+        posts=posts, page=result, snippets=snippets, kind="search",
+        heading=f"Search Results for: \u201c{words}\u201d",
     )
 
 
@@ -159,7 +201,7 @@ def author(slug, page):
 @bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/", defaults={"page": 1})
 @bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/page/<int:page>/")
 def month(year, month, page):
-    if not (year >= 1 and 1 <= month <= 12):
+    if not (MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12):
         abort(404)
     start = datetime(year, month, 1)
     end = datetime(year + 1, 1, 1) if month == 12 else datetime(year, month + 1, 1)
@@ -172,7 +214,7 @@ def month(year, month, page):
 @bp.get("/<int(fixed_digits=4):year>/", defaults={"page": 1})
 @bp.get("/<int(fixed_digits=4):year>/page/<int:page>/")
 def year(year, page):
-    if year < 1 or year >= 9999:
+    if not MIN_YEAR <= year <= MAX_YEAR:
         abort(404)
     query = queries.visible_posts().where(
         Post.published_local >= datetime(year, 1, 1),

@@ -1,7 +1,7 @@
 """Forms of the reader-facing pages."""
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField
+from wtforms import PasswordField, SearchField
 from wtforms.validators import InputRequired, Length
 
 
@@ -15,3 +15,12 @@ class PostPasswordForm(FlaskForm):
     post_password = PasswordField(
         "Password:", validators=[InputRequired("Enter the password."), Length(max=255)]
     )
+
+
+class SearchForm(FlaskForm):
+    """The GET search form (`/?s=`): no CSRF, nothing it changes."""
+
+    class Meta:
+        csrf = False
+
+    s = SearchField("Search for:", validators=[Length(max=10_000)])

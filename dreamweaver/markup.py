@@ -12,6 +12,8 @@ EXCERPT_WORDS = 55  # WordPress's excerpt_length
 
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
+# Control characters never belong in text, and search uses two as highlight marks.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def render(source: str, fmt: str) -> str:
@@ -25,12 +27,13 @@ def render(source: str, fmt: str) -> str:
 
 def text_of(content_html: str) -> str:
     """Plain text of HTML that the post policy already cleaned (for excerpts, not safety)."""
-    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", content_html))).strip()
+    text = html.unescape(_TAG.sub(" ", content_html))
+    return _SPACE.sub(" ", _CONTROL.sub(" ", text)).strip()
 
 
-def auto_excerpt(content_html: str, words: int = EXCERPT_WORDS) -> str:
+def auto_excerpt(content_text: str, words: int = EXCERPT_WORDS) -> str:
     """The first 55 words and an ellipsis, as WordPress's automatic excerpt."""
-    parts = text_of(content_html).split(" ")
+    parts = content_text.split(" ")
     if len(parts) <= words:
         return " ".join(parts)
     return " ".join(parts[:words]) + " [\u2026]"

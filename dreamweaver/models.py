@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
+from .markup import text_of
 
 POST_TYPES = ("post", "page")
 POST_STATUSES = ("draft", "pending", "private", "published", "scheduled", "trash")
@@ -115,6 +116,9 @@ class Post(db.Model):
     source: Mapped[str] = mapped_column(sa.Text, default="")
     format: Mapped[str] = mapped_column(sa.String(20), default="markdown")
     content_html: Mapped[str] = mapped_column(sa.Text, default="")
+    # The plain text of content_html, kept with it: what search indexes and
+    # automatic excerpts quote.
+    content_text: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     excerpt: Mapped[str] = mapped_column(sa.Text, default="")
     # published_at is the instant (UTC) that orders posts and decides when a
     # scheduled post shows. published_local is the wall-clock time in the
@@ -142,9 +146,10 @@ class Post(db.Model):
         back_populates="post", cascade="all, delete-orphan"
     )
 
-    @property
-    def is_protected(self) -> bool:
-        return bool(self.password)
+    @validates("content_html")
+    def _keep_text(self, _key, content_html: str) -> str:
+        self.content_text = text_of(content_html)
+        return content_html
 
     def __repr__(self) -> str:
         return f"<Post {self.id} {self.slug!r}>"

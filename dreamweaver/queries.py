@@ -38,11 +38,15 @@ class Page:
     has_older: bool
 
 
-def paginate(query, number: int, per_page: int) -> Page | None:
-    """Newest first, ties broken by id so paging is stable; None past the end."""
+def paginate(query, number: int, per_page: int, order_by=NEWEST_FIRST) -> Page | None:
+    """Ordered (ties broken by id, so paging is stable); None past the end.
+
+    The query selects Post first and may add columns (search snippets): then
+    items are rows, else posts.
+    """
     rows = list(
-        db.session.scalars(
-            query.order_by(*NEWEST_FIRST)
+        db.session.execute(
+            query.order_by(*order_by)
             .options(selectinload(Post.categories))
             .limit(per_page + 1)
             .offset((number - 1) * per_page)
@@ -50,7 +54,8 @@ def paginate(query, number: int, per_page: int) -> Page | None:
     )
     if not rows and number > 1:
         return None
-    return Page(rows[:per_page], number, number > 1, len(rows) > per_page)
+    items = [row if len(row) > 1 else row[0] for row in rows[:per_page]]
+    return Page(items, number, number > 1, len(rows) > per_page)
 
 
 def sticky_posts(now: datetime | None = None) -> list[Post]:

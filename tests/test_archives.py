@@ -1,0 +1,116 @@
+"""Category, tag, month, year and author archives, with paging and bad input."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.helpers import text, titles
+
+
+@pytest.fixture
+def site(app, make):
+    app.config["POSTS_PER_PAGE"] = 2
+    maya = make.user("maya", "Maya Lindqvist")
+    tomas = make.user("tomas", "Tomás Okafor")
+    science = make.category("Neuroscience")
+    art = make.category("Art & Culture")
+    tag = make.tag("research")
+    specs = [
+        ("Jan A", datetime(2024, 1, 5, tzinfo=UTC), maya, [science], [tag]),
+        ("Jan B", datetime(2024, 1, 20, tzinfo=UTC), tomas, [science, art], []),
+        ("Feb A", datetime(2024, 2, 2, tzinfo=UTC), maya, [art], [tag]),
+        ("Dec A", datetime(2023, 12, 31, 23, tzinfo=UTC), maya, [science], [tag]),
+        ("Mar A", datetime(2024, 3, 1, tzinfo=UTC), maya, [science], [tag]),
+    ]
+    for title, moment, author, categories, tags in specs:
+        make.post(title, published_at=moment, author=author, categories=categories, tags=tags)
+    make.post("Jan Draft", status="draft", published_at=datetime(2024, 1, 6, tzinfo=UTC),
+              author=maya, categories=[science], tags=[tag])
+
+
+def all_titles(client, base):
+    """Every title of an archive, following its "Older posts" pages."""
+    seen, page = [], 1
+    while True:
+        url = base if page == 1 else f"{base}page/{page}/"
+        response = client.get(url)
+        if response.status_code == 404:
+            return seen
+        seen.extend(titles(response))
+        page += 1
+
+
+def test_category_archive(client, site):
+    response = client.get("/category/neuroscience/")
+    assert "Category: Neuroscience" in text(response)
+    assert all_titles(client, "/category/neuroscience/") == ["Mar A", "Jan B", "Jan A", "Dec A"]
+    assert all_titles(client, "/category/art-culture/") == ["Feb A", "Jan B"]
+
+
+def test_tag_archive(client, site):
+    assert "Tag: research" in text(client.get("/tag/research/"))
+    assert all_titles(client, "/tag/research/") == ["Mar A", "Feb A", "Jan A", "Dec A"]
+
+
+def test_month_archive(client, site):
+    assert "Month: January 2024" in text(client.get("/2024/01/"))
+    assert all_titles(client, "/2024/01/") == ["Jan B", "Jan A"]
+    assert all_titles(client, "/2023/12/") == ["Dec A"]
+    assert titles(client.get("/2024/04/")) == []
+
+
+def test_year_archive(client, site):
+    assert "Year: 2024" in text(client.get("/2024/"))
+    assert all_titles(client, "/2024/") == ["Mar A", "Feb A", "Jan B", "Jan A"]
+    assert all_titles(client, "/2023/") == ["Dec A"]
+
+
+def test_author_archive(client, site):
+    assert "Author: Maya Lindqvist" in text(client.get("/author/maya/"))
+    assert all_titles(client, "/author/maya/") == ["Mar A", "Feb A", "Jan A", "Dec A"]
+    assert all_titles(client, "/author/tomas/") == ["Jan B"]
+
+
+def test_archive_paging_links(client, site):
+    first = text(client.get("/category/neuroscience/"))
+    second = text(client.get("/category/neuroscience/page/2/"))
+    assert 'href="/category/neuroscience/page/2/"' in first and "Newer posts" not in first
+    assert "Older posts" not in second
+    assert 'href="/category/neuroscience/"' in second and "Newer posts" in second
+    assert client.get("/category/neuroscience/page/3/").status_code == 404
+
+
+def test_archive_local_dates(app, client, site):
+    app.config["SITE_TIMEZONE"] = "UTC"
+    assert "Dec A" in titles(client.get("/2023/12/"))
+
+
+def test_sidebar_links_lead_to_archives(client, site):
+    body = text(client.get("/"))
+    assert 'href="/2024/01/">January 2024</a>' in body
+    assert 'href="/category/art-culture/">Art &amp; Culture</a>' in body
+
+
+BAD_URLS = [
+    "/category/unknown/", "/tag/unknown/", "/author/unknown/",
+    "/2024/00/", "/2024/13/", "/2024/1/", "/2024/01/32/x/", "/0000/", "/0000/01/",
+    "/99999999999/", "/99999999999/01/", "/2024/01/page/0/", "/2024/01/page/-1/",
+    "/2024/01/page/999999/", "/2024/01/page/abc/", "/page/0/", "/page/-1/",
+    "/page/999999/", "/page/abc/", "/category/neuroscience/page/0/",
+    "/category/neuroscience/page/99999999999999999999999/", "/author/maya/page/abc/",
+    "/tag/research/page/-1/", "/9999/12/",
+]
+
+
+@pytest.mark.parametrize("url", BAD_URLS)
+def test_archive_bad_input_is_404(client, site, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Page not found" in text(response)
+
+
+def test_archive_without_trailing_slash_redirects(client, site):
+    for url in ("/category/neuroscience", "/2024/01", "/2024", "/author/maya", "/page/2"):
+        response = client.get(url)
+        assert response.status_code in (301, 308), url
+        assert response.headers["Location"].endswith(url + "/")
