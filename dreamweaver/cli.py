@@ -2,12 +2,14 @@
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
 from .extensions import db
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command():
     """Create or upgrade the schema to the latest migration (and instance/secret_key)."""
     from . import write_secret_key
@@ -19,6 +21,7 @@ def init_db_command():
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command():
     """Load the demo site into an empty database (does nothing if it has posts)."""
     from .demo import load_demo
@@ -35,6 +38,26 @@ def seed_demo_command():
     )
 
 
+@click.command("seed-bench")
+@with_appcontext
+@click.option("--posts", default=1000, show_default=True, type=click.IntRange(0, 10_000_000))
+@click.option("--comments", default=10_000, show_default=True,
+              type=click.IntRange(0, 100_000_000))
+@click.option("--seed", default=42, show_default=True, help="Random seed (same seed, same site).")
+def seed_bench_command(posts, comments, seed):
+    """Fill the database with a large synthetic site for benchmarks."""
+    import time
+
+    from .benchdata import seed_bench
+
+    started = time.perf_counter()
+    added_posts, added_comments = seed_bench(posts, comments, seed)
+    db.session.commit()
+    click.echo(f"Added {added_posts} posts and {added_comments} comments "
+               f"in {time.perf_counter() - started:.1f} s.")
+
+
 def init_app(app):
     app.cli.add_command(init_db_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(seed_bench_command)

@@ -59,13 +59,13 @@ def paginate(query, number: int, per_page: int, order_by=NEWEST_FIRST) -> Page |
 
 
 def sticky_posts(now: datetime | None = None) -> list[Post]:
-    query = visible_posts(now).where(Post.sticky.is_(True)).order_by(*NEWEST_FIRST)
+    query = visible_posts(now).where(Post.sticky == sa.true()).order_by(*NEWEST_FIRST)
     return list(db.session.scalars(query.options(selectinload(Post.categories))))
 
 
 def home_posts(now: datetime | None = None):
     """The home stream; sticky posts are left out because they head page 1."""
-    return visible_posts(now).where(Post.sticky.is_(False))
+    return visible_posts(now).where(Post.sticky == sa.false())
 
 
 def post_by_slug(slug: str, now: datetime | None = None) -> Post | None:
@@ -138,16 +138,45 @@ def recent_comments(limit: int = 5, now: datetime | None = None):
 
 
 def archive_months(now: datetime | None = None) -> list[tuple[int, int]]:
-    """Every (year, month) with a visible post, newest first, by local date."""
-    year = sa.extract("year", Post.published_local)
-    month = sa.extract("month", Post.published_local)
-    query = (
-        sa.select(year, month)
-        .where(Post.type == "post", is_visible(now))
-        .group_by(year, month)
-        .order_by(year.desc(), month.desc())
+    """Every (year, month) with a visible post, newest first, by local date.
+
+    A skip scan in one recursive query: from the newest post, jump to the
+    newest post before the start of its month, and so on. One index seek per
+    month, instead of grouping every post of the site.
+    """
+    visible = sa.and_(Post.type == "post", is_visible(now))
+
+    def newest_before(bound):
+        # Always bounded: the range on published_local is what makes the
+        # planner walk the local-date index rather than sort the listing one.
+        return (
+            sa.select(Post.published_local)
+            .where(visible, Post.published_local < bound)
+            .order_by(Post.published_local.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    months = sa.select(newest_before(datetime.max).label("moment")).cte("months", recursive=True)
+    months = months.union_all(
+        sa.select(newest_before(_month_start(months.c.moment))).where(
+            months.c.moment.is_not(None)
+        )
     )
-    return [(int(y), int(m)) for y, m in db.session.execute(query)]
+    moments = db.session.scalars(sa.select(months.c.moment).where(months.c.moment.is_not(None)))
+    found = []
+    for moment in moments:
+        if isinstance(moment, str):  # SQLite hands back a CTE's datetimes as text
+            moment = datetime.fromisoformat(moment)
+        found.append((moment.year, moment.month))
+    return found
+
+
+def _month_start(moment):
+    """The first instant of the month of a naive local datetime, in SQL."""
+    if db.engine.dialect.name == "sqlite":
+        return sa.func.strftime("%Y-%m-01 00:00:00", moment)
+    return sa.func.date_trunc("month", moment)
 
 
 def categories_in_use(now: datetime | None = None) -> list[Category]:

@@ -75,4 +75,5 @@ def search_posts(words: str):
 def highlight(snippet: str | None) -> Markup:
     """The snippet escaped, with matched words in <mark>."""
     text = str(escape(snippet or ""))
-    return Markup(text.replace(START, "<mark>").replace(STOP, "</mark>"))
+    # Safe: everything but our own two marks was escaped just above.
+    return Markup(text.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S704

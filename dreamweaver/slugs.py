@@ -32,10 +32,9 @@ def slugify(text: str, max_length: int = 200) -> str:
 def unique_slug(column, base: str, *where, reserved=frozenset()) -> str:
     """The first of base, base-2, base-3 ... not taken in `column` (one query)."""
     base = base or "untitled"
+    pattern = base.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "-%"
     taken_query = sa.select(column).where(
-        sa.or_(column == base, column.like(base.replace("%", "").replace("_", r"\_") + "-%",
-                                           escape="\\")),
-        *where,
+        sa.or_(column == base, column.like(pattern, escape="\\")), *where
     )
     taken = set(db.session.scalars(taken_query)) | set(reserved)
     if base not in taken:

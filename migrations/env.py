@@ -48,13 +48,12 @@ def get_metadata():
 def include_object(object, name, type_, reflected, compare_to):
     """Leave the search machinery made by hand in migrations out of autogenerate:
     SQLite's FTS5 table (and its shadow tables) and PostgreSQL's tsvector column."""
-    if type_ == "table" and name.startswith("posts_fts"):
-        return False
-    if type_ == "column" and name == "search_vector":
-        return False
-    if type_ == "index" and name == "ix_posts_search_vector":
-        return False
-    return True
+    hand_made = (
+        (type_ == "table" and name.startswith("posts_fts"))
+        or (type_ == "column" and name == "search_vector")
+        or (type_ == "index" and name == "ix_posts_search_vector")
+    )
+    return not hand_made
 
 
 def run_migrations_offline():

@@ -90,9 +90,9 @@ def test_create_app_refuses_without_secret_key(no_key):
 
 
 def test_create_app_refuses_without_secret_key_under_flask_run(no_key):
-    with click.Context(click.Command("run"), info_name="run"):
-        with pytest.raises(RuntimeError, match="FLASK_SECRET_KEY"):
-            create_app(NO_KEY_CONFIG)
+    with (click.Context(click.Command("run"), info_name="run"),
+          pytest.raises(RuntimeError, match="FLASK_SECRET_KEY")):
+        create_app(NO_KEY_CONFIG)
 
 
 def test_create_app_starts_without_secret_key_when_testing(no_key):

@@ -82,10 +82,15 @@ def upgrade():
     sa.UniqueConstraint('type', 'slug', name='uq_posts_type_slug')
     )
     with op.batch_alter_table('posts', schema=None) as batch_op:
-        batch_op.create_index('ix_posts_author_listing', ['author_id', 'type', 'status', 'published_at'], unique=False)
-        batch_op.create_index('ix_posts_listing', ['type', 'status', 'published_at', 'id'], unique=False)
-        batch_op.create_index('ix_posts_local_date', ['type', 'status', 'published_local'], unique=False)
-        batch_op.create_index('ix_posts_sticky', ['type', 'sticky', 'status'], unique=False)
+        # Listings walk these in date order and test status on the row: visibility
+        # is two statuses, and an index led by status could not give date order.
+        batch_op.create_index('ix_posts_author_listing', ['author_id', 'type', 'published_at'], unique=False)
+        batch_op.create_index('ix_posts_listing', ['type', 'published_at', 'id'], unique=False)
+        batch_op.create_index('ix_posts_local_date', ['type', 'published_local'], unique=False)
+        batch_op.create_index('ix_posts_sticky', ['type', 'published_at'], unique=False,
+                              sqlite_where=sa.text('sticky = 1'),
+                              postgresql_where=sa.text('sticky'))
+        batch_op.create_index('ix_posts_status', ['type', 'status', 'modified_at'], unique=False)
 
     op.create_table('comments',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -170,6 +175,7 @@ def downgrade():
 
     op.drop_table('comments')
     with op.batch_alter_table('posts', schema=None) as batch_op:
+        batch_op.drop_index('ix_posts_status')
         batch_op.drop_index('ix_posts_sticky')
         batch_op.drop_index('ix_posts_local_date')
         batch_op.drop_index('ix_posts_listing')
