@@ -22,20 +22,21 @@ from .models import Category, Comment, Post, Tag, User, post_categories, post_ta
 from .slugs import slugify
 
 BATCH = 5_000
-WORDS = (
-    "mind brain serotonin receptor therapy session integration ceremony clinical trial "
-    "research psilocybin mushroom ayahuasca ritual healing trauma memory perception music "
-    "art culture history law policy ethics safety harm reduction set setting guide breath "
-    "meditation consciousness ego dissolution insight awe nature forest river ocean light "
-    "colour pattern vision dream sleep mood anxiety depression wellbeing community care "
-    "practice journal reflection question answer study patient clinician evidence dose "
-    "microdose legal retreat journey path experience language story tradition science"
-).split()
+WORDS = """
+mind brain serotonin receptor therapy session integration ceremony clinical
+trial research psilocybin mushroom ayahuasca ritual healing trauma memory
+perception music art culture history law policy ethics safety harm reduction set
+setting guide breath meditation consciousness ego dissolution insight awe nature
+forest river ocean light colour pattern vision dream sleep mood anxiety
+depression wellbeing community care practice journal reflection question answer
+study patient clinician evidence dose microdose legal retreat journey path
+experience language story tradition science
+""".split()
 
 
 def seed_bench(posts: int, comments: int, seed: int = 42) -> tuple[int, int]:
     """Add `posts` posts and `comments` comments; returns what was added."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - reproducible fake content, not secrets
     connection = db.session.connection()
     author_ids = _authors(connection)
     category_ids = _categories(connection)
@@ -174,7 +175,9 @@ def _bump_sequences(connection):
     if connection.dialect.name != "postgresql":
         return
     for table in ("posts", "comments"):
-        connection.exec_driver_sql(
+        # Table names come from the tuple above, never from input.
+        statement = (
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-            f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
+            f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"  # noqa: S608
         )
+        connection.exec_driver_sql(statement)
