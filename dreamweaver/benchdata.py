@@ -177,7 +177,7 @@ def _bump_sequences(connection):
     for table in ("posts", "comments"):
         # Table names come from the tuple above, never from input.
         statement = (
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-            f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"  # noqa: S608
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+            f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
         )
         connection.exec_driver_sql(statement)
