@@ -205,9 +205,7 @@ def month(year, month, page):
         abort(404)
     start = datetime(year, month, 1)
     end = datetime(year + 1, 1, 1) if month == 12 else datetime(year, month + 1, 1)
-    query = queries.visible_posts().where(
-        Post.published_local >= start, Post.published_local < end
-    )
+    query = queries.visible_posts().where(queries.published_between(start, end))
     return archive(query, page, f"Month: {month_label(year, month)}", "month")
 
 
@@ -217,7 +215,6 @@ def year(year, page):
     if not MIN_YEAR <= year <= MAX_YEAR:
         abort(404)
     query = queries.visible_posts().where(
-        Post.published_local >= datetime(year, 1, 1),
-        Post.published_local < datetime(year + 1, 1, 1),
+        queries.published_between(datetime(year, 1, 1), datetime(year + 1, 1, 1))
     )
     return archive(query, page, f"Year: {year}", "year")

@@ -5,7 +5,7 @@ or run one statement. Each listing is eager-loaded so no page does N+1 queries.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -56,6 +56,21 @@ def paginate(query, number: int, per_page: int, order_by=NEWEST_FIRST) -> Page |
         return None
     items = [row if len(row) > 1 else row[0] for row in rows[:per_page]]
     return Page(items, number, number > 1, len(rows) > per_page)
+
+
+def published_between(start: datetime, end: datetime):
+    """Posts whose local publication time falls in [start, end).
+
+    published_local decides; the UTC bounds only narrow the range the listing
+    index walks (a local time is never two days from its UTC instant).
+    """
+    slack = timedelta(days=2)
+    return sa.and_(
+        Post.published_local >= start,
+        Post.published_local < end,
+        Post.published_at >= start.replace(tzinfo=UTC) - slack,
+        Post.published_at < end.replace(tzinfo=UTC) + slack,
+    )
 
 
 def sticky_posts(now: datetime | None = None) -> list[Post]:

@@ -114,3 +114,12 @@ def test_archive_without_trailing_slash_redirects(client, site):
         response = client.get(url)
         assert response.status_code in (301, 308), url
         assert response.headers["Location"].endswith(url + "/")
+
+
+def test_month_archive_uses_local_month_across_the_date_line(app, client, make):
+    app.config["SITE_TIMEZONE"] = "Pacific/Kiritimati"  # UTC+14
+    make.post("Kiribati New Year", published_at=datetime(2023, 12, 31, 11, tzinfo=UTC))
+    app.config["SITE_TIMEZONE"] = "Pacific/Pago_Pago"  # UTC-11: local dates stay as published
+    assert titles(client.get("/2024/01/")) == ["Kiribati New Year"]
+    assert titles(client.get("/2023/12/")) == []
+    assert titles(client.get("/2024/")) == ["Kiribati New Year"]
