@@ -105,9 +105,10 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
-    from . import blog
+    from . import blog, comments
 
     app.register_blueprint(blog.bp)
+    app.register_blueprint(comments.bp)
 
 
 def register_errorhandlers(app):

@@ -100,6 +100,7 @@ def _comments(connection, rng, post_ids, total: int) -> int:
     targets = rng.choices(range(len(post_ids)), weights=weights, k=total)
     counts: dict[int, int] = {}
     by_post: dict[int, list[int]] = {}
+    threads: dict[int, int | None] = {}  # comment id -> its top-level comment
     rows = []
     with click.progressbar(range(total), label="comments") as bar:
         for n in bar:
@@ -107,10 +108,12 @@ def _comments(connection, rng, post_ids, total: int) -> int:
             comment_id = first + n
             earlier = by_post.setdefault(post_id, [])
             parent = rng.choice(earlier) if earlier and rng.random() < 0.33 else None
+            threads[comment_id] = (threads[parent] or parent) if parent else None
             earlier.append(comment_id)
             counts[post_id] = counts.get(post_id, 0) + 1
             rows.append({
                 "id": comment_id, "post_id": post_id, "parent_id": parent, "user_id": None,
+                "thread_id": threads[comment_id],
                 "type": "comment", "status": "approved", "held_reason": "",
                 "author_name": f"Reader {rng.randint(1, 5000)}",
                 "author_email": f"reader{rng.randint(1, 5000)}@example.org", "author_url": "",

@@ -1,17 +1,18 @@
 """Reader-facing pages: home, single posts and pages, and the archives."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, make_response, redirect, request
+from flask import Blueprint, abort, current_app, redirect, request
 
 from . import postpass, queries
+from .article import render_article
 from .dates import month_label
 from .extensions import csrf, db
 from .forms import PostPasswordForm, SearchForm
 from .htmx import render
-from .models import Category, OldSlug, Post, Tag, User
-from .permalinks import post_url
+from .models import Category, Post, Tag, User
+from .permalinks import PERMALINK, post_at, post_url
 from .search import clean_query as search_words
 from .search import highlight, search_posts
 from .security import is_same_origin
@@ -23,9 +24,6 @@ MAX_PAGE = 10**9
 # datetime's range, less one year so that "the end of this year" still exists.
 MIN_YEAR, MAX_YEAR = 1, 9998
 
-PERMALINK = (
-    "/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<int(fixed_digits=2):day>/<slug>/"
-)
 
 
 def listing(query, page: int, order_by=queries.NEWEST_FIRST):
@@ -84,62 +82,30 @@ def search(page: int):
     )
 
 
-def _found_post(year: int, month: int, day: int, slug: str) -> Post:
-    """The post at a permalink; old slugs and dates 301 to where it lives now."""
-    try:
-        date(year, month, day)
-    except ValueError:
-        abort(404)
-    post = queries.post_by_slug(slug)
-    if post is None:
-        moved = db.session.scalar(
-            sa.select(Post).join(OldSlug).where(OldSlug.slug == slug, queries.is_visible())
-        )
-        if moved is None or moved.type != "post":
-            abort(404)
-        abort(redirect(post_url(moved), 301))
-    if post.published_local.date() != date(year, month, day):
-        abort(redirect(post_url(post), 301))
-    return post
-
-
-def _render_post(post: Post, form: PostPasswordForm, status: int = 200):
-    unlocked = postpass.is_unlocked(post)
-    previous, following = queries.adjacent_posts(post) if post.type == "post" else (None, None)
-    comments = queries.approved_comments(post) if unlocked else []
-    page, partial = (
-        ("blog/post.html", "blog/_post.html") if post.type == "post"
-        else ("blog/page.html", "blog/_page.html")
-    )
-    response = make_response(
-        render(
-            page, partial, post=post, unlocked=unlocked, form=form,
-            previous=previous, following=following, comments=comments,
-        ),
-        status,
-    )
-    if post.password:
-        # What this page shows depends on the reader's post-password cookie.
-        response.vary.add("Cookie")
-        response.cache_control.private = True
-    return response
-
-
-@bp.get(PERMALINK)
-def post(year, month, day, slug):
-    return _render_post(_found_post(year, month, day, slug), PostPasswordForm())
+@bp.get(PERMALINK, defaults={"cpage": None})
+@bp.get(PERMALINK + "comment-page-<int:cpage>/")
+def post(year, month, day, slug, cpage):
+    return render_article(post_at(year, month, day, slug), cpage=cpage,
+                          reply_to=reply_to_param())
 
 
 @bp.post(PERMALINK)
 @csrf.exempt
 def unlock(year, month, day, slug):
-    return _unlock(_found_post(year, month, day, slug))
+    return _unlock(post_at(year, month, day, slug))
 
 
-@bp.get("/<slug>/")
-def page(slug):
+@bp.get("/<slug>/", defaults={"cpage": None})
+@bp.get("/<slug>/comment-page-<int:cpage>/")
+def page(slug, cpage):
     found = queries.page_by_slug(slug) or abort(404)
-    return _render_post(found, PostPasswordForm())
+    return render_article(found, cpage=cpage, reply_to=reply_to_param())
+
+
+def reply_to_param() -> int | None:
+    """`?replytocom=<id>`: the no-JavaScript Reply link."""
+    value = request.args.get("replytocom", "")
+    return int(value) if value.isdigit() and len(value) < 19 else None
 
 
 @bp.post("/<slug>/")
@@ -163,7 +129,8 @@ def _unlock(post: Post):
         return postpass.remember(redirect(post_url(post), 303), form.post_password.data)
     if form.post_password.data:
         form.post_password.errors.append("That password is not correct.")
-    return _render_post(post, form, 403 if form.post_password.data else 422)
+    return render_article(post, password_form=form,
+                          status=403 if form.post_password.data else 422)
 
 
 def archive(query, page: int, heading: str, kind: str):

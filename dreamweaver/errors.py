@@ -2,11 +2,11 @@
 
 import logging
 
-from flask import render_template
+from flask import render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
-from .htmx import is_partial
+from .htmx import is_partial, retarget
 
 log = logging.getLogger(__name__)
 
@@ -31,12 +31,19 @@ MESSAGES = {
 def render_error(error: HTTPException):
     code = error.code or 500
     title, message = MESSAGES.get(code, (error.name, error.description))
-    template = "errors/_error.html" if is_partial() else "errors/error.html"
+    if error.description and error.description != type(error).description:
+        message = error.description  # a view's own words (abort(403, "..."))
+    partial = is_partial()
+    template = "errors/_error.html" if partial else "errors/error.html"
     response = error.get_response()
     response.data = render_template(
         template, code=code, title=title, message=message, minimal_layout=code >= 500
     )
     response.content_type = "text/html; charset=utf-8"
+    if partial and request.method not in ("GET", "HEAD"):
+        # A failed htmx write shows its message in the form's status area and
+        # leaves the form, and what was typed in it, in place.
+        retarget(response, "find .form-status", "innerHTML")
     return response
 
 

@@ -24,6 +24,13 @@ def render(page: str, partial: str, /, **context) -> str:
     return render_template(partial if is_partial() else page, **context)
 
 
+def retarget(response, target: str, swap: str):
+    """Swap this response somewhere other than where the request said (HX-Retarget)."""
+    response.headers["HX-Retarget"] = target
+    response.headers["HX-Reswap"] = swap
+    return response
+
+
 def add_vary(response):
     if g.get("varies_on_htmx"):
         response.vary.update(VARY_ON)

@@ -219,6 +219,11 @@ class Comment(db.Model):
         # The thread on a post, and the Recent Comments widget / moderation tabs.
         sa.Index("ix_comments_post_thread", "post_id", "status", "created_at", "id"),
         sa.Index("ix_comments_status_created", "status", "created_at", "id"),
+        # One page of threads: its top-level comments, then everything under them.
+        sa.Index("ix_comments_post_threads", "post_id", "thread_id"),
+        # Flood control (by address) and the moderation rule (by email).
+        sa.Index("ix_comments_ip_created", "ip", "created_at"),
+        sa.Index("ix_comments_email_status", "author_email", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -226,6 +231,9 @@ class Comment(db.Model):
     parent_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("comments.id", ondelete="SET NULL"), index=True
     )
+    # The top-level comment this one hangs under (None for a top-level one),
+    # set once on write, so that a page of threads loads in two queries.
+    thread_id: Mapped[int | None] = mapped_column()
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     type: Mapped[str] = mapped_column(sa.String(20), default="comment")
     status: Mapped[str] = mapped_column(sa.String(20), default="pending")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from .extensions import db
 from .models import Category, Comment, Post, post_categories, utcnow
@@ -26,6 +26,11 @@ def visible_posts(now: datetime | None = None):
 
 
 NEWEST_FIRST = (Post.published_at.desc(), Post.id.desc())
+# What a link to a post needs (title and permalink), not its whole text.
+LINK_ONLY = load_only(
+    Post.id, Post.type, Post.title, Post.slug, Post.password, Post.published_local,
+    raiseload=True,
+)
 
 
 @dataclass
@@ -106,9 +111,10 @@ def adjacent_posts(post: Post, now: datetime | None = None) -> tuple[Post | None
         Post.published_at > post.published_at,
         sa.and_(Post.published_at == post.published_at, Post.id > post.id),
     )
-    previous = db.session.scalar(visible_posts(now).where(older).order_by(*NEWEST_FIRST).limit(1))
+    linked = visible_posts(now).options(LINK_ONLY)
+    previous = db.session.scalar(linked.where(older).order_by(*NEWEST_FIRST).limit(1))
     following = db.session.scalar(
-        visible_posts(now).where(newer).order_by(Post.published_at, Post.id).limit(1)
+        linked.where(newer).order_by(Post.published_at, Post.id).limit(1)
     )
     return previous, following
 
@@ -136,7 +142,7 @@ def nav_pages(now: datetime | None = None) -> list[Post]:
 
 
 def recent_posts(limit: int = 5, now: datetime | None = None) -> list[Post]:
-    query = visible_posts(now).order_by(*NEWEST_FIRST).limit(limit)
+    query = visible_posts(now).options(LINK_ONLY).order_by(*NEWEST_FIRST).limit(limit)
     return list(db.session.scalars(query))
 
 
@@ -145,6 +151,7 @@ def recent_comments(limit: int = 5, now: datetime | None = None):
     query = (
         sa.select(Comment.id, Comment.author_name, Post)
         .join(Post, Comment.post_id == Post.id)
+        .options(LINK_ONLY)
         .where(Comment.status == "approved", is_visible(now), Post.password == "")
         .order_by(Comment.created_at.desc(), Comment.id.desc())
         .limit(limit)

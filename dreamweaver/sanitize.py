@@ -6,7 +6,9 @@ changes nothing.
 """
 
 import re
+from collections import Counter
 from functools import partial
+from html.parser import HTMLParser
 
 from bleach.callbacks import nofollow
 from bleach.html5lib_shim import Filter
@@ -143,3 +145,60 @@ def clean_comment_html(html: str) -> str:
 def clean_post(html: str) -> str:
     """An author's rendered HTML, kept to the post policy."""
     return _PRE_NEWLINE.sub(r"\1\n\n", _post_cleaner.clean(_CONTROL.sub("", html)))
+
+
+class _TagCollector(HTMLParser):
+    """Tag names and (tag, attribute) pairs of a piece of HTML, counted."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: Counter = Counter()
+        self.attributes: Counter = Counter()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags[tag] += 1
+        for name, value in attrs:
+            self.attributes[(tag, name)] += 1
+            if name == "href" and value and not _safe_href(value):
+                self.attributes[(tag, "unsafe-href")] += 1
+
+    handle_startendtag = handle_starttag
+
+
+def _safe_href(value: str) -> bool:
+    scheme = value.strip().split(":", 1)[0].lower() if ":" in value else ""
+    return scheme in PROTOCOLS or not scheme
+
+
+def _collect(html: str) -> _TagCollector:
+    collector = _TagCollector()
+    collector.feed(html)
+    collector.close()
+    return collector
+
+
+# Markup the comment policy adds itself, never reported as removed.
+_ADDED = {"p", "br"}
+
+
+def explain_comment(text: str) -> tuple[str, list[str]]:
+    """clean_comment(text), and what it took out, in words.
+
+    bleach does not report what it removes, so the tags and attributes of
+    the input and of the output are compared.
+    """
+    cleaned = clean_comment(text)
+    before, after = _collect(text), _collect(cleaned)
+    notes = []
+    for tag in sorted(before.tags):
+        if tag not in _ADDED and after.tags[tag] < before.tags[tag]:
+            notes.append(f"The <{tag}> tag is not allowed in comments; it is shown as text.")
+    for (tag, name), count in sorted(before.attributes.items()):
+        if name == "unsafe-href":
+            notes.append(f"A link on <{tag}> used an address that is not allowed; "
+                         "only http, https and mailto links are kept.")
+        elif name == "href" and before.attributes[(tag, "unsafe-href")]:
+            continue
+        elif after.tags[tag] and after.attributes[(tag, name)] < count and name != "rel":
+            notes.append(f"The {name} attribute is not allowed on <{tag}>; it was removed.")
+    return cleaned, notes

@@ -6,7 +6,7 @@ from flask import current_app, request, url_for
 
 from . import dates, queries
 from .markup import auto_excerpt
-from .permalinks import post_url
+from .permalinks import comment_page_url, comments_url, post_url
 from .threads import comment_tree
 
 
@@ -39,6 +39,8 @@ WIDGETS = (
 def init_app(app):
     app.context_processor(site_context)
     app.add_template_global(post_url)
+    app.add_template_global(comments_url)
+    app.add_template_global(comment_page_url)
     app.add_template_global(page_url)
     app.add_template_global(auto_excerpt)
     app.add_template_global(comment_tree)

@@ -143,6 +143,7 @@ class Factory:
     def comment(self, post, author_name="Reader", content="<p>Nice.</p>", parent=None,
                 status="approved", created_at=None, **fields):
         comment = Comment(post_id=post.id, parent_id=parent.id if parent else None,
+                          thread_id=(parent.thread_id or parent.id) if parent else None,
                           author_name=author_name, content_html=content, status=status,
                           created_at=created_at or datetime.now(UTC), **fields)
         if status == "approved":

@@ -62,4 +62,5 @@ def test_query_count_constant_from_10_to_1000_posts(site, client, count_queries)
     add_posts(site, 10, 1000)
     large = {url: statements(client, count_queries, url) for url in pages()}
     assert small == large
-    assert max(large.values()) <= 12, large
+    # BEGIN counts as one: SQLite's transactions are begun by hand (database.py).
+    assert max(large.values()) <= 13, large

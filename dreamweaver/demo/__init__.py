@@ -130,6 +130,7 @@ def _comments(posts: dict[str, Post], users: dict[str, User]) -> int:
         comment = Comment(
             post=post,
             parent=parent,
+            thread_id=(parent.thread_id or parent.id) if parent else None,
             user_id=author.id if author else None,
             status="approved",
             author_name=item["author"],

@@ -1,0 +1,54 @@
+"""The single post (or page) as readers see it: content or password form,
+neighbours, and the discussion with its comment form. Shared by the blog
+views and by the comment views when they show the page again."""
+
+from flask import abort, make_response
+
+from . import comment_token, commenter, postpass, queries
+from .comment_pages import discussion
+from .forms import CommentForm, PostPasswordForm
+from .htmx import render
+from .models import Post
+
+
+def comment_form(post: Post, reply_to: int | None = None, data: CommentForm | None = None):
+    """A fresh form for `post` (name, email and website as this browser saved
+    them), or `data` again with a new token so that a retry is accepted."""
+    form = data or CommentForm(formdata=None, data=commenter.remembered_author())
+    if data is None and form.data.get("author"):
+        form.cookies_consent.data = True
+    form.csrf_token.data = comment_token.issue(post.id)
+    if reply_to is not None and data is None:
+        form.comment_parent.data = str(reply_to)
+    return form
+
+
+def render_article(post: Post, *, status: int = 200, cpage: int | None = None,
+                   reply_to: int | None = None, password_form=None, form=None,
+                   message: str = "", new_comment_id: int | None = None,
+                   partial: str | None = None, held: set[int] | None = None):
+    unlocked = postpass.is_unlocked(post)
+    previous, following = queries.adjacent_posts(post) if post.type == "post" else (None, None)
+    held = commenter.held_ids() | (held or set())
+    talk = discussion(post, cpage, held, reply_to) if unlocked else None
+    if unlocked and talk is None:
+        abort(404)
+    reply_target = talk.reply_to.id if talk and talk.reply_to else None
+    if form is None and reply_target is not None:
+        form = comment_form(post, reply_target)
+    page, fragment = (("blog/post.html", "blog/_post.html") if post.type == "post"
+                      else ("blog/page.html", "blog/_page.html"))
+    response = make_response(
+        render(
+            page, partial or fragment, post=post, unlocked=unlocked,
+            password_form=password_form or PostPasswordForm(),
+            form=form or comment_form(post), previous=previous, following=following,
+            discussion=talk, message=message, new_comment_id=new_comment_id,
+        ),
+        status,
+    )
+    if post.password or commenter.has_cookies():
+        # This reader's page depends on their cookies: not for shared caches.
+        response.vary.add("Cookie")
+        response.cache_control.private = True
+    return response

@@ -1,0 +1,207 @@
+"""Readers' comments: posting (htmx or plain form), the reply form, the live preview.
+
+The rules a comment must pass live elsewhere, one place each: the token in
+comment_token.py, the HTML policy in sanitize.py, the moderation policy in
+moderation.py. This module applies them in order and answers with DESIGN's
+status codes.
+"""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request
+
+from . import comment_token, commenter, postpass, queries
+from .article import comment_form, render_article
+from .comment_pages import page_count, page_of, reply_parent
+from .extensions import csrf, db, limiter
+from .forms import CommentForm
+from .htmx import is_partial, retarget
+from .models import Comment, Post, utcnow
+from .moderation import hold_reason
+from .permalinks import PERMALINK, comment_page_url, post_at, post_url
+from .sanitize import clean_comment, explain_comment
+from .security import is_same_origin
+
+bp = Blueprint("comments", __name__)
+
+
+def comment_rate_limit() -> str:
+    return current_app.config["COMMENT_RATE_LIMIT"]
+
+
+@bp.post(PERMALINK + "comments/")
+@csrf.exempt
+@limiter.limit(comment_rate_limit)
+def create(year, month, day, slug):
+    return _create(post_at(year, month, day, slug, follow=False))
+
+
+@bp.post("/<slug>/comments/")
+@csrf.exempt
+@limiter.limit(comment_rate_limit)
+def create_on_page(slug):
+    return _create(queries.page_by_slug(slug) or abort(404))
+
+
+class Refused(Exception):
+    """A comment that cannot be stored: its status code and what to tell the reader."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def _create(post: Post):
+    # Exempt from the session token, which would put a cookie on every article;
+    # the stateless token and the same-origin check stand in for it.
+    if not is_same_origin():
+        abort(403, "Comments can only be posted from this site.")
+    if not post.comments_open or not postpass.is_unlocked(post):
+        abort(403, "Comments are closed.")
+    form = CommentForm(request.form)
+    try:
+        comment = _accept(post, form)
+    except Refused as refused:
+        return _show_form(post, form, refused.status, refused.message)
+    db.session.commit()
+    return _created(post, comment, form)
+
+
+def _accept(post: Post, form: CommentForm) -> Comment:
+    """The new comment, added to the session; Refused if any rule says no."""
+    try:
+        comment_token.check(form.csrf_token.data, post.id)
+    except comment_token.TokenError as error:
+        raise Refused(400, str(error)) from None
+    if form.subject.data:
+        raise Refused(400, "Your comment could not be accepted.")
+    if not form.validate():
+        raise Refused(422, "Please check the fields marked below.")
+    parent = None
+    if form.parent_id:
+        parent = db.session.scalar(sa.select(Comment).where(
+            Comment.id == form.parent_id, Comment.post_id == post.id,
+            Comment.status == "approved",
+        ))
+        if parent is None:
+            form.comment_parent.errors.append("The comment you are replying to is not available.")
+            raise Refused(422, "The comment you are replying to is not available.")
+        parent = reply_parent(parent)
+    _check_flood()
+    content_html = clean_comment(form.comment.data)
+    email = form.email.data.lower()
+    _check_duplicate(post, parent, form.author.data, email, content_html)
+    held = hold_reason(email, content_html)
+    comment = Comment(
+        post_id=post.id,
+        parent_id=parent.id if parent else None,
+        thread_id=(parent.thread_id or parent.id) if parent else None,
+        status="pending" if held else "approved",
+        held_reason=held,
+        author_name=form.author.data,
+        author_email=email,
+        author_url=form.url.data or "",
+        content_html=content_html,
+        ip=request.remote_addr or "",
+        user_agent=request.user_agent.string[:255],
+    )
+    db.session.add(comment)
+    db.session.flush()
+    if not held:
+        db.session.execute(
+            sa.update(Post).where(Post.id == post.id)
+            .values(comment_count=Post.comment_count + 1)
+            .execution_options(synchronize_session=False)
+        )
+    return comment
+
+
+def _check_flood():
+    seconds = current_app.config["COMMENT_FLOOD_SECONDS"]
+    if not seconds or not request.remote_addr:
+        return
+    recent = db.session.scalar(sa.select(Comment.id).where(
+        Comment.ip == request.remote_addr,
+        Comment.created_at > utcnow() - timedelta(seconds=seconds),
+    ).limit(1))
+    if recent is not None:
+        raise Refused(429, "You are posting comments too quickly. Slow down, and try again "
+                           f"in {seconds} seconds.")
+
+
+def _check_duplicate(post, parent, author, email, content_html):
+    same = db.session.scalar(sa.select(Comment.id).where(
+        Comment.post_id == post.id,
+        Comment.parent_id.is_(None) if parent is None else Comment.parent_id == parent.id,
+        sa.or_(Comment.author_name == author, Comment.author_email == email),
+        Comment.content_html == content_html,
+    ).limit(1))
+    if same is not None:
+        raise Refused(409, "Duplicate comment detected; it looks as though you’ve already "
+                           "said that!")
+
+
+def _created(post: Post, comment: Comment, form: CommentForm):
+    page = page_of(comment) if comment.status == "approved" else None
+    if is_partial():
+        held = {comment.id} if comment.status == "pending" else set()
+        response = render_article(
+            post, cpage=page, new_comment_id=comment.id, held=held,
+            partial="comments/_created.html",
+        )
+        retarget(response, "#comments", "outerHTML")
+    else:
+        url = comment_page_url(post, page, page_count(post)) if page else post_url(post)
+        response = redirect(f"{url}#comment-{comment.id}", 303)
+    if form.cookies_consent.data:
+        commenter.remember_author(response, form.author.data, form.email.data, form.url.data)
+    else:
+        commenter.forget_author(response)
+    if comment.status == "pending":
+        commenter.remember_held(response, comment.id)
+    return response
+
+
+def _show_form(post: Post, form: CommentForm, status: int, message: str):
+    """The form again, with the typed text, the messages and a fresh token."""
+    form = comment_form(post, data=form)
+    if is_partial():
+        html = render_template("comments/_form.html", post=post, form=form, message=message,
+                               discussion=None)
+        return make_response(html, status)
+    return render_article(post, status=status, form=form, message=message,
+                          reply_to=form.parent_id or None)
+
+
+@bp.get("/partials/comment-form/<int:post_id>/")
+def form(post_id):
+    """The comment form, set to reply to `replytocom` or back at the end of the
+    discussion (Cancel reply). Fragment only, never pushed to history."""
+    post = db.session.scalar(
+        sa.select(Post).where(Post.id == post_id, queries.is_visible())
+    ) or abort(404)
+    reply_to = request.args.get("replytocom", "")
+    target = None
+    if reply_to.isdigit() and len(reply_to) < 19:
+        target = db.session.scalar(sa.select(Comment).where(
+            Comment.id == int(reply_to), Comment.post_id == post.id,
+            Comment.status == "approved",
+        ))
+    return render_template(
+        "comments/_form_moved.html", post=post, reply_to=target,
+        form=comment_form(post, target.id if target else None), message="",
+    )
+
+
+@bp.post("/partials/comment-preview")
+@csrf.exempt
+@limiter.limit("120 per minute")
+def preview():
+    """What the sanitizer will store, and what it took out: the same function
+    that cleans a stored comment."""
+    if not is_same_origin():
+        abort(403)
+    text = request.form.get("comment", "")[:65525]
+    content_html, notes = explain_comment(text)
+    return render_template("comments/_preview.html", content_html=content_html, notes=notes)
