@@ -11,15 +11,23 @@ from .htmx import render
 from .models import Post
 
 
-def comment_form(post: Post, reply_to: int | None = None, data: CommentForm | None = None):
-    """A fresh form for `post` (name, email and website as this browser saved
-    them), or `data` again with a new token so that a retry is accepted."""
-    form = data or CommentForm(formdata=None, data=commenter.remembered_author())
-    if data is None and form.data.get("author"):
-        form.cookies_consent.data = True
+def comment_form(post: Post, reply_to: int | None = None, *, retry: CommentForm | None = None,
+                 author: dict | None = None) -> CommentForm:
+    """The comment form for `post` with a fresh token.
+
+    `retry` is a refused form shown again with what was typed; otherwise the
+    form is empty but for `author` (name, email, website; by default as this
+    browser saved them) and the comment it replies to.
+    """
+    if retry is not None:
+        form = retry
+    else:
+        saved = commenter.remembered_author() if author is None else author
+        form = CommentForm(formdata=None, data=saved)
+        form.cookies_consent.data = bool(saved.get("author"))
+        if reply_to is not None:
+            form.comment_parent.data = str(reply_to)
     form.csrf_token.data = comment_token.issue(post.id)
-    if reply_to is not None and data is None:
-        form.comment_parent.data = str(reply_to)
     return form
 
 

@@ -146,9 +146,11 @@ def _created(post: Post, comment: Comment, form: CommentForm):
     page = page_of(comment) if comment.status == "approved" else None
     if is_partial():
         held = {comment.id} if comment.status == "pending" else set()
+        kept = ({"author": form.author.data, "email": form.email.data, "url": form.url.data}
+                if form.cookies_consent.data else {})
         response = render_article(
             post, cpage=page, new_comment_id=comment.id, held=held,
-            partial="comments/_created.html",
+            form=comment_form(post, author=kept), partial="comments/_created.html",
         )
         retarget(response, "#comments", "outerHTML")
     else:
@@ -165,7 +167,7 @@ def _created(post: Post, comment: Comment, form: CommentForm):
 
 def _show_form(post: Post, form: CommentForm, status: int, message: str):
     """The form again, with the typed text, the messages and a fresh token."""
-    form = comment_form(post, data=form)
+    form = comment_form(post, retry=form)
     if is_partial():
         html = render_template("comments/_form.html", post=post, form=form, message=message,
                                discussion=None)

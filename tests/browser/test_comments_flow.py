@@ -108,3 +108,14 @@ def test_comment_without_javascript(browser, live_server):
     assert page.locator(".reply-slot #respond").count() == 1
     assert page.locator("#cancel-comment-reply-link").count() == 1
     context.close()
+
+
+def test_saved_details_stay_in_the_cleared_form(article):
+    fill(article, "Remember me, please.", author="Saved Reader", email="saved@example.org")
+    article.check("#wp-comment-cookies-consent")
+    article.click("#submit")
+    article.locator(".comment-content", has_text="Remember me, please.").wait_for()
+    assert article.locator("#comment").input_value() == ""
+    assert article.locator("#author").input_value() == "Saved Reader"
+    assert article.locator("#email").input_value() == "saved@example.org"
+    assert article.locator("#wp-comment-cookies-consent").is_checked()
