@@ -3,15 +3,25 @@
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, redirect, request
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from . import postpass, queries
 from .article import render_article
 from .dates import month_label
 from .extensions import csrf, db
 from .forms import PostPasswordForm, SearchForm
-from .htmx import render
+from .htmx import is_partial, push_url, render
 from .models import Category, Post, Tag, User
+from .params import whole_number
 from .permalinks import PERMALINK, post_at, post_url
 from .search import clean_query as search_words
 from .search import highlight, search_posts
@@ -43,21 +53,47 @@ def index(page):
         return by_id(request.args.get("p") or request.args.get("page_id") or "")
     if "s" in request.args:
         return search(page)
+    if "cat" in request.args:
+        return _filtered("blog.category", slug=request.args["cat"]) if request.args["cat"] \
+            else _filtered("blog.index")
+    if "m" in request.args:
+        return _filtered(*_month_filter(request.args["m"]))
     listing_page = listing(queries.home_posts(), page)
     sticky = queries.sticky_posts() if page == 1 else []
     return render(
-        "blog/index.html", "blog/_post_list.html",
+        "blog/archive.html", "blog/_post_list.html",
         posts=sticky + listing_page.items, page=listing_page, heading=None,
     )
 
 
+def _month_filter(value: str) -> tuple:
+    """WordPress's `?m=YYYYMM` (or YYYY) as the archive it names."""
+    if not value:
+        return ("blog.index",)
+    if whole_number(value) is None or len(value) not in (4, 6):
+        abort(404)
+    if len(value) == 4:
+        return ("blog.year", {"year": int(value)})
+    return ("blog.month", {"year": int(value[:4]), "month": int(value[4:])})
+
+
+def _filtered(endpoint: str, values: dict | None = None, **more):
+    """A filter form's choice: the archive it names. A plain request is sent
+    there (302); htmx gets the list at once, with that URL pushed to history."""
+    values = {**(values or {}), **more}
+    url = url_for(endpoint, **values)
+    if not is_partial():
+        return redirect(url, 302)
+    response = make_response(current_app.view_functions[endpoint](**values, page=1))
+    return push_url(response, url)
+
+
 def by_id(post_id: str):
     """WordPress's plain links (`/?p=123`, `/?page_id=2`) move permanently to the permalink."""
-    if not post_id.isdigit() or len(post_id) > 18:
+    number = whole_number(post_id)
+    if number is None:
         abort(404)
-    found = db.session.scalar(
-        sa.select(Post).where(Post.id == int(post_id), queries.is_visible())
-    )
+    found = db.session.scalar(sa.select(Post).where(Post.id == number, queries.is_visible()))
     if found is None:
         abort(404)
     return redirect(post_url(found), 301)
@@ -76,7 +112,7 @@ def search(page: int):
     snippets = {post.id: highlight(snippet) for post, snippet in result.items}
     posts = [post for post, _ in result.items]
     return render(
-        "blog/search.html", "blog/_post_list.html",
+        "blog/archive.html", "blog/_post_list.html",
         posts=posts, page=result, snippets=snippets, kind="search",
         heading=f"Search Results for: \u201c{words}\u201d",
     )
@@ -104,8 +140,7 @@ def page(slug, cpage):
 
 def reply_to_param() -> int | None:
     """`?replytocom=<id>`: the no-JavaScript Reply link."""
-    value = request.args.get("replytocom", "")
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    return whole_number(request.args.get("replytocom"))
 
 
 @bp.post("/<slug>/")
@@ -185,3 +220,15 @@ def year(year, page):
         queries.published_between(datetime(year, 1, 1), datetime(year + 1, 1, 1))
     )
     return archive(query, page, f"Year: {year}", "year")
+
+
+@bp.get("/partials/recent-posts")
+def recent_posts_widget():
+    """The Recent Posts widget alone, for its refresh (never pushed to history)."""
+    return render_template("blog/_recent_posts.html")
+
+
+@bp.get("/partials/recent-comments")
+def recent_comments_widget():
+    """The Recent Comments widget alone, for its refresh (never pushed to history)."""
+    return render_template("blog/_recent_comments.html")

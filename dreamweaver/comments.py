@@ -19,6 +19,7 @@ from .forms import CommentForm
 from .htmx import is_partial, retarget
 from .models import Comment, Post, utcnow
 from .moderation import hold_reason
+from .params import whole_number
 from .permalinks import PERMALINK, comment_page_url, post_at, post_url
 from .sanitize import clean_comment, explain_comment
 from .security import is_same_origin
@@ -183,11 +184,11 @@ def form(post_id):
     post = db.session.scalar(
         sa.select(Post).where(Post.id == post_id, queries.is_visible())
     ) or abort(404)
-    reply_to = request.args.get("replytocom", "")
+    reply_to = whole_number(request.args.get("replytocom"))
     target = None
-    if reply_to.isdigit() and len(reply_to) < 19:
+    if reply_to is not None:
         target = db.session.scalar(sa.select(Comment).where(
-            Comment.id == int(reply_to), Comment.post_id == post.id,
+            Comment.id == reply_to, Comment.post_id == post.id,
             Comment.status == "approved",
         ))
     return render_template(

@@ -1,5 +1,6 @@
 """Forms of the reader-facing pages."""
 
+import re
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
@@ -14,6 +15,8 @@ from wtforms import (
     URLField,
 )
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+
+from .params import whole_number
 
 
 class PostPasswordForm(FlaskForm):
@@ -44,24 +47,38 @@ def _text(value):
     return "".join(ch for ch in value if ch >= " " and ch != "\x7f").strip()
 
 
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_HOST = re.compile(r"^(?:[A-Za-z0-9-]+\.)*[A-Za-z0-9-]+\.?$|^\[[0-9A-Fa-f:.]+\]$")
+_URL_CHARS = re.compile(r"^[!#$%&'()*+,\-./0-9:;=?@A-Z\[\]_a-z~]+$")
+
+
 def _website(value):
     """A website as WordPress takes it: "example.org" means "https://example.org"."""
     value = _text(value)
-    if value and "://" not in value:
+    if value and not _SCHEME.match(value):
         value = "https://" + value
     return value
 
 
 def _http_url(form, field):
+    """http(s) with a real host name, nothing but URL characters."""
     if not field.data:
         return
-    parts = urlsplit(field.data)
-    if parts.scheme not in ("http", "https") or not parts.hostname or " " in field.data:
-        raise ValidationError("Enter a website address that starts with http:// or https://.")
+    message = "Enter a website address that starts with http:// or https://."
+    if not _URL_CHARS.match(field.data):
+        raise ValidationError(message)
+    try:
+        parts = urlsplit(field.data)
+        host = parts.netloc.rpartition("@")[2].rsplit(":", 1)[0] if parts.netloc else ""
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        raise ValidationError(message) from None
+    if parts.scheme.lower() not in ("http", "https") or not host or not _HOST.match(host):
+        raise ValidationError(message)
 
 
 def _comment_parent(form, field):
-    if not (field.data or "0").isdigit() or len(field.data or "") > 18:
+    if whole_number(field.data or "0") is None:
         raise ValidationError("The comment you are replying to is not valid.")
 
 
@@ -105,4 +122,5 @@ class CommentForm(FlaskForm):
 
     @property
     def parent_id(self) -> int:
-        return int(self.comment_parent.data or 0)
+        """The comment this one replies to; 0 for top level (and for nonsense)."""
+        return whole_number(self.comment_parent.data or "0") or 0

@@ -19,15 +19,24 @@ def is_partial() -> bool:
 def render(page: str, partial: str, /, **context) -> str:
     """The page for a plain request, only its partial for an htmx one.
 
-    The page template includes the partial, so the two can never drift apart.
+    The page template includes the partial, so the two can never drift apart;
+    `fragment` tells the partial which way it is being rendered (a fragment
+    carries its own <title>, for htmx to set).
     """
-    return render_template(partial if is_partial() else page, **context)
+    fragment = is_partial()
+    return render_template(partial if fragment else page, fragment=fragment, **context)
 
 
 def retarget(response, target: str, swap: str):
     """Swap this response somewhere other than where the request said (HX-Retarget)."""
     response.headers["HX-Retarget"] = target
     response.headers["HX-Reswap"] = swap
+    return response
+
+
+def push_url(response, url: str):
+    """Put `url` in the browser's history for this htmx response (HX-Push-Url)."""
+    response.headers["HX-Push-Url"] = url
     return response
 
 

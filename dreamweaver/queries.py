@@ -211,3 +211,18 @@ def categories_in_use(now: datetime | None = None) -> list[Category]:
     )
     query = sa.select(Category.name, Category.slug).where(has_post).order_by(Category.sort_key)
     return list(db.session.execute(query))
+
+
+def category_counts(now: datetime | None = None):
+    """(name, slug, posts) for every category with visible posts, case-insensitively
+    ordered: the "Filter by category" choices."""
+    posts = sa.func.count(post_categories.c.post_id).label("posts")
+    query = (
+        sa.select(Category.name, Category.slug, posts)
+        .join(post_categories, post_categories.c.category_id == Category.id)
+        .join(Post, Post.id == post_categories.c.post_id)
+        .where(Post.type == "post", is_visible(now))
+        .group_by(Category.id, Category.name, Category.slug, Category.sort_key)
+        .order_by(Category.sort_key)
+    )
+    return list(db.session.execute(query))

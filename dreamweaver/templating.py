@@ -20,6 +20,19 @@ def site_context():
     }
 
 
+def document_title(*parts) -> str:
+    """"Category: Art – Page 2 – Psychedelic Dreamweaver": the <title> of a page."""
+    return " \u2013 ".join([str(p) for p in parts if p] + [current_app.config["SITE_TITLE"]])
+
+
+def list_title(heading: str | None, number: int) -> str:
+    """The <title> of a listing; the home page's first page also says the tagline."""
+    config = current_app.config
+    if heading or number > 1:
+        return document_title(heading, f"Page {number}" if number > 1 else None)
+    return f"{config['SITE_TITLE']} \u2013 {config['SITE_TAGLINE']}"
+
+
 def page_url(number: int) -> str:
     """The same listing at another page number (page 1 is the listing's own URL)."""
     values = request.args.to_dict()
@@ -33,6 +46,7 @@ WIDGETS = (
     queries.recent_comments,
     queries.archive_months,
     queries.categories_in_use,
+    queries.category_counts,
 )
 
 
@@ -42,6 +56,8 @@ def init_app(app):
     app.add_template_global(comments_url)
     app.add_template_global(comment_page_url)
     app.add_template_global(page_url)
+    app.add_template_global(document_title)
+    app.add_template_global(list_title)
     app.add_template_global(auto_excerpt)
     app.add_template_global(comment_tree)
     for widget in WIDGETS:

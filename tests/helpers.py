@@ -24,3 +24,9 @@ def section(response, element_id: str) -> str:
     start = html.index(f'id="{element_id}"')
     end = html.find("</section>", start)
     return html[start:end]
+
+
+def has_link(html: str, href: str, label: str) -> bool:
+    """An <a> with this href and this (escaped) text, whatever its other attributes."""
+    pattern = rf'<a [^>]*href="{re.escape(href)}"[^>]*>{re.escape(label)}</a>'
+    return re.search(pattern, html) is not None

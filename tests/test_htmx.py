@@ -39,7 +39,7 @@ def test_fragment_for_htmx_request(client, site):
         response = client.get(url, headers=HX)
         body = text(response).lstrip()
         assert not body.startswith("<!doctype"), url
-        assert f'id="{fragment_id}"' in body.split(">", 1)[0], url
+        assert f'<section id="{fragment_id}"' in body or f'<div id="{fragment_id}"' in body, url
         assert "<aside" not in body and "<footer class=\"site-footer\"" not in body
         assert "HX-Request" in response.headers["Vary"]
 

@@ -1,0 +1,55 @@
+// The little behaviour htmx does not cover. Everything here is optional: the
+// site works the same without it, only less smoothly.
+(function () {
+  "use strict";
+
+  // Keep the menu's and the sidebar's "current" markers in step with the URL
+  // after htmx has pushed a new one into history.
+  function markCurrent() {
+    var here = location.pathname;
+    document.querySelectorAll(".sidebar a[href], .main-navigation a[href]").forEach(function (a) {
+      if (new URL(a.href, location.href).pathname === here && !a.search) {
+        a.setAttribute("aria-current", "page");
+      } else {
+        a.removeAttribute("aria-current");
+      }
+    });
+  }
+  document.addEventListener("htmx:pushedIntoHistory", markCurrent);
+
+  // A request that got no answer at all: say so where the answer would have gone.
+  function unreachable(event) {
+    var target = event.detail && event.detail.target;
+    if (!target) return;
+    var note = document.createElement("p");
+    note.className = "request-failed";
+    note.setAttribute("role", "alert");
+    note.textContent = "The site could not be reached. Check your connection and try again.";
+    var old = target.querySelector(":scope > .request-failed");
+    if (old) old.remove();
+    target.prepend(note);
+  }
+  document.addEventListener("htmx:sendError", unreachable);
+  document.addEventListener("htmx:timeout", unreachable);
+
+  // Recent Posts refreshes when it comes into view once the page has been
+  // open a while: no polling, one request per reader at most every few minutes.
+  var STALE_AFTER_MS = 5 * 60 * 1000;
+  function watchRecentPosts() {
+    setTimeout(function () {
+      var widget = document.getElementById("recent-posts");
+      if (!widget || !window.htmx || !("IntersectionObserver" in window)) return;
+      var observer = new IntersectionObserver(function (entries) {
+        if (entries.some(function (entry) { return entry.isIntersecting; })) {
+          observer.disconnect();
+          window.htmx.trigger(widget, "dw:stale");
+        }
+      });
+      observer.observe(widget);
+    }, STALE_AFTER_MS);
+  }
+  document.addEventListener("DOMContentLoaded", watchRecentPosts);
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.detail.elt && event.detail.elt.id === "recent-posts") watchRecentPosts();
+  });
+})();
