@@ -35,11 +35,18 @@ serve: install
 	$(FLASK) init-db
 	$(BIN)/gunicorn --workers 2 --bind $(HOST):8000 --access-logfile - app:app
 
-# Debian's chromium for the browser tests (Playwright cannot download one here).
-browser:
+AXE_VERSION := 4.14.1
+AXE := .cache/node/node_modules/axe-core/axe.min.js
+
+# Debian's chromium for the browser tests (Playwright cannot download one here)
+# and axe-core from npm for their accessibility checks.
+browser: $(AXE)
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "Install Debian's chromium (sudo apt-get install chromium) for the browser tests."; fi; }
+
+$(AXE):
+	npm install --prefix .cache/node --no-audit --no-fund --silent axe-core@$(AXE_VERSION)
 
 test: install-dev browser
 	$(BIN)/python -m pytest

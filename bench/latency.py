@@ -2,14 +2,14 @@
 
 Usage: .venv/bin/python bench/latency.py [--repeat N] [--label TEXT]
 
-The database is FLASK_SQLALCHEMY_DATABASE_URI's (dreamweaver.create_app()); the URLs
-are found in it. Per URL: 3 warm-up requests, N timed ones; a Markdown table of p50 /
-p95 / mean ms, status, body bytes and SQL statements per request. `discover()` is
-meant for reuse by `make bench` (gunicorn + wrk), so both time the same pages.
+The database is FLASK_SQLALCHEMY_DATABASE_URI's; URLs are found in it. Per URL: 3 warm-up,
+N timed requests; prints p50/p95/mean ms, status, bytes, SQL statements per request.
+`discover()` is for reuse by `make bench` (gunicorn + wrk): both time the same pages.
 """
 
 import argparse
 import math
+import os
 import statistics
 import sys
 import time
@@ -33,13 +33,13 @@ HX = {"HX-Request": "true"}
 RARE, COMMON, TWO = "mescaline", "psilocybin", "integration therapy"
 
 
-def _most_posts(link_table, column, target, *, fewest=False):
+def _most_posts(column, target, *, fewest=False):
     """The slug of the category/tag with the most (or fewest) visible posts, and the count."""
     count = sa.func.count()
     query = (
         sa.select(target.slug, count)
-        .join(link_table, column == target.id)
-        .join(Post, Post.id == link_table.c.post_id)
+        .join(column.table, column == target.id)
+        .join(Post, Post.id == column.table.c.post_id)
         .where(Post.type == "post", queries.is_visible())
         .group_by(target.id, target.slug)
         .order_by(count if fewest else count.desc(), target.id)
@@ -49,7 +49,7 @@ def _most_posts(link_table, column, target, *, fewest=False):
 
 
 def _page(wanted: int, posts: int, per_page: int) -> int:
-    """Page `wanted` of a listing, or its last page when a small site has fewer."""
+    """Page `wanted`, or the last page of a listing that has fewer."""
     return max(1, min(wanted, math.ceil(posts / per_page)))
 
 
@@ -62,10 +62,9 @@ def discover(app) -> list[tuple[str, str, dict]]:
         newest = db.session.scalar(visible.order_by(*queries.NEWEST_FIRST).limit(1))
         talked = db.session.scalar(
             visible.order_by(sa.func.abs(Post.comment_count - 25), Post.id).limit(1))
-        big, big_n = _most_posts(post_categories, post_categories.c.category_id, Category)
-        small, _ = _most_posts(post_categories, post_categories.c.category_id, Category,
-                               fewest=True)
-        tag, _ = _most_posts(post_tags, post_tags.c.tag_id, Tag)
+        big, big_n = _most_posts(post_categories.c.category_id, Category)
+        small, _ = _most_posts(post_categories.c.category_id, Category, fewest=True)
+        tag, _ = _most_posts(post_tags.c.tag_id, Tag)
         local = newest.published_local
         return [
             ("home", "/", {}),
@@ -125,14 +124,13 @@ def main():
     parser.add_argument("--repeat", type=int, default=30, help="timed requests per URL")
     parser.add_argument("--label", default="", help="a heading for the table")
     args = parser.parse_args()
-    app = create_app()
-    pages = discover(app)
+    pages = discover(app := create_app())
     with app.app_context():
         counter = StatementCounter(db.engine)
         posts = db.session.scalar(sa.select(sa.func.count(Post.id)))
         comments = db.session.scalar(sa.select(sa.func.count()).select_from(sa.table("comments")))
         dialect = db.engine.dialect.name
-    client = app.test_client()
+    client, load = app.test_client(), os.getloadavg()[0]
     print(f"### {args.label or dialect}\n")
     print(f"{dialect}, {posts:,} posts, {comments:,} comments; {WARM_UP} warm-up + "
           f"{args.repeat} timed requests per URL, in process (Flask test client).\n")
@@ -140,9 +138,11 @@ def main():
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, url, headers in pages:
         r = measure(client, counter, url, headers, args.repeat)
-        flag = "" if r["status"] == 200 else " **!**"
+        flag = "" if r["status"] == 200 else " **!**"  # non-200: see the traceback on stderr
         print(f"| {name} | `{url}` | {r['status']}{flag} | {r['bytes']:,} | {r['sql']} | "
               f"{r['p50']:.1f} | {r['p95']:.1f} | {r['mean']:.1f} |", flush=True)
+    print(f"\nLoad average (1 min) {load:.2f} before, {os.getloadavg()[0]:.2f} after "
+          f"({os.cpu_count()} CPUs): other busy processes inflate these figures.")
 
 
 if __name__ == "__main__":

@@ -168,11 +168,12 @@ def _unlock(post: Post):
                           status=403 if form.post_password.data else 422)
 
 
-def archive(query, page: int, heading: str, kind: str):
+def archive(query, page: int, heading: str, kind: str, **selected):
+    """An archive listing; `selected` marks the filters' current choice."""
     listing_page = listing(query, page)
     return render(
         "blog/archive.html", "blog/_post_list.html",
-        posts=listing_page.items, page=listing_page, heading=heading, kind=kind,
+        posts=listing_page.items, page=listing_page, heading=heading, kind=kind, **selected,
     )
 
 
@@ -181,7 +182,8 @@ def archive(query, page: int, heading: str, kind: str):
 def category(slug, page):
     found = db.session.scalar(sa.select(Category).where(Category.slug == slug)) or abort(404)
     query = queries.visible_posts().where(Post.categories.any(Category.id == found.id))
-    return archive(query, page, f"Category: {found.name}", "category")
+    return archive(query, page, f"Category: {found.name}", "category",
+                   selected_category=found.slug)
 
 
 @bp.get("/tag/<slug>/", defaults={"page": 1})
@@ -208,7 +210,8 @@ def month(year, month, page):
     start = datetime(year, month, 1)
     end = datetime(year + 1, 1, 1) if month == 12 else datetime(year, month + 1, 1)
     query = queries.visible_posts().where(queries.published_between(start, end))
-    return archive(query, page, f"Month: {month_label(year, month)}", "month")
+    return archive(query, page, f"Month: {month_label(year, month)}", "month",
+                   selected_month=f"{year:04d}{month:02d}")
 
 
 @bp.get("/<int(fixed_digits=4):year>/", defaults={"page": 1})

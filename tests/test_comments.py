@@ -222,6 +222,18 @@ def test_create_plain_comment_shown_counted_and_in_widget(app, client, post, url
     assert "Zed" in widget and f"#comment-{comment.id}" in widget
 
 
+def test_create_on_page_redirects_to_page(app, client, make):
+    about = make.post("About", kind="page")
+    url = permalink(app, about)
+    assert url == "/about/"
+    response = send(client, url, comment="On a page.")
+    (comment,) = stored(app)
+    assert response.status_code == 303
+    location = urlsplit(response.headers["Location"])
+    assert (location.path, location.fragment) == ("/about/", f"comment-{comment.id}")
+    assert "<p>On a page.</p>" in text(client.get(url))
+
+
 # --- posting with htmx ----------------------------------------------------------
 
 
@@ -288,7 +300,9 @@ def test_post_replytocom_puts_form_under_comment(client, make, post, url):
     assert re.search(r'id="cancel-comment-reply-link"[^>]*>Cancel reply</a>', body)
 
 
-@pytest.mark.parametrize("value", ["abc", "-1", "1.5", "999999", "²", "1" * 30])
+@pytest.mark.parametrize(
+    "value", ["abc", "-1", "1.5", "999999", "2147483648", "999999999999999999", "²", "1" * 30],
+)
 def test_post_replytocom_invalid_ignored(client, make, post, url, value):
     make.comment(post, "Ann", "<p>Top.</p>")
     response = client.get(url, query_string={"replytocom": value})
@@ -319,7 +333,7 @@ def test_form_partial_cancel_targets_respond_home(client, post):
     assert "Cancel reply" not in body
 
 
-@pytest.mark.parametrize("value", ["²", "abc", "-1"])
+@pytest.mark.parametrize("value", ["²", "abc", "-1", "999999", "2147483648"])
 def test_form_partial_bad_replytocom_is_not_an_error(client, post, value):
     response = client.get(f"/partials/comment-form/{post.id}/",
                           query_string={"replytocom": value}, headers=HTMX)
@@ -327,8 +341,9 @@ def test_form_partial_bad_replytocom_is_not_an_error(client, post, value):
     assert re.match(r'\s*<div id="respond-home" hx-swap-oob="innerHTML">', text(response))
 
 
-def test_form_partial_unknown_post_404(client):
-    assert client.get("/partials/comment-form/999999/", headers=HTMX).status_code == 404
+@pytest.mark.parametrize("post_id", ["999999", "2147483648", "999999999999999999"])
+def test_form_partial_unknown_post_404(client, post_id):
+    assert client.get(f"/partials/comment-form/{post_id}/", headers=HTMX).status_code == 404
 
 
 def test_create_reply_at_max_depth_joins_that_level(app, client, make, post, url):

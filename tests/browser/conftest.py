@@ -3,6 +3,7 @@
 import os
 import shutil
 import threading
+from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
@@ -13,7 +14,10 @@ from dreamweaver.demo import load_demo
 from dreamweaver.extensions import db
 from tests.conftest import TEST_SETTINGS
 
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
+AXE = ROOT / ".cache/node/node_modules/axe-core/axe.min.js"
+ARTIFACTS = ROOT / "tests/browser/artifacts"
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
@@ -62,3 +66,21 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    """axe-core's script, injected with page.evaluate (the CSP rightly refuses
+    injected <script> tags). `make browser` installs it from npm."""
+    if not AXE.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{AXE} is missing: `make test` installs axe-core.")
+        pytest.skip("axe-core is not installed (make browser installs it)")
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def artifacts():
+    """Where screenshots go: kept by CI as artifacts, never committed."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
