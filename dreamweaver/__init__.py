@@ -106,6 +106,9 @@ def register_extensions(app):
 
 def register_blueprints(app):
     from . import blog, comments
+    from .params import Segment
+
+    app.url_map.converters["default"] = Segment
 
     app.register_blueprint(blog.bp)
     app.register_blueprint(comments.bp)

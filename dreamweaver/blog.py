@@ -21,7 +21,7 @@ from .extensions import csrf, db
 from .forms import PostPasswordForm, SearchForm
 from .htmx import is_partial, push_url, render
 from .models import Category, Post, Tag, User
-from .params import whole_number
+from .params import plain_text, whole_number
 from .permalinks import PERMALINK, post_at, post_url
 from .search import clean_query as search_words
 from .search import highlight, search_posts
@@ -54,8 +54,10 @@ def index(page):
     if "s" in request.args:
         return search(page)
     if "cat" in request.args:
-        return _filtered("blog.category", slug=request.args["cat"]) if request.args["cat"] \
-            else _filtered("blog.index")
+        slug = plain_text(request.args["cat"])
+        if slug is None:
+            abort(404)
+        return _filtered("blog.category", slug=slug) if slug else _filtered("blog.index")
     if "m" in request.args:
         return _filtered(*_month_filter(request.args["m"]))
     listing_page = listing(queries.home_posts(), page)

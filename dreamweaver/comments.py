@@ -19,7 +19,7 @@ from .forms import CommentForm
 from .htmx import is_partial, retarget
 from .models import Comment, Post, utcnow
 from .moderation import hold_reason
-from .params import whole_number
+from .params import MAX_ID, whole_number
 from .permalinks import PERMALINK, comment_page_url, post_at, post_url
 from .sanitize import clean_comment, explain_comment
 from .security import is_same_origin
@@ -181,6 +181,8 @@ def _show_form(post: Post, form: CommentForm, status: int, message: str):
 def form(post_id):
     """The comment form, set to reply to `replytocom` or back at the end of the
     discussion (Cancel reply). Fragment only, never pushed to history."""
+    if post_id > MAX_ID:
+        abort(404)
     post = db.session.scalar(
         sa.select(Post).where(Post.id == post_id, queries.is_visible())
     ) or abort(404)

@@ -79,7 +79,7 @@ def _http_url(form, field):
 
 def _comment_parent(form, field):
     if whole_number(field.data or "0") is None:
-        raise ValidationError("The comment you are replying to is not valid.")
+        raise ValidationError("The comment you are replying to is not available.")
 
 
 class CommentForm(FlaskForm):

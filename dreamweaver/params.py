@@ -2,11 +2,30 @@
 
 import re
 
+from werkzeug.routing import BaseConverter
+
 _DIGITS = re.compile(r"[0-9]{1,18}")  # ASCII only: "²".isdigit() is True in Python
+# Ids are 32-bit INTEGER columns on PostgreSQL, which refuses larger numbers.
+MAX_ID = 2**31 - 1
 
 
-def whole_number(value: str | None) -> int | None:
-    """`value` as a non-negative int if it is plain ASCII digits (at most 18), else None."""
-    if value is None or not _DIGITS.fullmatch(value):
+def whole_number(value: str | None, limit: int = MAX_ID) -> int | None:
+    """`value` as a non-negative int if it is plain ASCII digits up to `limit`, else None."""
+    if value is None or not _DIGITS.fullmatch(value) or int(value) > limit:
         return None
     return int(value)
+
+
+class Segment(BaseConverter):
+    """The default URL converter, minus control characters: a slug holding NUL
+    (which PostgreSQL refuses) or any other control character is no page at
+    all, so such URLs 404 before any query runs."""
+
+    regex = r"[^/\x00-\x1f\x7f]+"
+
+
+def plain_text(value: str | None) -> str | None:
+    """`value` if it holds no control character, else None."""
+    if value is None or re.search(r"[\x00-\x1f\x7f]", value):
+        return None
+    return value

@@ -123,3 +123,9 @@ def test_month_archive_uses_local_month_across_the_date_line(app, client, make):
     assert titles(client.get("/2024/01/")) == ["Kiribati New Year"]
     assert titles(client.get("/2023/12/")) == []
     assert titles(client.get("/2024/")) == ["Kiribati New Year"]
+
+
+@pytest.mark.parametrize("url", ["/category/%00/", "/tag/a%00b/", "/author/%01/", "/%00/",
+                                 "/2024/01/02/a%00b/", "/about%7f/", "/?cat=%00"])
+def test_control_characters_in_urls_are_404(client, site, url):
+    assert client.get(url).status_code == 404

@@ -6,6 +6,7 @@ http/https/mailto links, no event handlers, no style), so a vector passes only
 because the output is inert, never because the vector is on a list.
 """
 
+import itertools
 import re
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -244,8 +245,6 @@ VECTORS = [
     "http://example.org/?q=<img src=x onerror=alert(1)>",
     "<code>http://example.org/ <script>alert(1)</script></code>",
 ]
-assert len(VECTORS) >= 30
-
 
 def vector_id(vector: str) -> str:
     return vector.encode("unicode_escape").decode()[:40]
@@ -278,7 +277,7 @@ def xclient(xapp):
     return xapp.test_client()
 
 
-_serial = iter(range(10**6))
+_serial = itertools.count(1)
 
 
 @pytest.fixture

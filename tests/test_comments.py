@@ -141,6 +141,7 @@ def url(app, post):
 
 def test_post_form_heading_notes_and_button(client, url):
     body = text(client.get(url))
+    assert re.search(r'<div id="respond"[ >]', body)
     form = body[body.index('id="respond"'):]
     assert re.search(r'<h3 id="reply-title"[^>]*>\s*Leave a Reply', form)
     assert "Your email address will not be published." in form

@@ -130,5 +130,5 @@ def test_p_redirects_to_permalink(client, make):
 
 def test_p_unknown_or_bad_is_404(client, make):
     draft = make.post("Draft", status="draft")
-    for value in (str(draft.id), "999999", "abc", "-1", "1e3", "9" * 40, ""):
+    for value in (str(draft.id), "999999", "abc", "-1", "1e3", "9" * 40, "", "2147483648", "²"):
         assert client.get("/", query_string={"p": value}).status_code == 404, value
