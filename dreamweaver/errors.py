@@ -37,7 +37,8 @@ def render_error(error: HTTPException):
     template = "errors/_error.html" if partial else "errors/error.html"
     response = error.get_response()
     response.data = render_template(
-        template, code=code, title=title, message=message, minimal_layout=code >= 500
+        template, code=code, title=title, message=message, minimal_layout=code >= 500,
+        fragment=partial,
     )
     response.content_type = "text/html; charset=utf-8"
     if partial and request.method not in ("GET", "HEAD"):

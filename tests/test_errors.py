@@ -47,8 +47,8 @@ def test_error_fragment(failing_app, code):
     response = failing_app.test_client().get(f"/_fail/{code}/", headers=HX)
     assert response.status_code == code
     body = text(response).lstrip()
-    assert body.startswith('<section id="error"')
-    assert CODES[code] in body
+    assert body.startswith(f"<title>{CODES[code]} \u2013 ") and '<section id="error"' in body
+    assert "<!doctype" not in body and "<footer" not in body
     assert "HX-Request" in response.headers["Vary"]
 
 

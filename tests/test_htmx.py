@@ -63,3 +63,18 @@ def test_htmx_config_meta(client, site):
                     '"allowEval":false', '"selfRequestsOnly":true'):
         assert setting in body
     assert '<script src="/static/js/htmx-2.0.11.min.js" defer></script>' in body
+
+
+def test_fragments_set_the_document_title(client, site):
+    local = site.published_local
+    for url, title in ((f"/{local:%Y/%m/%d}/{site.slug}/", "Dual View"), ("/about/", "About"),
+                       ("/no-such-page/", "Page not found")):
+        body = text(client.get(url, headers=HX))
+        assert f"<title>{title} \u2013 Psychedelic Dreamweaver</title>" in body, url
+
+
+def test_write_error_fragment_keeps_the_title(client, site):
+    response = client.post("/about/comments/", headers={**HX, "Sec-Fetch-Site": "cross-site"})
+    assert response.status_code == 403
+    assert "<title>" not in text(response)
+    assert response.headers["HX-Retarget"] == "find .form-status"

@@ -172,3 +172,17 @@ def test_screenshots(page, live_server, artifacts, width):
     page.wait_for_load_state()
     page.screenshot(path=artifacts / f"post-{width}.png", full_page=True)
     assert (artifacts / f"post-{width}.png").stat().st_size > 10_000
+
+
+def test_reopened_tab_shows_full_page(page, browser, live_server):
+    page.goto(live_server + "/")
+    page.locator(".widget-categories").get_by_role("link", name=CATEGORY, exact=True).click()
+    page.wait_for_url(re.compile(r"/category/neuroscience/$"))
+    pushed = page.url
+    page.close()
+    context = browser.new_context()
+    reopened = context.new_page()
+    reopened.goto(pushed)
+    assert reopened.locator("header.site-header").count() == 1
+    assert reopened.locator("#post-list-title").inner_text() == f"Category: {CATEGORY}"
+    context.close()
