@@ -186,3 +186,14 @@ def test_reopened_tab_shows_full_page(page, browser, live_server):
     assert reopened.locator("header.site-header").count() == 1
     assert reopened.locator("#post-list-title").inner_text() == f"Category: {CATEGORY}"
     context.close()
+
+
+def test_recent_posts_refreshes_on_its_trigger(home):
+    home.evaluate("document.querySelector('#recent-posts li').textContent = 'stale entry'")
+    with home.expect_response(lambda r: "/partials/recent-posts" in r.url):
+        home.evaluate("htmx.trigger('#recent-posts', 'dw:stale')")
+    home.wait_for_function(
+        "!document.querySelector('#recent-posts').textContent.includes('stale entry')"
+    )
+    assert home.locator("#recent-posts li").count() == 5
+    assert swapped(home)
