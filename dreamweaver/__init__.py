@@ -95,8 +95,9 @@ def register_extensions(app):
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
-    csrf.init_app(app)
+    # The limiter's check runs first, so refused requests count against it too.
     limiter.init_app(app)
+    csrf.init_app(app)
     cache.init_app(app)
     # Its context processor reads the session on every render, which would put
     # `Vary: Cookie` on anonymous pages; admin templates ask for the user instead.
@@ -105,11 +106,11 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
-    from . import blog, comments
+    from . import admin, auth, blog, comments  # noqa: F401 - auth registers the user loader
     from .params import Segment
 
     app.url_map.converters["default"] = Segment
-
+    app.register_blueprint(admin.bp, url_prefix="/admin")
     app.register_blueprint(blog.bp)
     app.register_blueprint(comments.bp)
 

@@ -1,5 +1,7 @@
 """Command-line tools: `flask --app app <command>`."""
 
+import sys
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -57,7 +59,44 @@ def seed_bench_command(posts, comments, seed):
                f"in {time.perf_counter() - started:.1f} s.")
 
 
+@click.command("create-user")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["admin", "author"]), default="author", show_default=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--display-name", default=None, help="Shown as the author (default: NAME).")
+@click.option("--email", default="", help="The account's email address.")
+@with_appcontext
+def create_user_command(name, role, password_stdin, display_name, email):
+    """Make an account, or set an existing account's password and role."""
+    import sqlalchemy as sa
+
+    from .models import User
+    from .slugs import slugify, unique_slug
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < 8:
+        raise click.BadParameter("use at least 8 characters", param_hint="password")
+    if not name.strip() or len(name) > 60 or any(ch < " " for ch in name):
+        raise click.BadParameter("1 to 60 printable characters", param_hint="NAME")
+    user = db.session.scalar(sa.select(User).where(User.login == name))
+    created = user is None
+    if created:
+        user = User(login=name, display_name=display_name or name, email=email,
+                    slug=unique_slug(User.slug, slugify(name) or "author"))
+        db.session.add(user)
+    elif display_name:
+        user.display_name = display_name
+    user.role = role
+    user.set_password(password)
+    db.session.commit()
+    click.echo(f"{'Created' if created else 'Updated'} {role} {name!r}.")
+
+
 def init_app(app):
     app.cli.add_command(init_db_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(seed_bench_command)
+    app.cli.add_command(create_user_command)

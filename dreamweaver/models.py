@@ -9,8 +9,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from sqlalchemy.types import TypeDecorator
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
 from .markup import text_of
@@ -74,7 +76,7 @@ post_tags = sa.Table(
 )
 
 
-class User(db.Model):
+class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (one_of("role", ROLES, "role"),)
 
@@ -86,6 +88,20 @@ class User(db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(255), default="")
     role: Mapped[str] = mapped_column(sa.String(20), default="author")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    def can_edit(self, post: Post) -> bool:
+        """Admins edit everything; authors their own posts."""
+        return self.is_admin or post.author_id == self.id
 
     def __repr__(self) -> str:
         return f"<User {self.login}>"

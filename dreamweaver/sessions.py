@@ -11,6 +11,10 @@ from flask.sessions import SecureCookieSessionInterface
 
 
 class AnonymousFriendlySessionInterface(SecureCookieSessionInterface):
+    def get_cookie_secure(self, app) -> bool:
+        """Secure whenever the site is served over https (behind a proxy too)."""
+        return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+
     def save_session(self, app, session, response):
         cookie_name = self.get_cookie_name(app)
         if not session and not session.modified and cookie_name not in request.cookies:

@@ -4,6 +4,7 @@ factory for content; a SQL statement counter."""
 
 import functools
 import os
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -104,6 +105,18 @@ class Factory:
         return self._save(user)
 
     @in_app_context
+    def account(self, login, role="author", password="correct horse battery"):
+        """A user who can sign in (created once; later calls return the same one)."""
+        user = db.session.scalar(sa.select(User).where(User.login == login))
+        if user is None:
+            user = User(login=login, display_name=login.title(), slug=slugify(login), role=role)
+            user.set_password(password)
+            db.session.add(user)
+            db.session.commit()
+            db.session.refresh(user)
+        return user
+
+    @in_app_context
     def category(self, name, **fields):
         return self._save(Category(name=name, slug=unique_slug(Category.slug, slugify(name)),
                                    **fields))
@@ -185,3 +198,38 @@ def count_queries(app):
         counter = Counter()
         counter.engine = db.engine
     return counter
+
+
+CSRF_FIELD = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client, url="/admin/login") -> str:
+    """The session CSRF token of the admin forms, as a page carries it."""
+    match = CSRF_FIELD.search(client.get(url).get_data(as_text=True))
+    assert match, f"no csrf_token field on {url}"
+    return match.group(1)
+
+
+class Auth:
+    """Signs test clients in and out of /admin (the tutorial's `auth` helper)."""
+
+    def __init__(self, client, make):
+        self.client, self.make = client, make
+
+    def login(self, login="owner", role="admin", password="correct horse battery"):
+        """Create the account if needed and sign in; returns the user."""
+        user = self.make.account(login, role, password)
+        response = self.client.post("/admin/login", data={
+            "csrf_token": csrf_token(self.client), "username": login, "password": password,
+        })
+        assert response.status_code == 303, response.get_data(as_text=True)[:500]
+        return user
+
+    def logout(self):
+        token = csrf_token(self.client, "/admin/")
+        return self.client.post("/admin/logout", data={"csrf_token": token})
+
+
+@pytest.fixture
+def auth(client, make):
+    return Auth(client, make)

@@ -1,0 +1,9 @@
+"""The owner's area: accounts, posts and pages, categories, comment moderation.
+
+Each module adds its views to the one admin blueprint.
+"""
+
+from . import accounts, dashboard
+from .blueprint import bp
+
+__all__ = ["bp", "accounts", "dashboard"]
