@@ -1,8 +1,17 @@
 """Forms of the admin area (session CSRF, as Flask-WTF does by default)."""
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
-from wtforms.validators import InputRequired, Length
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 
 class LoginForm(FlaskForm):
@@ -14,3 +23,30 @@ class LoginForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     """Logging out changes state: a POST with a CSRF token, never a GET link."""
+
+
+class PostForm(FlaskForm):
+    """A post or a page: what the owner writes."""
+
+    title = StringField("Title", validators=[InputRequired("Give it a title."), Length(max=500)])
+    slug = StringField("Slug", validators=[Length(max=200)],
+                       description="Part of the address; made from the title when empty.")
+    source = TextAreaField("Content", validators=[Length(max=2_000_000)])
+    format = SelectField("Format", choices=[("markdown", "Markdown"), ("html", "HTML")],
+                         default="markdown")
+    excerpt = TextAreaField("Excerpt", validators=[Length(max=5000)],
+                            description="Shown in lists; the first 55 words when empty.")
+    categories = SelectMultipleField("Categories", coerce=int, validate_choice=True,
+                                     option_widget=CheckboxInput(), widget=ListWidget())
+    tags = StringField("Tags", validators=[Length(max=1000)],
+                       description="Separate tags with commas.")
+    status = SelectField("Status", default="draft", choices=[
+        ("draft", "Draft"), ("pending", "Pending review"), ("private", "Private"),
+        ("published", "Published (or scheduled, with a future date)")])
+    published = DateTimeLocalField("Publish on", format="%Y-%m-%dT%H:%M", validators=[Optional()],
+                                   description="Site time. A future time schedules the post; "
+                                   "empty means now, when published.")
+    comments_open = BooleanField("Allow comments", default=True)
+    sticky = BooleanField("Stick to the top of the front page")
+    password = StringField("Password", validators=[Length(max=255)],
+                           description="Only readers who know it can read the post.")

@@ -53,3 +53,36 @@
     if (event.detail.elt && event.detail.elt.id === "recent-posts") watchRecentPosts();
   });
 })();
+
+// Admin conveniences, each tied to a data attribute so pages opt in.
+(function () {
+  "use strict";
+
+  // Type-to-filter a long list of checkboxes: <input data-filter-list="#list">.
+  document.addEventListener("input", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("[data-filter-list]")) return;
+    var list = document.querySelector(input.getAttribute("data-filter-list"));
+    if (!list) return;
+    var words = input.value.trim().toLowerCase();
+    list.querySelectorAll("li").forEach(function (item) {
+      item.hidden = words !== "" && item.textContent.toLowerCase().indexOf(words) === -1;
+    });
+  });
+
+  // Ask before leaving a form with unsaved changes: <form data-guard-unsaved>.
+  var dirty = new Set();
+  document.addEventListener("input", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-guard-unsaved]");
+    if (form && !event.target.matches("[data-filter-list]")) dirty.add(form);
+  });
+  document.addEventListener("submit", function (event) {
+    dirty.delete(event.target);
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (dirty.size) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+})();

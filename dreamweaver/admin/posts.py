@@ -1,0 +1,150 @@
+"""Posts and pages in /admin: the lists with status tabs, the editor, the preview."""
+
+import sqlalchemy as sa
+from flask import abort, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from .. import publishing
+from ..extensions import db
+from ..htmx import render
+from ..markup import render as render_markup
+from ..models import Category, Post
+from ..params import whole_number
+from .blueprint import bp
+from .forms import PostForm
+
+PER_PAGE = 20
+LIST_STATUSES = ("published", "scheduled", "draft", "pending", "private", "trash")
+
+
+def _listing(kind: str):
+    if kind == "page" and not current_user.is_admin:
+        abort(403)
+    status = request.args.get("status", "all")
+    if status != "all" and status not in LIST_STATUSES:
+        abort(404)
+    number = whole_number(request.args.get("page", "1")) or 1
+    words = request.args.get("s", "").replace("\x00", "").strip()[:200]
+    mine = Post.type == kind
+    if not current_user.is_admin:
+        mine = sa.and_(mine, Post.author_id == current_user.id)
+    counts = dict(db.session.execute(
+        sa.select(Post.status, sa.func.count()).where(mine).group_by(Post.status)
+    ).all())
+    query = sa.select(Post).where(mine)
+    if status == "all":
+        query = query.where(Post.status != "trash")
+    else:
+        query = query.where(Post.status == status)
+    if words:
+        escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(Post.title.ilike(f"%{escaped}%", escape="\\"))
+    rows = list(db.session.scalars(
+        query.order_by(Post.modified_at.desc(), Post.id.desc())
+        .limit(PER_PAGE + 1).offset((number - 1) * PER_PAGE)
+    ))
+    return render(
+        "admin/posts.html", "admin/_post_list.html",
+        kind=kind, posts=rows[:PER_PAGE], has_more=len(rows) > PER_PAGE, number=number,
+        status=status, counts=counts, words=words, statuses=LIST_STATUSES,
+    )
+
+
+@bp.get("/posts/")
+def posts():
+    return _listing("post")
+
+
+@bp.get("/pages/")
+def pages():
+    return _listing("page")
+
+
+def _form_for(post: Post) -> PostForm:
+    form = PostForm(obj=None) if request.method == "POST" else PostForm(
+        formdata=None,
+        title=post.title, slug=post.slug, source=post.source, format=post.format,
+        excerpt=post.excerpt, categories=[c.id for c in post.categories],
+        tags=", ".join(t.name for t in post.tags),
+        status="published" if post.status == "scheduled" else post.status,
+        published=post.published_local, comments_open=post.comments_open,
+        sticky=post.sticky, password=post.password,
+    )
+    form.categories.choices = [
+        (c.id, c.name) for c in db.session.scalars(sa.select(Category).order_by(Category.sort_key))
+    ]
+    return form
+
+
+def _editor(post: Post):
+    form = _form_for(post)
+    if form.validate_on_submit():
+        publishing.save(
+            post, author=current_user._get_current_object(), title=form.title.data,
+            slug=form.slug.data or "", source=form.source.data or "", fmt=form.format.data,
+            excerpt=form.excerpt.data or "",
+            categories=[db.session.get(Category, i) for i in form.categories.data],
+            tags=publishing.tags_named(form.tags.data or ""), status=form.status.data,
+            published=form.published.data, comments_open=form.comments_open.data,
+            sticky=form.sticky.data, password=form.password.data or "",
+        )
+        db.session.commit()
+        return redirect(url_for("admin.post_edit", post_id=post.id, saved=1), 303)
+    status = 422 if form.errors else 200
+    return render_template("admin/post_edit.html", form=form, post=post,
+                           saved="saved" in request.args), status
+
+
+@bp.route("/posts/new", methods=["GET", "POST"])
+def post_new():
+    return _editor(Post(type="post", status="draft", comments_open=True, sticky=False,
+                        password="", format="markdown"))
+
+
+@bp.route("/pages/new", methods=["GET", "POST"])
+def page_new():
+    if not current_user.is_admin:
+        abort(403)
+    return _editor(Post(type="page", status="draft", comments_open=False, sticky=False,
+                        password="", format="markdown"))
+
+
+def _own(post_id: int) -> Post:
+    post = db.session.get(Post, post_id) or abort(404)
+    if not current_user.can_edit(post) or (post.type == "page" and not current_user.is_admin):
+        abort(403)
+    return post
+
+
+@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+def post_edit(post_id):
+    return _editor(_own(post_id))
+
+
+@bp.post("/posts/<int:post_id>/status")
+def post_status(post_id):
+    """Trash, restore or delete for good, from the lists."""
+    post = _own(post_id)
+    action = request.form.get("action")
+    if action == "trash":
+        post.status = "trash"
+    elif action == "restore" and post.status == "trash":
+        post.status = "draft"
+    elif action == "delete" and post.status == "trash":
+        db.session.delete(post)
+    else:
+        abort(400)
+    db.session.commit()
+    endpoint = "admin.pages" if post.type == "page" else "admin.posts"
+    return redirect(url_for(endpoint, status=request.form.get("back", "all")), 303)
+
+
+@bp.post("/posts/preview")
+def post_preview():
+    """The content as readers will see it: the same rendering a save stores."""
+    fmt = request.form.get("format", "markdown")
+    if fmt not in ("markdown", "html"):
+        abort(400)
+    html = render_markup(request.form.get("source", "")[:2_000_000], fmt)
+    return render_template("admin/_post_preview.html", content_html=html)
+
