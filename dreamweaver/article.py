@@ -5,7 +5,7 @@ views and by the comment views when they show the page again."""
 from flask import abort, make_response
 
 from . import comment_token, commenter, postpass, queries
-from .comment_pages import discussion
+from .comment_pages import discussion, page_count
 from .forms import CommentForm, PostPasswordForm
 from .htmx import render
 from .models import Post
@@ -38,9 +38,9 @@ def render_article(post: Post, *, status: int = 200, cpage: int | None = None,
     unlocked = postpass.is_unlocked(post)
     previous, following = queries.adjacent_posts(post) if post.type == "post" else (None, None)
     held = commenter.held_ids() | (held or set())
-    talk = discussion(post, cpage, held, reply_to) if unlocked else None
-    if unlocked and talk is None:
+    if cpage is not None and not 1 <= cpage <= page_count(post):
         abort(404)
+    talk = discussion(post, cpage, held, reply_to) if unlocked else None
     reply_target = talk.reply_to.id if talk and talk.reply_to else None
     if form is None and reply_target is not None:
         form = comment_form(post, reply_target)
@@ -55,8 +55,13 @@ def render_article(post: Post, *, status: int = 200, cpage: int | None = None,
         ),
         status,
     )
+    return personal(response, post)
+
+
+def personal(response, post: Post):
+    """Mark a response that depends on this reader's cookies (a post password,
+    their saved name, their held comments) as theirs alone: never for a shared cache."""
     if post.password or commenter.has_cookies():
-        # This reader's page depends on their cookies: not for shared caches.
         response.vary.add("Cookie")
         response.cache_control.private = True
     return response

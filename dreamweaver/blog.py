@@ -7,6 +7,7 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    g,
     make_response,
     redirect,
     render_template,
@@ -17,7 +18,7 @@ from flask import (
 from . import postpass, queries
 from .article import render_article
 from .dates import month_label
-from .extensions import csrf, db
+from .extensions import csrf, db, limiter
 from .forms import PostPasswordForm, SearchForm
 from .htmx import is_partial, push_url, render
 from .models import Category, Post, Tag, User
@@ -60,12 +61,24 @@ def index(page):
         return _filtered("blog.category", slug=slug) if slug else _filtered("blog.index")
     if "m" in request.args:
         return _filtered(*_month_filter(request.args["m"]))
+    return home(page)
+
+
+def home(page: int):
+    """The latest posts, sticky ones heading page 1."""
     listing_page = listing(queries.home_posts(), page)
     sticky = queries.sticky_posts() if page == 1 else []
+    set_list_route("blog.index")
     return render(
         "blog/archive.html", "blog/_post_list.html",
         posts=sticky + listing_page.items, page=listing_page, heading=None,
     )
+
+
+def set_list_route(endpoint: str, **values):
+    """The canonical address of the listing being shown, which its paging links
+    follow (a filter's answer is rendered under another request's URL)."""
+    g.list_route = (endpoint, values)
 
 
 def _month_filter(value: str) -> tuple:
@@ -86,8 +99,8 @@ def _filtered(endpoint: str, values: dict | None = None, **more):
     url = url_for(endpoint, **values)
     if not is_partial():
         return redirect(url, 302)
-    response = make_response(current_app.view_functions[endpoint](**values, page=1))
-    return push_url(response, url)
+    show = home if endpoint == "blog.index" else current_app.view_functions[endpoint]
+    return push_url(make_response(show(**values, page=1)), url)
 
 
 def by_id(post_id: str):
@@ -111,6 +124,7 @@ def search(page: int):
     else:
         query, order_by = found
         result = listing(query, page, order_by)
+    set_list_route("blog.index", s=words)
     snippets = {post.id: highlight(snippet) for post, snippet in result.items}
     posts = [post for post, _ in result.items]
     return render(
@@ -129,6 +143,7 @@ def post(year, month, day, slug, cpage):
 
 @bp.post(PERMALINK)
 @csrf.exempt
+@limiter.limit("10 per minute")
 def unlock(year, month, day, slug):
     return _unlock(post_at(year, month, day, slug))
 
@@ -147,6 +162,7 @@ def reply_to_param() -> int | None:
 
 @bp.post("/<slug>/")
 @csrf.exempt
+@limiter.limit("10 per minute")
 def unlock_page(slug):
     return _unlock(queries.page_by_slug(slug) or abort(404))
 
@@ -170,9 +186,11 @@ def _unlock(post: Post):
                           status=403 if form.post_password.data else 422)
 
 
-def archive(query, page: int, heading: str, kind: str, **selected):
-    """An archive listing; `selected` marks the filters' current choice."""
+def archive(query, page: int, heading: str, kind: str, route: tuple, **selected):
+    """An archive listing at `route` (endpoint, values); `selected` marks the
+    filters' current choice."""
     listing_page = listing(query, page)
+    set_list_route(route[0], **route[1])
     return render(
         "blog/archive.html", "blog/_post_list.html",
         posts=listing_page.items, page=listing_page, heading=heading, kind=kind, **selected,
@@ -185,7 +203,7 @@ def category(slug, page):
     found = db.session.scalar(sa.select(Category).where(Category.slug == slug)) or abort(404)
     query = queries.visible_posts().where(Post.categories.any(Category.id == found.id))
     return archive(query, page, f"Category: {found.name}", "category",
-                   selected_category=found.slug)
+                   ("blog.category", {"slug": slug}), selected_category=found.slug)
 
 
 @bp.get("/tag/<slug>/", defaults={"page": 1})
@@ -193,7 +211,7 @@ def category(slug, page):
 def tag(slug, page):
     found = db.session.scalar(sa.select(Tag).where(Tag.slug == slug)) or abort(404)
     query = queries.visible_posts().where(Post.tags.any(Tag.id == found.id))
-    return archive(query, page, f"Tag: {found.name}", "tag")
+    return archive(query, page, f"Tag: {found.name}", "tag", ("blog.tag", {"slug": slug}))
 
 
 @bp.get("/author/<slug>/", defaults={"page": 1})
@@ -201,7 +219,8 @@ def tag(slug, page):
 def author(slug, page):
     found = db.session.scalar(sa.select(User).where(User.slug == slug)) or abort(404)
     query = queries.visible_posts().where(Post.author_id == found.id)
-    return archive(query, page, f"Author: {found.display_name}", "author")
+    return archive(query, page, f"Author: {found.display_name}", "author",
+                   ("blog.author", {"slug": slug}))
 
 
 @bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/", defaults={"page": 1})
@@ -213,6 +232,7 @@ def month(year, month, page):
     end = datetime(year + 1, 1, 1) if month == 12 else datetime(year, month + 1, 1)
     query = queries.visible_posts().where(queries.published_between(start, end))
     return archive(query, page, f"Month: {month_label(year, month)}", "month",
+                   ("blog.month", {"year": year, "month": month}),
                    selected_month=f"{year:04d}{month:02d}")
 
 
@@ -224,7 +244,7 @@ def year(year, page):
     query = queries.visible_posts().where(
         queries.published_between(datetime(year, 1, 1), datetime(year + 1, 1, 1))
     )
-    return archive(query, page, f"Year: {year}", "year")
+    return archive(query, page, f"Year: {year}", "year", ("blog.year", {"year": year}))
 
 
 @bp.get("/partials/recent-posts")

@@ -77,13 +77,16 @@ def discussion(post: Post, number: int | None, held: set[int] = frozenset(),
         .limit(per_page).offset((number - 1) * per_page)
     ).scalar_subquery()
     held = set(held)
-    shown = sa.or_(Comment.status == "approved", Comment.id.in_(held)) if held else (
+    # A reader's own held comments show while they wait; once spammed or
+    # trashed they are gone for their author too.
+    own = sa.and_(Comment.id.in_(held), Comment.status == "pending")
+    shown = sa.or_(Comment.status == "approved", own) if held else (
         Comment.status == "approved"
     )
     in_page = sa.or_(Comment.id.in_(root_ids), Comment.thread_id.in_(root_ids))
     if held and number == count:
         # A held top-level comment is no thread yet: its author sees it at the end.
-        in_page = sa.or_(in_page, sa.and_(Comment.id.in_(held), Comment.parent_id.is_(None)))
+        in_page = sa.or_(in_page, sa.and_(own, Comment.parent_id.is_(None)))
     comments = list(db.session.scalars(
         sa.select(Comment).where(Comment.post_id == post.id, in_page, shown)
         .order_by(*OLDEST_FIRST)

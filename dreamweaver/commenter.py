@@ -39,12 +39,12 @@ def remembered_author() -> dict:
         return {}
     if not isinstance(saved, dict):
         return {}
-    return {key: str(saved.get(key, "")) for key in ("author", "email", "url")}
+    return {key: str(saved.get(key) or "") for key in ("author", "email", "url")}
 
 
 def remember_author(response, author: str, email: str, url: str):
     value = URLSafeSerializer(current_app.secret_key, salt=AUTHOR_COOKIE).dumps(
-        {"author": author, "email": email, "url": url}
+        {"author": author or "", "email": email or "", "url": url or ""}
     )
     _cookie(response, AUTHOR_COOKIE, value, AUTHOR_MAX_AGE)
 

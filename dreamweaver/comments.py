@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request
 
 from . import comment_token, commenter, postpass, queries
-from .article import comment_form, render_article
+from .article import comment_form, personal, render_article
 from .comment_pages import page_count, page_of, reply_parent
 from .extensions import csrf, db, limiter
 from .forms import CommentForm
@@ -186,6 +186,8 @@ def form(post_id):
     post = db.session.scalar(
         sa.select(Post).where(Post.id == post_id, queries.is_visible())
     ) or abort(404)
+    if not post.comments_open or not postpass.is_unlocked(post):
+        abort(404)
     reply_to = whole_number(request.args.get("replytocom"))
     target = None
     if reply_to is not None:
@@ -193,10 +195,11 @@ def form(post_id):
             Comment.id == reply_to, Comment.post_id == post.id,
             Comment.status == "approved",
         ))
-    return render_template(
+    html = render_template(
         "comments/_form_moved.html", post=post, reply_to=target,
         form=comment_form(post, target.id if target else None), message="",
     )
+    return personal(make_response(html), post)
 
 
 @bp.post("/partials/comment-preview")

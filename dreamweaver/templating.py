@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from flask import current_app, request, url_for
+from flask import current_app, g, request, url_for
 
 from . import dates, queries
 from .markup import auto_excerpt
@@ -35,9 +35,8 @@ def list_title(heading: str | None, number: int) -> str:
 
 def page_url(number: int) -> str:
     """The same listing at another page number (page 1 is the listing's own URL)."""
-    values = request.args.to_dict()
-    values.update(request.view_args or {}, page=number)
-    return url_for(request.endpoint, **values)
+    endpoint, values = g.get("list_route") or (request.endpoint, request.view_args or {})
+    return url_for(endpoint, **{**values, "page": number})
 
 
 WIDGETS = (

@@ -87,3 +87,19 @@ def test_widget_partials(client, site, name):
     assert response.status_code == 200
     assert text(response).lstrip().startswith(f'<section class="widget widget-{name}"')
     assert "<html" not in text(response)
+
+
+@pytest.mark.parametrize("query", ["cat=", "m="])
+def test_filter_empty_choice_with_htmx_shows_home(client, site, query):
+    response = client.get(f"/?{query}", headers=HX)
+    assert response.status_code == 200
+    assert response.headers["HX-Push-Url"] == "/"
+    assert titles(response) == ["Painted", "Sculpted", "Plain"]
+
+
+def test_filter_answer_pages_like_its_archive(app, client, site):
+    app.config["POSTS_PER_PAGE"] = 1
+    body = text(client.get("/?cat=art-culture", headers=HX))
+    assert 'href="/category/art-culture/page/2/"' in body
+    search = text(client.get("/?s=painted+OR+sculpted", headers=HX))
+    assert "?cat=" not in search
