@@ -265,3 +265,13 @@ class Comment(db.Model):
 
     post: Mapped[Post] = relationship()
     parent: Mapped[Comment | None] = relationship(remote_side=[id])
+
+
+class SiteState(db.Model):
+    """Counters the whole site shares; `content` goes up with every change readers
+    could see, and every cached fragment is keyed by it (freshness.py)."""
+
+    __tablename__ = "site_state"
+
+    key: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(sa.BigInteger, default=0)

@@ -119,16 +119,6 @@ def adjacent_posts(post: Post, now: datetime | None = None) -> tuple[Post | None
     return previous, following
 
 
-def approved_comments(post: Post) -> list[Comment]:
-    return list(
-        db.session.scalars(
-            sa.select(Comment)
-            .where(Comment.post_id == post.id, Comment.status == "approved")
-            .order_by(Comment.created_at, Comment.id)
-        )
-    )
-
-
 # Widgets: one query each, shared by every page's sidebar.
 
 
@@ -199,18 +189,6 @@ def _month_start(moment):
     if db.engine.dialect.name == "sqlite":
         return sa.func.strftime("%Y-%m-01 00:00:00", moment)
     return sa.func.date_trunc("month", moment)
-
-
-def categories_in_use(now: datetime | None = None) -> list[Category]:
-    """Categories with at least one visible post, case-insensitively ordered."""
-    has_post = (
-        sa.select(post_categories.c.post_id)
-        .join(Post, Post.id == post_categories.c.post_id)
-        .where(post_categories.c.category_id == Category.id, Post.type == "post", is_visible(now))
-        .exists()
-    )
-    query = sa.select(Category.name, Category.slug).where(has_post).order_by(Category.sort_key)
-    return list(db.session.execute(query))
 
 
 def category_counts(now: datetime | None = None):

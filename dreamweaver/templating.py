@@ -4,7 +4,7 @@ from datetime import datetime
 
 from flask import current_app, g, request, url_for
 
-from . import dates, queries
+from . import dates, widgets
 from .markup import auto_excerpt
 from .permalinks import comment_page_url, comments_url, post_url
 from .threads import comment_tree
@@ -40,12 +40,12 @@ def page_url(number: int) -> str:
 
 
 WIDGETS = (
-    queries.nav_pages,
-    queries.recent_posts,
-    queries.recent_comments,
-    queries.archive_months,
-    queries.categories_in_use,
-    queries.category_counts,
+    widgets.nav_pages,
+    widgets.recent_posts,
+    widgets.recent_comments,
+    widgets.archive_months,
+    widgets.categories_in_use,
+    widgets.category_counts,
 )
 
 

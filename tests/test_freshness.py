@@ -1,0 +1,99 @@
+"""Caches that are never stale: the content generation and the cached widgets."""
+
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from dreamweaver import create_app, freshness
+from dreamweaver.extensions import db
+from dreamweaver.models import Comment, Post, SiteState
+from tests.conftest import TEST_SETTINGS
+from tests.helpers import section
+
+
+def current_generation(app):
+    with app.app_context():
+        return db.session.scalar(sa.select(SiteState.value).where(SiteState.key == "content"))
+
+
+@pytest.fixture
+def cached_app(app, database_uri):
+    """The app with a real (in-process) cache; `app` still cleans the database."""
+    return create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": database_uri,
+                       "CACHE_TYPE": "SimpleCache"})
+
+
+def test_generation_moves_with_content_writes_only(app, make):
+    before = current_generation(app)
+    post = make.post("Counted")
+    after_post = current_generation(app)
+    assert after_post > before
+    with app.app_context():
+        db.session.scalars(sa.select(Post)).all()
+        db.session.commit()
+    assert current_generation(app) == after_post
+    with app.app_context():
+        db.session.execute(sa.update(Post).where(Post.id == post.id).values(sticky=True))
+        db.session.commit()
+    assert current_generation(app) > after_post
+
+
+def test_generation_unchanged_by_rolled_back_writes(app, make):
+    before = current_generation(app)
+    with app.app_context():
+        db.session.add(Post(type="post", status="draft", title="Never", slug="never"))
+        db.session.flush()
+        db.session.rollback()
+        db.session.commit()
+    assert current_generation(app) == before
+
+
+def test_cached_widgets_follow_new_posts_and_comments(cached_app, make):
+    client = cached_app.test_client()
+    post = make.post("First Words")
+    assert "First Words" in section(client.get("/"), "recent-posts")
+    make.post("Second Words")
+    assert "Second Words" in section(client.get("/"), "recent-posts")
+    comment = make.comment(post, author_name="Held Reader", status="pending")
+    assert "Held Reader" not in section(client.get("/"), "recent-comments")
+    with cached_app.app_context():
+        db.session.get(Comment, comment.id).status = "approved"
+        db.session.commit()
+    assert "Held Reader" in section(client.get("/"), "recent-comments")
+
+
+def test_cached_widgets_show_scheduled_post_when_due(cached_app, make):
+    client = cached_app.test_client()
+    make.post("Already Out")
+    make.post("Coming Up", status="scheduled",
+              published_at=datetime.now(UTC) + timedelta(seconds=1.5))
+    assert "Coming Up" not in section(client.get("/"), "recent-posts")
+    time.sleep(1.6)
+    assert "Coming Up" in section(client.get("/"), "recent-posts")
+
+
+def test_cached_page_runs_fewer_queries(cached_app, make):
+    make.post("Query Saver")
+    client = cached_app.test_client()
+    counts = []
+    with cached_app.app_context():
+        engine = db.engine
+    for _ in range(2):
+        seen = []
+        listener = lambda *args: seen.append(1)  # noqa: E731
+        sa.event.listen(engine, "before_cursor_execute", listener)
+        client.get("/")
+        sa.event.remove(engine, "before_cursor_execute", listener)
+        counts.append(len(seen))
+    assert counts[1] < counts[0]
+    assert counts[1] <= 6, counts
+
+
+def test_bump_helper_for_bulk_loads(app):
+    before = current_generation(app)
+    with app.app_context():
+        freshness.bump()
+        db.session.commit()
+    assert current_generation(app) == before + 1
