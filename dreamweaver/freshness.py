@@ -40,11 +40,13 @@ def generation() -> int:
 def bump(connection_or_session=None) -> None:
     """Move the generation on (inside the caller's transaction)."""
     target = connection_or_session or db.session
-    target.execute(
+    moved = target.execute(
         sa.update(SiteState).where(SiteState.key == CONTENT)
         .values(value=SiteState.value + 1)
         .execution_options(synchronize_session=False)
     )
+    if moved.rowcount == 0:  # the migration's row was removed by hand
+        target.execute(sa.insert(SiteState).values(key=CONTENT, value=1))
 
 
 def next_due(now: datetime) -> datetime | None:

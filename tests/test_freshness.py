@@ -15,7 +15,8 @@ from tests.helpers import section
 
 def current_generation(app):
     with app.app_context():
-        return db.session.scalar(sa.select(SiteState.value).where(SiteState.key == "content"))
+        return db.session.scalar(
+            sa.select(SiteState.value).where(SiteState.key == "content")) or 0
 
 
 @pytest.fixture
@@ -82,7 +83,10 @@ def test_cached_page_runs_fewer_queries(cached_app, make):
         engine = db.engine
     for _ in range(2):
         seen = []
-        listener = lambda *args: seen.append(1)  # noqa: E731
+
+        def listener(*args, seen=seen):
+            seen.append(args)
+
         sa.event.listen(engine, "before_cursor_execute", listener)
         client.get("/")
         sa.event.remove(engine, "before_cursor_execute", listener)
