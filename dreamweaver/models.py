@@ -210,7 +210,7 @@ class Category(db.Model):
 
     @validates("name")
     def _keep_sort_key(self, _key, name: str) -> str:
-        self.sort_key = name.casefold()
+        self.sort_key = name.casefold()[:200]  # casefold can lengthen ("ß" -> "ss")
         return name
 
 

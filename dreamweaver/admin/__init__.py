@@ -3,7 +3,7 @@
 Each module adds its views to the one admin blueprint.
 """
 
-from . import accounts, dashboard, posts
+from . import accounts, categories, comments, dashboard, posts
 from .blueprint import bp
 
-__all__ = ["bp", "accounts", "dashboard", "posts"]
+__all__ = ["bp", "accounts", "categories", "comments", "dashboard", "posts"]

@@ -19,20 +19,23 @@ def require_login():
     return None
 
 
-# The admin navigation: (endpoint, label, prefix of the endpoints in that section).
+# The admin navigation: (endpoint, label, prefix of the endpoints in that section,
+# admins only).
 SECTIONS = (
-    ("admin.posts", "Posts", "admin.post"),
-    ("admin.pages", "Pages", "admin.page"),
-    ("admin.comments", "Comments", "admin.comment"),
-    ("admin.categories", "Categories", "admin.categor"),
+    ("admin.posts", "Posts", "admin.post", False),
+    ("admin.pages", "Pages", "admin.page", True),
+    ("admin.comments", "Comments", "admin.comment", False),
+    ("admin.categories", "Categories", "admin.categor", True),
 )
 
 
 @bp.context_processor
 def admin_context():
-    sections = [s for s in SECTIONS if s[0] in current_app.view_functions]
+    admin = current_user.is_authenticated and current_user.is_admin
+    sections = [(endpoint, label, prefix) for endpoint, label, prefix, admins_only in SECTIONS
+                if endpoint in current_app.view_functions and (admin or not admins_only)]
     return {
         "current_user": current_user,
-        "pending_comments": pending_count() if current_user.is_authenticated else 0,
+        "pending_comments": pending_count(current_user) if current_user.is_authenticated else 0,
         "admin_sections": sections,
     }
