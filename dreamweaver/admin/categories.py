@@ -14,6 +14,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from wtforms import SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from ..extensions import db
@@ -66,8 +67,8 @@ class CategoryForm(FlaskForm):
         self.known, self.category = known, category
         own = category.id if category else None
         excluded = descendants(known, own) | {own} if own else set()
-        self.parent.choices = [(0, "None")] + [(c.id, c.name) for c in known
-                                                if c.id not in excluded]
+        self.parent.choices = [SelectChoice(0, "None")] + [
+            SelectChoice(c.id, c.name) for c in known if c.id not in excluded]
         self.resolved_slug = None
 
     def validate(self, extra_validators=None):
@@ -126,8 +127,8 @@ class MergeForm(FlaskForm):
     def __init__(self, known, category, **kwargs):
         super().__init__(**kwargs)
         self.category = category
-        self.into.choices = [(0, "Choose a category")] + [
-            (c.id, c.name) for c in known if c.id != category.id]
+        self.into.choices = [SelectChoice(0, "Choose a category")] + [
+            SelectChoice(c.id, c.name) for c in known if c.id != category.id]
         self.ids = {c.id for c in known}
 
     def validate(self, extra_validators=None):

@@ -10,6 +10,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -32,7 +33,8 @@ class PostForm(FlaskForm):
     slug = StringField("Slug", validators=[Length(max=200)],
                        description="Part of the address; made from the title when empty.")
     source = TextAreaField("Content", validators=[Length(max=2_000_000)])
-    format = SelectField("Format", choices=[("markdown", "Markdown"), ("html", "HTML")],
+    format = SelectField("Format", choices=[SelectChoice("markdown", "Markdown"),
+                                            SelectChoice("html", "HTML")],
                          default="markdown")
     excerpt = TextAreaField("Excerpt", validators=[Length(max=5000)],
                             description="Shown in lists; the first 55 words when empty.")
@@ -41,8 +43,9 @@ class PostForm(FlaskForm):
     tags = StringField("Tags", validators=[Length(max=1000)],
                        description="Separate tags with commas.")
     status = SelectField("Status", default="draft", choices=[
-        ("draft", "Draft"), ("pending", "Pending review"), ("private", "Private"),
-        ("published", "Published (or scheduled, with a future date)")])
+        SelectChoice("draft", "Draft"), SelectChoice("pending", "Pending review"),
+        SelectChoice("private", "Private"),
+        SelectChoice("published", "Published (or scheduled, with a future date)")])
     published = DateTimeLocalField("Publish on", format="%Y-%m-%dT%H:%M", validators=[Optional()],
                                    description="Site time. A future time schedules the post; "
                                    "empty means now, when published.")

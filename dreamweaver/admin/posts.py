@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from .. import publishing
 from ..extensions import db
@@ -71,7 +72,8 @@ def _form_for(post: Post) -> PostForm:
         sticky=post.sticky, password=post.password,
     )
     form.categories.choices = [
-        (c.id, c.name) for c in db.session.scalars(sa.select(Category).order_by(Category.sort_key))
+        SelectChoice(c.id, c.name)
+        for c in db.session.scalars(sa.select(Category).order_by(Category.sort_key))
     ]
     return form
 
