@@ -31,15 +31,21 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """The demo site on a free port of 127.0.0.1, in a thread of this process."""
+def live_app(tmp_path_factory):
+    """The app behind the live server, with the demo site loaded."""
     database = tmp_path_factory.mktemp("browser") / "site.sqlite"
     app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
     with app.app_context():
         upgrade()
         load_demo()
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    return app
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    """The demo site on a free port of 127.0.0.1, in a thread of this process."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
