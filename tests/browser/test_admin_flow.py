@@ -96,3 +96,14 @@ def test_owner_moderates_without_javascript(browser, live_app, live_server, owne
     with live_app.app_context():
         assert db.session.get(Comment, comment_id).status == "approved"
     context.close()
+
+
+def test_editor_guards_unsaved_changes(page, live_server, owner):
+    log_in(page, live_server, owner)
+    page.goto(live_server + "/admin/posts/new")
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    page.fill("#title", "Half-written thought")
+    page.close(run_before_unload=True)
+    page.wait_for_timeout(300)
+    assert dialogs == ["beforeunload"]
