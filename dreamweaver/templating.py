@@ -33,6 +33,35 @@ def list_title(heading: str | None, number: int) -> str:
     return f"{config['SITE_TITLE']} \u2013 {config['SITE_TAGLINE']}"
 
 
+def summary(post, length: int = 160) -> str:
+    """The meta description of a post: its excerpt, cut at a word (nothing of a
+    protected post)."""
+    if post.password:
+        return current_app.config["SITE_TAGLINE"]
+    text = post.excerpt or auto_excerpt(post.content_text)
+    text = text.removesuffix(" [\u2026]")
+    if len(text) <= length:
+        return text
+    return text[:length].rsplit(" ", 1)[0] + "\u2026"
+
+
+def blog_posting(post) -> dict:
+    """schema.org BlogPosting for a post's JSON-LD."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "BlogPosting",
+        "headline": post.title,
+        "datePublished": post.published_at.isoformat(),
+        "dateModified": post.modified_at.isoformat(),
+        "url": post_url(post, _external=True),
+        "description": summary(post),
+        "publisher": {"@type": "Organization", "name": current_app.config["SITE_TITLE"]},
+    }
+    if post.author:
+        data["author"] = {"@type": "Person", "name": post.author.display_name}
+    return data
+
+
 def page_url(number: int) -> str:
     """The same listing at another page number (page 1 is the listing's own URL)."""
     endpoint, values = g.get("list_route") or (request.endpoint, request.view_args or {})
@@ -57,6 +86,8 @@ def init_app(app):
     app.add_template_global(page_url)
     app.add_template_global(document_title)
     app.add_template_global(list_title)
+    app.add_template_global(summary)
+    app.add_template_global(blog_posting)
     app.add_template_global(auto_excerpt)
     app.add_template_global(comment_tree)
     for widget in WIDGETS:
