@@ -106,13 +106,14 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
-    from . import admin, auth, blog, comments  # noqa: F401 - auth registers the user loader
+    from . import admin, auth, blog, comments, feeds  # noqa: F401 - auth registers the user loader
     from .params import Segment
 
     app.url_map.converters["default"] = Segment
     app.register_blueprint(admin.bp, url_prefix="/admin")
     app.register_blueprint(blog.bp)
     app.register_blueprint(comments.bp)
+    app.register_blueprint(feeds.bp)
 
 
 def register_errorhandlers(app):
