@@ -139,7 +139,7 @@ def _comments(connection, rng, post_ids, total: int) -> int:
 
 
 def _authors(connection) -> list[int]:
-    ids = list(connection.scalars(sa.select(User.id)))
+    ids = list(connection.scalars(sa.select(User.id).order_by(User.id)))
     if ids:
         return ids
     for n in range(1, 6):
@@ -147,7 +147,7 @@ def _authors(connection) -> list[int]:
             login=f"bench{n}", display_name=f"Bench Writer {n}", slug=f"bench{n}",
             email=f"bench{n}@example.org", password_hash="", role="author",
             created_at=datetime.now(UTC)))
-    return list(connection.scalars(sa.select(User.id)))
+    return list(connection.scalars(sa.select(User.id).order_by(User.id)))
 
 
 def _categories(connection) -> list[int]:
@@ -167,12 +167,12 @@ def _categories(connection) -> list[int]:
 
 
 def _tags(connection) -> list[int]:
-    ids = list(connection.scalars(sa.select(Tag.id)))
+    ids = list(connection.scalars(sa.select(Tag.id).order_by(Tag.id)))
     if ids:
         return ids
     for word in WORDS[:30]:
         connection.execute(sa.insert(Tag).values(name=word, slug=word, description=""))
-    return list(connection.scalars(sa.select(Tag.id)))
+    return list(connection.scalars(sa.select(Tag.id).order_by(Tag.id)))
 
 
 def _bump_sequences(connection):

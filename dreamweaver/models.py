@@ -237,6 +237,9 @@ class Comment(db.Model):
         sa.Index("ix_comments_status_created", "status", "created_at", "id"),
         # One page of threads: its top-level comments, then everything under them.
         sa.Index("ix_comments_post_threads", "post_id", "thread_id"),
+        sa.Index("ix_comments_post_roots", "post_id", "created_at", "id",
+                 sqlite_where=sa.text("parent_id IS NULL AND status = 'approved'"),
+                 postgresql_where=sa.text("parent_id IS NULL AND status = 'approved'")),
         # Flood control (by address) and the moderation rule (by email).
         sa.Index("ix_comments_ip_created", "ip", "created_at"),
         sa.Index("ix_comments_email_status", "author_email", "status"),

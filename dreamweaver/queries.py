@@ -103,14 +103,16 @@ def page_by_slug(slug: str, now: datetime | None = None) -> Post | None:
 
 def adjacent_posts(post: Post, now: datetime | None = None) -> tuple[Post | None, Post | None]:
     """(previous, next) in publication order, ties broken by id as in listings."""
-    older = sa.or_(
+    # The redundant bound on published_at lets the planner start the index
+    # walk at this post; the OR alone made both engines scan from the far end.
+    older = sa.and_(Post.published_at <= post.published_at, sa.or_(
         Post.published_at < post.published_at,
         sa.and_(Post.published_at == post.published_at, Post.id < post.id),
-    )
-    newer = sa.or_(
+    ))
+    newer = sa.and_(Post.published_at >= post.published_at, sa.or_(
         Post.published_at > post.published_at,
         sa.and_(Post.published_at == post.published_at, Post.id > post.id),
-    )
+    ))
     linked = visible_posts(now).options(LINK_ONLY)
     previous = db.session.scalar(linked.where(older).order_by(*NEWEST_FIRST).limit(1))
     following = db.session.scalar(
