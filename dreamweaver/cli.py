@@ -95,8 +95,19 @@ def create_user_command(name, role, password_stdin, display_name, email):
     click.echo(f"{'Created' if created else 'Updated'} {role} {name!r}.")
 
 
+@click.command("import-wxr")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def import_wxr_command(file):
+    """Import a WordPress export (WXR 1.0-1.2): idempotent, all or nothing."""
+    from .wxr.importer import run
+
+    click.echo(run(file))
+
+
 def init_app(app):
     app.cli.add_command(init_db_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(seed_bench_command)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(import_wxr_command)
