@@ -105,9 +105,24 @@ def import_wxr_command(file):
     click.echo(run(file))
 
 
+@click.command("export-wxr")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+@click.option("--site-url", default=None,
+              help="The site's address for links and GUIDs (default: SITE_URL or http://localhost).")
+@with_appcontext
+def export_wxr_command(file, site_url):
+    """Write the whole site as WXR 1.2, which WordPress's importer reads."""
+    from .wxr.exporter import export
+
+    counts = export(file, site_url)
+    click.echo(f"Exported to {file}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items())
+               + ". Markdown posts are exported as their rendered HTML.")
+
+
 def init_app(app):
     app.cli.add_command(init_db_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(seed_bench_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(import_wxr_command)
+    app.cli.add_command(export_wxr_command)

@@ -289,8 +289,12 @@ class Importer:
         raw = item.get("content:encoded", "")
         source = prepare(raw)
         self.report.media |= media_urls(raw, self.hosts)
-        local = _when(item.get("wp:post_date"))
+        local = written = _when(item.get("wp:post_date"))
         moment = _when(item.get("wp:post_date_gmt"))
+        if moment is None and status in ("draft", "pending"):
+            # WordPress marks an undated draft with a zero GMT date: it has no
+            # publication time yet (its post_date is only when it was written).
+            local = None
         published_at = moment.replace(tzinfo=UTC) if moment else (
             dates.from_local(local) if local else None)
         if local is None and published_at is not None:
@@ -320,7 +324,8 @@ class Importer:
         if published_at is None and status in ("published", "scheduled", "private"):
             values["published_at"] = datetime.now(UTC).replace(microsecond=0)
             values["published_local"] = dates.to_local(values["published_at"])
-        created = values.get("published_at") or datetime.now(UTC)
+        created = values.get("published_at") or (
+            dates.from_local(written) if written else datetime.now(UTC))
         values["slug"] = self._free_slug(slug or slugify(title) or f"{kind}-{post_id}",
                                          kind, post_id)
         post = Post(id=post_id, created_at=created, modified_at=created, comment_count=0,
