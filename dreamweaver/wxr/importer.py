@@ -159,41 +159,29 @@ class Importer:
 
     def _category(self, slug, label, description="", parent="", declared=True) -> int | None:
         slug = _clip(slug or slugify(label), 200)
-        if not slug:
-            return None
-        if slug in self.categories and not declared:
-            return self.categories[slug]
-        if declared and parent and parent != slug:
+        if slug and declared and parent and parent != slug:
             self.parents[slug] = parent
-        row = db.session.scalar(sa.select(Category).where(Category.slug == slug))
-        values = {"name": _clip(label or slug, 200)}
-        if declared:
-            values["description"] = description.replace("\x00", "")
-        if row is None:
-            row = Category(slug=slug, **{"description": "", **values})
-            db.session.add(row)
-            db.session.flush()
-            outcome = "imported"
-        elif not declared:
-            outcome = "skipped"
-        else:
-            outcome = self._apply(row, values)
-        self._outcome("categories", slug, outcome)
-        self.categories[slug] = row.id
-        return row.id
+        return self._term(Category, "categories", self.categories, slug, label, description,
+                          declared)
 
     def _tag(self, slug, label, description="", declared=True) -> int | None:
         slug = _clip(slug or slugify(label), 200)
+        return self._term(Tag, "tags", self.tags, slug, label, description, declared)
+
+    def _term(self, model, kind: str, known: dict, slug: str, label: str, description: str,
+              declared: bool) -> int | None:
+        """A category or tag by its slug: created, updated from its declaration, or
+        just looked up when an item names it."""
         if not slug:
             return None
-        if slug in self.tags and not declared:
-            return self.tags[slug]
-        row = db.session.scalar(sa.select(Tag).where(Tag.slug == slug))
+        if slug in known and not declared:
+            return known[slug]
+        row = db.session.scalar(sa.select(model).where(model.slug == slug))
         values = {"name": _clip(label or slug, 200)}
         if declared:
             values["description"] = description.replace("\x00", "")
         if row is None:
-            row = Tag(slug=slug, **{"description": "", **values})
+            row = model(slug=slug, **{"description": "", **values})
             db.session.add(row)
             db.session.flush()
             outcome = "imported"
@@ -201,8 +189,8 @@ class Importer:
             outcome = "skipped"
         else:
             outcome = self._apply(row, values)
-        self._outcome("tags", slug, outcome)
-        self.tags[slug] = row.id
+        self._outcome(kind, slug, outcome)
+        known[slug] = row.id
         return row.id
 
     def _outcome(self, kind: str, slug: str, outcome: str) -> None:
