@@ -49,16 +49,22 @@ def _migrated(database_uri):
         db.engine.dispose()
 
 
-@pytest.fixture
-def app(database_uri, _migrated):
-    app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": database_uri})
-    yield app
+def empty_database(app):
+    """Every row gone but site_state's, which the migration made, like the schema."""
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as connection:
             for table in reversed(db.metadata.sorted_tables):
-                if table.name != "site_state":  # made by the migration, like the schema
+                if table.name != "site_state":
                     connection.execute(table.delete())
+
+
+@pytest.fixture
+def app(database_uri, _migrated):
+    app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": database_uri})
+    yield app
+    empty_database(app)
+    with app.app_context():
         db.engine.dispose()
 
 

@@ -764,7 +764,7 @@ def test_moderation_changes_what_readers_see(client, auth, make, post):
 
 def test_approving_shows_at_once_with_a_real_cache(database_uri, _migrated):
     from dreamweaver import create_app
-    from tests.conftest import TEST_SETTINGS, Auth, Factory
+    from tests.conftest import TEST_SETTINGS, Auth, Factory, empty_database
 
     app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": database_uri,
                       "CACHE_TYPE": "SimpleCache"})
@@ -778,10 +778,6 @@ def test_approving_shows_at_once_with_a_real_cache(database_uri, _migrated):
         assert "Late Lee" in text(client.get("/"))
         assert "Late Lee" in text(client.get(permalink(post)))
     finally:
+        empty_database(app)
         with app.app_context():
-            db.session.remove()
-            with db.engine.begin() as connection:
-                for table in reversed(db.metadata.sorted_tables):
-                    if table.name != "site_state":
-                        connection.execute(table.delete())
             db.engine.dispose()

@@ -12,6 +12,7 @@ from markupsafe import escape
 
 from dreamweaver.extensions import db
 from dreamweaver.models import Category, Comment, OldSlug, Post, Tag, User
+from tests.conftest import empty_database
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "wxr"
 WP = "{http://wordpress.org/export/1.2/}"
@@ -27,14 +28,6 @@ NASTY = 'Fish & <Chips> "quoted" \'single\' ]]> ünïcödé — 日本語'
 
 # -- helpers ------------------------------------------------------------------
 
-def wipe(app):
-    """Every row gone but site_state, as the app fixture's teardown does."""
-    with app.app_context():
-        db.session.remove()
-        with db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                if table.name != "site_state":
-                    connection.execute(table.delete())
 
 
 def export(runner, path):
@@ -201,7 +194,7 @@ def test_round_trip_reproduces_the_site(app, make, runner, tmp_path):
     before = rows(app)
     path = tmp_path / "site.xml"
     export(runner, path)
-    wipe(app)
+    empty_database(app)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Post.id))) == 0
     import_file(runner, path)
@@ -213,7 +206,7 @@ def test_round_trip_reproduces_the_site(app, make, runner, tmp_path):
     # A second export of the imported site imports the same again.
     again = tmp_path / "again.xml"
     export(runner, again)
-    wipe(app)
+    empty_database(app)
     import_file(runner, again)
     after = rows(app)
     after["posts"][made["undated"].id].update(published_at=None, published_local=None)
@@ -230,7 +223,7 @@ def test_round_trip_keeps_an_undated_draft_undated(app, make, runner, tmp_path):
         db.session.commit()
     path = tmp_path / "draft.xml"
     export(runner, path)
-    wipe(app)
+    empty_database(app)
     import_file(runner, path)
     with app.app_context():
         row = db.session.get(Post, draft.id)
@@ -248,7 +241,7 @@ def test_round_trip_of_a_real_wordpress_export(app, runner, tmp_path):
     assert before["posts"] and before["comments"] and before["categories"]
     path = tmp_path / "small.xml"
     export(runner, path)
-    wipe(app)
+    empty_database(app)
     import_file(runner, path)
     assert_same(before, rows(app))
 

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from dreamweaver.extensions import db
 from dreamweaver.models import Category, Comment, OldSlug, Post, Tag, User
+from tests.conftest import empty_database
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).with_name("fixtures") / "wxr"
@@ -81,13 +82,6 @@ def snapshot(app) -> dict:
         }
 
 
-def wipe(app):
-    with app.app_context():
-        db.session.remove()
-        with db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                if table.name != "site_state":
-                    connection.execute(table.delete())
 
 
 def local(tag: str) -> tuple[str, str]:
@@ -212,7 +206,7 @@ def test_real_export(app, runner, path):
 def test_readme_facts(app, runner):
     need_shared()
     for name, posts in (("valid-wxr-1.1.xml", 2), ("wxr-utf-8-challenges.xml", 1)):
-        wipe(app)
+        empty_database(app)
         result = import_file(runner, SHARED / name)
         assert result.exit_code == 0, result.output
         with app.app_context():
@@ -234,7 +228,7 @@ def test_malformed_refused(app, runner, make, name):
 def test_utf8_and_slashes_survive(app, runner):
     need_shared()
     for name in ("wxr-utf-8-challenges.xml", "slashes.xml"):
-        wipe(app)
+        empty_database(app)
         path = SHARED / name
         assert import_file(runner, path).exit_code == 0
         with app.app_context():
@@ -360,7 +354,7 @@ def test_second_run_changes_nothing(app, runner):
 def test_https_namespaces_import_the_same(app, runner, tmp_path):
     assert import_file(runner, SITE).exit_code == 0
     plain = snapshot(app)
-    wipe(app)
+    empty_database(app)
     https = tmp_path / "https.xml"
     https.write_text(SITE.read_text(encoding="utf-8").replace(
         "http://wordpress.org/export/1.2/", "https://wordpress.org/export/1.2/"), encoding="utf-8")
