@@ -75,10 +75,8 @@ def test_owner_approves_inline(page, live_app, live_server, owner):
     assert "First comment from this email address" in row.inner_text()
     page.evaluate("window.__marker = 'same page'")
     row.get_by_role("button", name=re.compile("^Approve")).click()
-    page.wait_for_function(
-        f"!document.querySelector('#comment-row-{comment_id}')"
-        f" || !/Approve/.test(document.querySelector('#comment-row-{comment_id}').innerText)"
-    )
+    page.locator(f"#comment-row-{comment_id} button.action-approve").wait_for(state="detached")
+    assert "Status: Approved" in row.inner_text()
     assert page.evaluate("window.__marker") == "same page"
     with live_app.app_context():
         assert db.session.get(Comment, comment_id).status == "approved"

@@ -34,7 +34,7 @@ def test_comment_posts_inline_without_reload(article):
     assert article.evaluate("window.__marker") == "same page"
     # htmx moves focus to the new comment (autofocus) once the swap has settled.
     article.wait_for_function(
-        "document.activeElement && document.activeElement.closest('li.comment')"
+        "() => document.activeElement && document.activeElement.closest('li.comment')"
         " && document.activeElement.textContent.includes('Posted inline, no reload.')"
     )
     assert article.locator("#comment").input_value() == ""

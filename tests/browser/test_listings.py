@@ -193,7 +193,7 @@ def test_recent_posts_refreshes_on_its_trigger(home):
     with home.expect_response(lambda r: "/partials/recent-posts" in r.url):
         home.evaluate("htmx.trigger('#recent-posts', 'dw:stale')")
     home.wait_for_function(
-        "!document.querySelector('#recent-posts').textContent.includes('stale entry')"
+        "() => !document.querySelector('#recent-posts').textContent.includes('stale entry')"
     )
     assert home.locator("#recent-posts li").count() == 5
     assert swapped(home)
