@@ -107,9 +107,10 @@ def register_extensions(app):
 
 def register_blueprints(app):
     from . import admin, auth, blog, comments, feeds  # noqa: F401 - auth registers the user loader
-    from .params import Segment
+    from .params import PagePath, Segment
 
     app.url_map.converters["default"] = Segment
+    app.url_map.converters["pagepath"] = PagePath
     app.register_blueprint(admin.bp, url_prefix="/admin")
     app.register_blueprint(blog.bp)
     app.register_blueprint(comments.bp)

@@ -21,9 +21,9 @@ from .dates import month_label
 from .extensions import csrf, db, limiter
 from .forms import PostPasswordForm, SearchForm
 from .htmx import is_partial, push_url, render
-from .models import Category, Post, Tag, User
+from .models import OLD_SLUG_LENGTH, Category, Post, Tag, User
 from .params import plain_text, whole_number
-from .permalinks import PERMALINK, post_at, post_url
+from .permalinks import PERMALINK, page_at, post_at, post_url
 from .search import clean_query as search_words
 from .search import highlight, search_posts
 from .security import is_same_origin
@@ -151,8 +151,15 @@ def unlock(year, month, day, slug):
 @bp.get("/<slug>/", defaults={"cpage": None})
 @bp.get("/<slug>/comment-page-<int:cpage>/")
 def page(slug, cpage):
-    found = queries.page_by_slug(slug) or abort(404)
-    return render_article(found, cpage=cpage, reply_to=reply_to_param())
+    return render_article(page_at(slug), cpage=cpage, reply_to=reply_to_param())
+
+
+@bp.get("/<pagepath:path>/")
+def page_path(path):
+    """An imported child page's WordPress address: a redirect to /<slug>/."""
+    if len(path) > OLD_SLUG_LENGTH:
+        abort(404)
+    return page_at(path)  # only ever redirects: a page's own slug has no "/"
 
 
 def reply_to_param() -> int | None:
@@ -164,7 +171,7 @@ def reply_to_param() -> int | None:
 @csrf.exempt
 @limiter.limit("10 per minute")
 def unlock_page(slug):
-    return _unlock(queries.page_by_slug(slug) or abort(404))
+    return _unlock(page_at(slug, follow=False))
 
 
 def _unlock(post: Post):

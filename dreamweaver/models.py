@@ -177,14 +177,18 @@ class Post(db.Model):
         return f"<Post {self.id} {self.slug!r}>"
 
 
+OLD_SLUG_LENGTH = 200
+
+
 class OldSlug(db.Model):
-    """A slug a post used to have; requests for it redirect (WordPress's _wp_old_slug)."""
+    """A slug a post used to have, or an imported child page's parent/child path;
+    requests for it redirect (WordPress's _wp_old_slug)."""
 
     __tablename__ = "old_slugs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(sa.ForeignKey("posts.id", ondelete="CASCADE"), index=True)
-    slug: Mapped[str] = mapped_column(sa.String(200), index=True)
+    slug: Mapped[str] = mapped_column(sa.String(OLD_SLUG_LENGTH), index=True)
 
     post: Mapped[Post] = relationship(back_populates="old_slugs")
 

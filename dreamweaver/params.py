@@ -24,6 +24,15 @@ class Segment(BaseConverter):
     regex = r"[^/\x00-\x1f\x7f]+"
 
 
+class PagePath(BaseConverter):
+    """Two or more segments, as WordPress addressed child pages
+    (/<parent>/<child>/); tried after every other rule."""
+
+    regex = r"[^/\x00-\x1f\x7f]+(?:/[^/\x00-\x1f\x7f]+)+"
+    part_isolating = False
+    weight = 300
+
+
 def plain_text(value: str | None) -> str | None:
     """`value` if it holds no control character, else None."""
     if value is None or re.search(r"[\x00-\x1f\x7f]", value):

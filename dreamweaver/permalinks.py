@@ -61,3 +61,20 @@ def post_at(year: int, month: int, day: int, slug: str, follow: bool = True) -> 
     elif follow and post.published_local.date() != date(year, month, day):
         abort(redirect(post_url(post), 301))
     return post
+
+
+def page_at(slug: str, follow: bool = True) -> Post:
+    """The page at /<slug>/, or 404. With `follow`, a slug the page used to have
+    (or the /<parent>/<child>/ path WordPress gave it) redirects (301) to it."""
+    page = queries.page_by_slug(slug)
+    if page is not None:
+        return page
+    if follow:
+        moved = db.session.scalar(
+            sa.select(Post).join(OldSlug).where(
+                OldSlug.slug == slug, Post.type == "page", queries.is_visible()
+            ).limit(1)
+        )
+        if moved is not None:
+            abort(redirect(post_url(moved), 301))
+    abort(404)

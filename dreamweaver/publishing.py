@@ -14,7 +14,7 @@ from . import dates
 from .extensions import db
 from .markup import render
 from .models import Category, OldSlug, Post, Tag, User, utcnow
-from .slugs import RESERVED, slugify, unique_slug
+from .slugs import RESERVED, is_reserved_page_slug, slugify, unique_slug
 
 DEFAULT_CATEGORY = ("Uncategorized", "uncategorized")
 
@@ -31,9 +31,11 @@ def default_category() -> Category:
 def post_slug(post: Post, wanted: str) -> str:
     """The slug a save gives `post`: `wanted` (or the title) made unique for its type."""
     base = slugify(wanted) or slugify(post.title) or "untitled"
+    reserved = frozenset()
+    if post.type == "page":
+        reserved = RESERVED | ({base} if is_reserved_page_slug(base) else set())
     return unique_slug(
-        Post.slug, base, Post.type == post.type, Post.id != (post.id or 0),
-        reserved=RESERVED if post.type == "page" else frozenset(),
+        Post.slug, base, Post.type == post.type, Post.id != (post.id or 0), reserved=reserved,
     )
 
 

@@ -14,6 +14,13 @@ RESERVED = frozenset(
      "wp-includes", "wp-login-php"}
 )
 
+
+
+def is_reserved_page_slug(slug: str) -> bool:
+    """A page at /<slug>/ would hide a route, or look like a year archive."""
+    return slug in RESERVED or slug.isdigit()
+
+
 _SEPARATORS = re.compile(r"[\s/.\u2013\u2014-]+")
 _NOT_SLUG = re.compile(r"[^a-z0-9_-]")
 _DASHES = re.compile(r"-{2,}")

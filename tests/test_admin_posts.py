@@ -98,6 +98,19 @@ def test_slugs_unique_and_reserved(app, client, auth):
     assert slugs == ["same-title", "same-title-2"]
     form(client, "/admin/pages/new", title="Feed")
     assert saved_post(app, "Feed").slug == "feed-2"
+    form(client, "/admin/pages/new", title="2024")  # /2024/ is the year's archive
+    assert saved_post(app, "2024").slug == "2024-2"
+
+
+def test_renamed_page_keeps_old_url_working(app, client, auth):
+    auth.login()
+    form(client, "/admin/pages/new", title="Contact")
+    page = saved_post(app, "Contact")
+    response = form(client, f"/admin/posts/{page.id}/edit", title="Contact", slug="write-to-us")
+    assert response.status_code == 303
+    old = client.get("/contact/")
+    assert old.status_code == 301 and old.headers["Location"].endswith("/write-to-us/")
+    assert client.get("/write-to-us/").status_code == 200
 
 
 def _all(app):

@@ -2,12 +2,13 @@
 
 Idempotent: posts and comments keep their WordPress ids and are matched by
 them, categories and tags by slug, authors by login; a second run of the same
-file finds every row as it left it and changes nothing.
+file finds every row as it left it and changes nothing. Memory stays flat:
+the session is flushed and emptied every FLUSH_EVERY items (still one
+transaction), and only small maps (terms, authors, pages) live for the run.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -18,105 +19,39 @@ from .. import dates
 from ..extensions import db
 from ..freshness import bump
 from ..markup import render, text_of
-from ..models import Category, Comment, OldSlug, Post, Tag, User, post_categories, post_tags
-from ..sanitize import clean_comment_html
-from ..slugs import slugify, unique_slug
-from .content import autop, media_urls, prepare
+from ..models import OLD_SLUG_LENGTH, OldSlug, Post, User, post_categories, post_tags
+from ..slugs import is_reserved_page_slug, slugify, unique_slug
+from .content import media_urls, prepare
 from .reader import Summary, WXRError, check, records
+from .report import Report, permalink_path
+from .terms import Terms
+from .thread import import_comments
+from .values import apply, clip, number, when
 
 STATUSES = {"publish": "published", "future": "scheduled", "draft": "draft",
             "pending": "pending", "private": "private", "trash": "trash"}
-COMMENT_STATUSES = {"1": "approved", "approve": "approved", "0": "pending", "hold": "pending",
-                    "spam": "spam", "trash": "trash", "post-trashed": "trash"}
-KINDS = ("authors", "categories", "tags", "posts", "pages", "comments", "old slugs")
 FLUSH_EVERY = 200
-
-
-def _clip(value: str, length: int) -> str:
-    return (value or "").replace("\x00", "")[:length]
-
-
-def _when(value: str | None) -> datetime | None:
-    value = (value or "").strip()
-    if not value or value.startswith("0000"):
-        return None
-    for pattern in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(value, pattern)
-        except ValueError:
-            continue
-    return None
-
-
-def _int(value: str | None) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() and 0 < int(value) < 2**31 else None
-
-
-class Report:
-    def __init__(self):
-        self.counts = {kind: Counter() for kind in KINDS}
-        self.skipped_items: Counter = Counter()
-        self.redirects: list[tuple[str, str]] = []
-        self.media: set[str] = set()
-        self.notes: list[str] = []
-
-    def add(self, kind: str, outcome: str) -> None:
-        self.counts[kind][outcome] += 1
-
-    def changed(self) -> bool:
-        return any(c["imported"] or c["updated"] for c in self.counts.values())
-
-    def text(self, path, summary: Summary) -> str:
-        lines = [f"Imported {path} (WXR {summary.version or 'without a version tag'}):"]
-        for kind in KINDS:
-            c = self.counts[kind]
-            lines.append(f"  {kind}: {c['imported']} imported, {c['updated']} updated, "
-                         f"{c['skipped']} skipped (unchanged)")
-        if self.skipped_items:
-            listed = ", ".join(f"{k}: {n}" for k, n in sorted(self.skipped_items.items()))
-            lines.append(f"  items not imported: {sum(self.skipped_items.values())} ({listed})")
-        lines.append(f"Redirects set up: /?p=<id> for every post and page kept its WordPress "
-                     f"id; {len(self.redirects)} old slug(s):")
-        lines.extend(f"  {old} -> {new}" for old, new in self.redirects)
-        lines.append(f"Media URLs on the old site to move ({len(self.media)}); the content "
-                     "still points at them and the site's CSP will not load them until moved:")
-        lines.extend(f"  {url}" for url in sorted(self.media))
-        lines.extend(f"Note: {note}" for note in self.notes)
-        return "\n".join(lines)
-
-
-def permalink_path(post: Post) -> str:
-    if post.type == "page":
-        return f"/{post.slug}/"
-    local = post.published_local
-    if local is None:
-        return f"/?p={post.id}"
-    return f"/{local:%Y/%m/%d}/{post.slug}/"
 
 
 class Importer:
     def __init__(self, summary: Summary):
         self.report = Report()
+        self.terms = Terms(self.report)
         self.users: dict[str, int] = {}  # login -> id
         self.wp_authors: dict[int, int] = {}  # WordPress author id -> our id
-        self.categories: dict[str, int] = {}  # slug -> id
-        self.tags: dict[str, int] = {}
-        self.parents: dict[str, str] = {}  # category slug -> parent nicename
-        self.parents_done = False
-        self.outcomes: dict[tuple[str, str], str] = {}  # (kind, slug) -> outcome
+        self.pages: dict[int, tuple[str, int | None]] = {}  # id -> (WordPress slug, parent)
         self.hosts = {urlsplit(u).hostname.lower() for u in (*summary.base_urls, summary.link)
                       if u and urlsplit(u).hostname}
         self.pending = 0
 
     # -- authors --------------------------------------------------------------
     def author(self, fields: dict) -> None:
-        login = _clip(fields.get("wp:author_login", "").strip(), 60)
+        login = clip(fields.get("wp:author_login", "").strip(), 60)
         if not login:
             return
         user_id = self._user(login, fields.get("wp:author_display_name", "").strip(),
                              fields.get("wp:author_email", "").strip())
-        wp_id = _int(fields.get("wp:author_id"))
+        wp_id = number(fields.get("wp:author_id"))
         if wp_id:
             self.wp_authors[wp_id] = user_id
 
@@ -125,8 +60,8 @@ class Importer:
             return self.users[login]
         user = db.session.scalar(sa.select(User).where(User.login == login))
         if user is None:
-            user = User(login=login, display_name=_clip(display_name or login, 250),
-                        email=_clip(email, 254), password_hash="", role="author",
+            user = User(login=login, display_name=clip(display_name or login, 250),
+                        email=clip(email, 254), password_hash="", role="author",
                         slug=unique_slug(User.slug, slugify(login) or "author"))
             db.session.add(user)
             db.session.flush()
@@ -136,119 +71,12 @@ class Importer:
         self.users[login] = user.id
         return user.id
 
-    # -- terms ----------------------------------------------------------------
-    def category(self, fields: dict) -> None:
-        slug = fields.get("wp:category_nicename", "").strip()
-        self._category(slug, fields.get("wp:cat_name", "").strip(),
-                       fields.get("wp:category_description", "").strip(),
-                       fields.get("wp:category_parent", "").strip())
-
-    def tag(self, fields: dict) -> None:
-        self._tag(fields.get("wp:tag_slug", "").strip(), fields.get("wp:tag_name", "").strip(),
-                  fields.get("wp:tag_description", "").strip())
-
-    def term(self, fields: dict) -> None:
-        taxonomy = fields.get("wp:term_taxonomy", "").strip()
-        slug, label = fields.get("wp:term_slug", "").strip(), fields.get("wp:term_name", "")
-        description = fields.get("wp:term_description", "").strip()
-        if taxonomy == "category":
-            self._category(slug, label.strip(), description,
-                           fields.get("wp:term_parent", "").strip())
-        elif taxonomy == "post_tag":
-            self._tag(slug, label.strip(), description)
-
-    def _category(self, slug, label, description="", parent="", declared=True) -> int | None:
-        slug = _clip(slug or slugify(label), 200)
-        if slug and declared and parent and parent != slug:
-            self.parents[slug] = parent
-        return self._term(Category, "categories", self.categories, slug, label, description,
-                          declared)
-
-    def _tag(self, slug, label, description="", declared=True) -> int | None:
-        slug = _clip(slug or slugify(label), 200)
-        return self._term(Tag, "tags", self.tags, slug, label, description, declared)
-
-    def _term(self, model, kind: str, known: dict, slug: str, label: str, description: str,
-              declared: bool) -> int | None:
-        """A category or tag by its slug: created, updated from its declaration, or
-        just looked up when an item names it."""
-        if not slug:
-            return None
-        if slug in known and not declared:
-            return known[slug]
-        row = db.session.scalar(sa.select(model).where(model.slug == slug))
-        values = {"name": _clip(label or slug, 200)}
-        if declared:
-            values["description"] = description.replace("\x00", "")
-        if row is None:
-            row = model(slug=slug, **{"description": "", **values})
-            db.session.add(row)
-            db.session.flush()
-            outcome = "imported"
-        elif not declared:
-            outcome = "skipped"
-        else:
-            outcome = self._apply(row, values)
-        self._outcome(kind, slug, outcome)
-        known[slug] = row.id
-        return row.id
-
-    def _outcome(self, kind: str, slug: str, outcome: str) -> None:
-        """A term may show up several times (declared, then on items): count it once,
-        by its strongest outcome."""
-        rank = {"skipped": 0, "updated": 1, "imported": 2}
-        before = self.outcomes.get((kind, slug))
-        if before is None or rank[outcome] > rank[before]:
-            self.outcomes[(kind, slug)] = outcome
-
-    def count_terms(self) -> None:
-        for (kind, _slug), outcome in self.outcomes.items():
-            self.report.add(kind, outcome)
-
-    def resolve_parents(self) -> None:
-        """Category parents by nicename, once every declared category is known."""
-        if self.parents_done:
-            return
-        self.parents_done = True
-        for slug, parent in self.parents.items():
-            parent_id = self.categories.get(parent) or db.session.scalar(
-                sa.select(Category.id).where(Category.slug == parent))
-            if parent_id is None:
-                self.report.notes.append(f"category {slug!r}: parent {parent!r} is not in the "
-                                         "file; imported at the top level")
-                continue
-            row = db.session.get(Category, self.categories[slug])
-            if row.parent_id != parent_id and not self._makes_cycle(row.id, parent_id):
-                row.parent_id = parent_id
-                self._outcome("categories", slug, "updated")
-        db.session.flush()
-
-    def _makes_cycle(self, row_id: int, parent_id: int) -> bool:
-        seen = {row_id}
-        current: int | None = parent_id
-        while current is not None:
-            if current in seen:
-                return True
-            seen.add(current)
-            current = db.session.scalar(sa.select(Category.parent_id)
-                                        .where(Category.id == current))
-        return False
-
-    @staticmethod
-    def _apply(row, values: dict) -> str:
-        changed = False
-        for key, value in values.items():
-            if getattr(row, key) != value:
-                setattr(row, key, value)
-                changed = True
-        return "updated" if changed else "skipped"
-
     # -- items ----------------------------------------------------------------
     def item(self, item: dict) -> None:
-        self.resolve_parents()
+        self.terms.resolve_parents()
         kind = item.get("wp:post_type", "").strip()
         status = STATUSES.get(item.get("wp:status", "").strip())
-        post_id = _int(item.get("wp:post_id"))
+        post_id = number(item.get("wp:post_id"))
         if kind not in ("post", "page"):
             self.report.skipped_items[kind or "no type"] += 1
             return
@@ -262,10 +90,13 @@ class Importer:
         post, outcome = self._post(post_id, kind, status, item)
         changed = self._terms(post, item["terms"])
         self._old_slugs(post, item["postmeta"])
-        changed |= self._comments(post, item["comments"])
+        changed |= import_comments(post, item["comments"], self.report, self.wp_authors)
         if changed and outcome == "skipped":
             outcome = "updated"
         self.report.add("posts" if kind == "post" else "pages", outcome)
+        if kind == "page":
+            self.pages[post_id] = (clip(item.get("wp:post_name", "").strip(), 200),
+                                   number(item.get("wp:post_parent")))
         self.pending += 1
         if self.pending >= FLUSH_EVERY:
             db.session.flush()
@@ -273,12 +104,12 @@ class Importer:
             self.pending = 0
 
     def _post(self, post_id: int, kind: str, status: str, item: dict) -> tuple[Post, str]:
-        title = _clip(item.get("title", "").strip(), 500)
+        title = clip(item.get("title", "").strip(), 500)
         raw = item.get("content:encoded", "")
         source = prepare(raw)
         self.report.media |= media_urls(raw, self.hosts)
-        local = written = _when(item.get("wp:post_date"))
-        moment = _when(item.get("wp:post_date_gmt"))
+        local = written = when(item.get("wp:post_date"))
+        moment = when(item.get("wp:post_date_gmt"))
         if moment is None and status in ("draft", "pending"):
             # WordPress marks an undated draft with a zero GMT date: it has no
             # publication time yet (its post_date is only when it was written).
@@ -290,25 +121,26 @@ class Importer:
         creator = item.get("dc:creator", "").strip()
         values = {
             "type": kind, "status": status, "title": title,
-            "password": _clip(item.get("wp:post_password", ""), 255),
+            "password": clip(item.get("wp:post_password", ""), 255),
             "source": source, "format": "html", "content_html": render(source, "html"),
             "excerpt": text_of(item.get("excerpt:encoded", "").replace("\x00", "")),
             "comments_open": item.get("wp:comment_status", "open").strip() != "closed",
-            "sticky": item.get("wp:is_sticky", "0").strip() == "1",
-            "author_id": self._user(_clip(creator, 60)) if creator else None,
+            "sticky": kind == "post" and item.get("wp:is_sticky", "0").strip() == "1",
+            "author_id": self._user(clip(creator, 60)) if creator else None,
         }
         if published_at is not None:
             values["published_at"] = published_at
             values["published_local"] = local
-        slug = _clip(item.get("wp:post_name", "").strip(), 200)
+        slug = clip(item.get("wp:post_name", "").strip(), 200)
         post = db.session.get(Post, post_id)
         if post is not None:
             if post.type != kind:
                 raise WXRError(f"post id {post_id} in the file is a {kind}, but that id is "
                                f"already taken here by the {post.type} {post.slug!r}")
-            if slug and slug != post.slug:
+            if slug and slug != post.slug and not (
+                    kind == "page" and is_reserved_page_slug(slug)):
                 values["slug"] = self._free_slug(slug, kind, post_id)
-            return post, self._apply(post, values)
+            return post, apply(post, values)
         if published_at is None and status in ("published", "scheduled", "private"):
             values["published_at"] = datetime.now(UTC).replace(microsecond=0)
             values["published_local"] = dates.to_local(values["published_at"])
@@ -323,12 +155,18 @@ class Importer:
         return post, "imported"
 
     def _free_slug(self, slug: str, kind: str, post_id: int) -> str:
-        taken = db.session.scalar(sa.select(Post.id).where(
+        """`slug` unless another post of this kind has it, or it is a page slug that
+        would shadow one of the site's own routes (WordPress's "feed", "2024", ...)."""
+        reserved = kind == "page" and is_reserved_page_slug(slug)
+        taken = None if reserved else db.session.scalar(sa.select(Post.id).where(
             Post.type == kind, Post.slug == slug, Post.id != post_id))
-        if taken is None:
+        if taken is None and not reserved:
             return slug
-        new = unique_slug(Post.slug, slug, Post.type == kind)
-        self.report.notes.append(f"{kind} {post_id}: slug {slug!r} is taken by {kind} {taken}; "
+        new = unique_slug(Post.slug, slug, Post.type == kind, Post.id != post_id,
+                          reserved={slug} if reserved else frozenset())
+        why = "is one of this site's own addresses" if reserved else (
+            f"is taken by {kind} {taken}")
+        self.report.notes.append(f"{kind} {post_id}: slug {slug!r} {why}; "
                                  f"imported as {new!r}")
         return new
 
@@ -336,127 +174,65 @@ class Importer:
         wanted_categories, wanted_tags = set(), set()
         for domain, nicename, label in terms:
             if domain == "category":
-                found = self._category(nicename, label, declared=False)
+                found = self.terms.find_category(nicename, label)
                 if found:
                     wanted_categories.add(found)
             elif domain in ("post_tag", "tag"):
-                found = self._tag(nicename, label, declared=False)
+                found = self.terms.find_tag(nicename, label)
                 if found:
                     wanted_tags.add(found)
-        changed = self._link(post_categories, "category_id", post.id, wanted_categories)
-        return changed | self._link(post_tags, "tag_id", post.id, wanted_tags)
-
-    @staticmethod
-    def _link(table, column: str, post_id: int, wanted: set[int]) -> bool:
-        have = set(db.session.execute(
-            sa.select(table.c[column]).where(table.c.post_id == post_id)).scalars())
-        if have == wanted:
-            return False
-        if have - wanted:
-            db.session.execute(table.delete().where(
-                table.c.post_id == post_id, table.c[column].in_(have - wanted)))
-        if wanted - have:
-            db.session.execute(table.insert(), [{"post_id": post_id, column: value}
-                                                for value in sorted(wanted - have)])
-        return True
+        changed = _link(post_categories, "category_id", post.id, wanted_categories)
+        return changed | _link(post_tags, "tag_id", post.id, wanted_tags)
 
     def _old_slugs(self, post: Post, postmeta) -> None:
-        olds = {_clip(v.strip(), 200) for k, v in postmeta if k == "_wp_old_slug" and v.strip()}
+        olds = {clip(v.strip(), 200) for k, v in postmeta if k == "_wp_old_slug" and v.strip()}
         olds.discard(post.slug)
-        have = set(db.session.scalars(sa.select(OldSlug.slug).where(OldSlug.post_id == post.id)))
         for old in sorted(olds):
-            if old in have:
-                self.report.add("old slugs", "skipped")
-                continue
-            db.session.add(OldSlug(post_id=post.id, slug=old))
-            self.report.add("old slugs", "imported")
-            if post.type == "post" and post.published_local is not None:
-                self.report.redirects.append(
-                    (f"/{post.published_local:%Y/%m/%d}/{old}/", permalink_path(post)))
+            if post.type == "page":
+                address = f"/{old}/"
+            elif post.published_local is not None:
+                address = f"/{post.published_local:%Y/%m/%d}/{old}/"
+            else:
+                address = None  # an undated post: only /?p=<id> reaches it
+            self._redirect(post, old, address)
 
-    def _comments(self, post: Post, comments) -> bool:
-        parsed = {}
-        for fields in comments:
-            comment_id = _int(fields.get("wp:comment_id"))
-            status = COMMENT_STATUSES.get(fields.get("wp:comment_approved", "").strip())
-            if comment_id is None or status is None or comment_id in parsed:
-                self.report.add("comments", "skipped")
-                continue
-            parsed[comment_id] = (fields, status)
-        if not parsed:
-            return False
-        existing = {c.id: c for c in db.session.scalars(
-            sa.select(Comment).where(Comment.id.in_(parsed)))}
-        parents = {}
-        for comment_id, (fields, _status) in parsed.items():
-            parent = _int(fields.get("wp:comment_parent"))
-            if parent and parent not in parsed:
-                parent = db.session.scalar(sa.select(Comment.id).where(
-                    Comment.id == parent, Comment.post_id == post.id))
-            parents[comment_id] = parent
-
-        def chain(comment_id):
-            seen, current, path = {comment_id}, parents.get(comment_id), []
-            while current is not None:
-                if current in seen:  # a loop in the file: cut it here
-                    parents[comment_id] = None
-                    return [], None
-                seen.add(current)
-                path.append(current)
-                current = parents.get(current) if current in parsed else None
-            return path, (path[-1] if path else None)
-
-        order = []
-        threads = {}
-        for comment_id in parsed:
-            path, top = chain(comment_id)
-            threads[comment_id] = top if parents[comment_id] else None
-            order.append((len(path), comment_id))
-        for _depth, comment_id in sorted(order):
-            fields, status = parsed[comment_id]
-            self._comment(post, comment_id, fields, status, parents[comment_id],
-                          threads[comment_id], existing.get(comment_id))
-        db.session.flush()
-        count = db.session.scalar(sa.select(sa.func.count(Comment.id)).where(
-            Comment.post_id == post.id, Comment.status == "approved"))
-        if post.comment_count != count:
-            # A count is not an edit: modified_at stays as it was.
-            db.session.execute(
-                sa.update(Post).where(Post.id == post.id)
-                .values(comment_count=count, modified_at=Post.modified_at)
-                .execution_options(synchronize_session="fetch"))
-            return True
-        return False
-
-    def _comment(self, post, comment_id, fields, status, parent, thread, row) -> None:
-        local = _when(fields.get("wp:comment_date"))
-        moment = _when(fields.get("wp:comment_date_gmt"))
-        created = moment.replace(tzinfo=UTC) if moment else (
-            dates.from_local(local) if local else None)
-        kind = fields.get("wp:comment_type", "").strip()
-        values = {
-            "post_id": post.id, "parent_id": parent, "thread_id": thread,
-            "type": kind if kind in ("pingback", "trackback") else "comment",
-            "status": status,
-            "author_name": _clip(fields.get("wp:comment_author", "").strip(), 250),
-            "author_email": _clip(fields.get("wp:comment_author_email", "").strip(), 254),
-            "author_url": _clip(fields.get("wp:comment_author_url", "").strip(), 500),
-            "ip": _clip(fields.get("wp:comment_author_IP", "").strip(), 45),
-            "content_html": clean_comment_html(autop(fields.get("wp:comment_content", ""))),
-            "user_id": self.wp_authors.get(_int(fields.get("wp:comment_user_id")) or 0),
-        }
-        if created is not None:
-            values["created_at"] = created
-        if row is not None:
-            if row.post_id != post.id:
-                raise WXRError(f"comment id {comment_id} in the file belongs to post {post.id}, "
-                               f"but that id is already taken here by a comment on post "
-                               f"{row.post_id}")
-            self.report.add("comments", self._apply(row, values))
+    def _redirect(self, post: Post, old: str, address: str | None) -> None:
+        """An old address of the post, kept once (a second run finds it)."""
+        if db.session.scalar(sa.select(OldSlug.id).where(
+                OldSlug.post_id == post.id, OldSlug.slug == old)):
+            self.report.add("old slugs", "skipped")
             return
-        values.setdefault("created_at", datetime.now(UTC).replace(microsecond=0))
-        db.session.add(Comment(id=comment_id, user_agent="", held_reason="", **values))
-        self.report.add("comments", "imported")
+        db.session.add(OldSlug(post_id=post.id, slug=old))
+        self.report.add("old slugs", "imported")
+        if address:
+            self.report.redirects.append((address, permalink_path(post)))
+
+    def page_paths(self) -> None:
+        """WordPress served a child page at /<parent>/<child>/; that address now
+        redirects to the page's own /<slug>/."""
+        for page_id, (slug, parent) in self.pages.items():
+            path, seen = [slug], {page_id}
+            while parent in self.pages and parent not in seen:
+                seen.add(parent)
+                path.insert(0, self.pages[parent][0])
+                parent = self.pages[parent][1]
+            joined = "/".join(path)
+            if len(path) > 1 and all(path) and len(joined) <= OLD_SLUG_LENGTH:
+                self._redirect(db.session.get(Post, page_id), joined, f"/{joined}/")
+
+
+def _link(table, column: str, post_id: int, wanted: set[int]) -> bool:
+    have = set(db.session.execute(
+        sa.select(table.c[column]).where(table.c.post_id == post_id)).scalars())
+    if have == wanted:
+        return False
+    if have - wanted:
+        db.session.execute(table.delete().where(
+            table.c.post_id == post_id, table.c[column].in_(have - wanted)))
+    if wanted - have:
+        db.session.execute(table.insert(), [{"post_id": post_id, column: value}
+                                            for value in sorted(wanted - have)])
+    return True
 
 
 def bump_sequences(connection) -> None:
@@ -478,8 +254,8 @@ def run(path) -> str:
     except WXRError as error:
         raise click.ClickException(str(error)) from None
     importer = Importer(summary)
-    handlers = {"author": importer.author, "category": importer.category,
-                "tag": importer.tag, "term": importer.term}
+    handlers = {"author": importer.author, "category": importer.terms.category,
+                "tag": importer.terms.tag, "term": importer.terms.term}
     try:
         with click.progressbar(length=summary.items, label="Importing items") as bar:
             for kind, fields in records(path):
@@ -488,8 +264,9 @@ def run(path) -> str:
                     bar.update(1)
                 else:
                     handlers[kind](fields)
-        importer.resolve_parents()
-        importer.count_terms()
+        importer.terms.resolve_parents()
+        importer.terms.count()
+        importer.page_paths()
         db.session.flush()
         if importer.report.changed():
             bump_sequences(db.session.connection())

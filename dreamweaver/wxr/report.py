@@ -1,0 +1,52 @@
+"""What an import did, kind by kind, told to the owner at the end."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..models import Post
+from .reader import Summary
+
+KINDS = ("authors", "categories", "tags", "posts", "pages", "comments", "old slugs")
+
+
+def permalink_path(post: Post) -> str:
+    if post.type == "page":
+        return f"/{post.slug}/"
+    local = post.published_local
+    if local is None:
+        return f"/?p={post.id}"
+    return f"/{local:%Y/%m/%d}/{post.slug}/"
+
+
+class Report:
+    def __init__(self):
+        self.counts = {kind: Counter() for kind in KINDS}
+        self.skipped_items: Counter = Counter()
+        self.redirects: list[tuple[str, str]] = []
+        self.media: set[str] = set()
+        self.notes: list[str] = []
+
+    def add(self, kind: str, outcome: str) -> None:
+        self.counts[kind][outcome] += 1
+
+    def changed(self) -> bool:
+        return any(c["imported"] or c["updated"] for c in self.counts.values())
+
+    def text(self, path, summary: Summary) -> str:
+        lines = [f"Imported {path} (WXR {summary.version or 'without a version tag'}):"]
+        for kind in KINDS:
+            c = self.counts[kind]
+            lines.append(f"  {kind}: {c['imported']} imported, {c['updated']} updated, "
+                         f"{c['skipped']} skipped (unchanged)")
+        if self.skipped_items:
+            listed = ", ".join(f"{k}: {n}" for k, n in sorted(self.skipped_items.items()))
+            lines.append(f"  items not imported: {sum(self.skipped_items.values())} ({listed})")
+        lines.append(f"Redirects set up: /?p=<id> for every post and page kept its WordPress "
+                     f"id; {len(self.redirects)} old address(es):")
+        lines.extend(f"  {old} -> {new}" for old, new in self.redirects)
+        lines.append(f"Media URLs on the old site to move ({len(self.media)}); the content "
+                     "still points at them and the site's CSP will not load them until moved:")
+        lines.extend(f"  {url}" for url in sorted(self.media))
+        lines.extend(f"Note: {note}" for note in self.notes)
+        return "\n".join(lines)

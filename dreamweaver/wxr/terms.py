@@ -1,0 +1,122 @@
+"""Categories and tags of an import, matched by slug; category parents by nicename
+once every declared category is known."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..models import Category, Tag
+from ..slugs import slugify
+from .report import Report
+from .values import apply, clip
+
+RANK = {"skipped": 0, "updated": 1, "imported": 2}
+
+
+class Terms:
+    def __init__(self, report: Report):
+        self.report = report
+        self.categories: dict[str, int] = {}  # slug -> id
+        self.tags: dict[str, int] = {}
+        self.parents: dict[str, str] = {}  # category slug -> parent nicename
+        self.parents_done = False
+        self.outcomes: dict[tuple[str, str], str] = {}  # (kind, slug) -> outcome
+
+    # Channel-level declarations: <wp:category>, <wp:tag>, <wp:term>.
+    def category(self, fields: dict) -> None:
+        self.find_category(fields.get("wp:category_nicename", "").strip(),
+                           fields.get("wp:cat_name", "").strip(),
+                           fields.get("wp:category_description", "").strip(),
+                           fields.get("wp:category_parent", "").strip(), declared=True)
+
+    def tag(self, fields: dict) -> None:
+        self.find_tag(fields.get("wp:tag_slug", "").strip(),
+                      fields.get("wp:tag_name", "").strip(),
+                      fields.get("wp:tag_description", "").strip(), declared=True)
+
+    def term(self, fields: dict) -> None:
+        taxonomy = fields.get("wp:term_taxonomy", "").strip()
+        slug, label = fields.get("wp:term_slug", "").strip(), fields.get("wp:term_name", "")
+        description = fields.get("wp:term_description", "").strip()
+        if taxonomy == "category":
+            self.find_category(slug, label.strip(), description,
+                               fields.get("wp:term_parent", "").strip(), declared=True)
+        elif taxonomy == "post_tag":
+            self.find_tag(slug, label.strip(), description, declared=True)
+
+    # Lookups: a declaration creates or updates; an item naming a term only creates.
+    def find_category(self, slug, label, description="", parent="",
+                      declared=False) -> int | None:
+        slug = clip(slug or slugify(label), 200)
+        if slug and declared and parent and parent != slug:
+            self.parents[slug] = parent
+        return self._term(Category, "categories", self.categories, slug, label, description,
+                          declared)
+
+    def find_tag(self, slug, label, description="", declared=False) -> int | None:
+        slug = clip(slug or slugify(label), 200)
+        return self._term(Tag, "tags", self.tags, slug, label, description, declared)
+
+    def _term(self, model, kind: str, known: dict, slug: str, label: str, description: str,
+              declared: bool) -> int | None:
+        if not slug:
+            return None
+        if slug in known and not declared:
+            return known[slug]
+        row = db.session.scalar(sa.select(model).where(model.slug == slug))
+        values = {"name": clip(label or slug, 200)}
+        if declared:
+            values["description"] = description.replace("\x00", "")
+        if row is None:
+            row = model(slug=slug, **{"description": "", **values})
+            db.session.add(row)
+            db.session.flush()
+            outcome = "imported"
+        elif not declared:
+            outcome = "skipped"
+        else:
+            outcome = apply(row, values)
+        self._outcome(kind, slug, outcome)
+        known[slug] = row.id
+        return row.id
+
+    def _outcome(self, kind: str, slug: str, outcome: str) -> None:
+        """A term may show up several times (declared, then on items): count it
+        once, by its strongest outcome."""
+        before = self.outcomes.get((kind, slug))
+        if before is None or RANK[outcome] > RANK[before]:
+            self.outcomes[(kind, slug)] = outcome
+
+    def count(self) -> None:
+        for (kind, _slug), outcome in self.outcomes.items():
+            self.report.add(kind, outcome)
+
+    def resolve_parents(self) -> None:
+        """Category parents by nicename; WXR declares every category before the items."""
+        if self.parents_done:
+            return
+        self.parents_done = True
+        for slug, parent in self.parents.items():
+            parent_id = self.categories.get(parent) or db.session.scalar(
+                sa.select(Category.id).where(Category.slug == parent))
+            if parent_id is None:
+                self.report.notes.append(f"category {slug!r}: parent {parent!r} is not in the "
+                                         "file; imported at the top level")
+                continue
+            row = db.session.get(Category, self.categories[slug])
+            if row.parent_id != parent_id and not _makes_cycle(row.id, parent_id):
+                row.parent_id = parent_id
+                self._outcome("categories", slug, "updated")
+        db.session.flush()
+
+
+def _makes_cycle(row_id: int, parent_id: int) -> bool:
+    seen = {row_id}
+    current: int | None = parent_id
+    while current is not None:
+        if current in seen:
+            return True
+        seen.add(current)
+        current = db.session.scalar(sa.select(Category.parent_id).where(Category.id == current))
+    return False
