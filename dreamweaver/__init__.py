@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import database
 from .config import DEFAULTS
-from .extensions import cache, csrf, db, limiter, login, migrate
+from .extensions import cache, compress, csrf, db, limiter, login, migrate
 from .extensions import htmx as htmx_extension  # the name `htmx` is our module's
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")
@@ -92,8 +92,13 @@ def write_secret_key(app) -> bool:
 
 
 def register_extensions(app):
+    from . import pagecache
+
     db.init_app(app)
     database.init_app(app)
+    # First of all hooks: its lookup runs before any other, its store after all.
+    pagecache.init_app(app)
+    compress.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     # The limiter's check runs first, so refused requests count against it too.
     limiter.init_app(app)
@@ -124,8 +129,9 @@ def register_errorhandlers(app):
 
 
 def register_hooks(app):
-    from . import htmx, security, sessions, templating
+    from . import assets, htmx, security, sessions, templating
 
+    assets.init_app(app)
     sessions.init_app(app)
     security.init_app(app)
     htmx.init_app(app)

@@ -17,6 +17,12 @@ DEFAULTS = {
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
     "CACHE_REDIS_URL": None,
+    # The page cache for anonymous readers (pagecache.py); an entry lives at most
+    # this long, which keeps the comment form's token on a cached page fresh.
+    "PAGE_CACHE": True,
+    "PAGE_CACHE_SECONDS": 300,
+    # Brotli where the browser takes it (every current one does), else gzip.
+    "COMPRESS_ALGORITHM": ["br", "gzip"],
     "MAX_CONTENT_LENGTH": 512 * 1024,
     "PROXY_FIX_HOPS": 0,
     "SQLALCHEMY_RECORD_QUERIES": False,

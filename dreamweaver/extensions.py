@@ -1,6 +1,7 @@
 """Extension instances, created unbound and bound to the app in create_app."""
 
 from flask_caching import Cache
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -31,5 +32,6 @@ migrate = Migrate()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 cache = Cache()
+compress = Compress()
 login = LoginManager()
 htmx = Htmx()

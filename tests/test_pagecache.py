@@ -1,0 +1,175 @@
+"""The page cache serves anonymous readers again without running a view, and is
+never stale: every write anywhere, and the clock, move readers past old pages."""
+
+import gzip
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from dreamweaver import create_app
+from dreamweaver.extensions import db
+from dreamweaver.models import Comment, Post
+from tests.conftest import TEST_SETTINGS
+from tests.helpers import text
+from tests.test_comments import permalink, send
+
+
+def cached(database_uri):
+    """An app as one gunicorn worker has it: its own in-process cache."""
+    return create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": database_uri,
+                       "CACHE_TYPE": "SimpleCache"})
+
+
+@pytest.fixture
+def worker(app, database_uri):
+    return cached(database_uri)
+
+
+@pytest.fixture
+def other_worker(app, database_uri):
+    return cached(database_uri)
+
+
+def queries_during(app, request):
+    with app.app_context():
+        engine = db.engine
+    seen = []
+
+    def listener(*args):
+        seen.append(args[2])
+
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    try:
+        response = request()
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listener)
+    return response, [s for s in seen if s.strip().upper() != "BEGIN"]
+
+
+def test_second_anonymous_request_is_a_hit_with_one_query(worker, make):
+    make.post("Served Twice")
+    client = worker.test_client()
+    first = client.get("/")
+    second, statements = queries_during(worker, lambda: client.get("/"))
+    assert first.headers["X-Cache"] == "miss" and second.headers["X-Cache"] == "hit"
+    assert second.data == first.data and "Served Twice" in text(second)
+    assert len(statements) == 1 and "site_state" in statements[0]  # the generation
+    assert second.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
+
+
+def test_etag_and_304_on_anonymous_pages_and_fragments(worker, make):
+    make.post("Revalidated")
+    client = worker.test_client()
+    for headers in ({}, {"HX-Request": "true"}):
+        first = client.get("/", headers=headers)
+        etag = first.headers["ETag"]
+        assert first.headers["Cache-Control"] == "no-cache"
+        again = client.get("/", headers={**headers, "If-None-Match": etag})
+        assert again.status_code == 304 and again.data == b""
+    assert client.get("/", headers={"HX-Request": "true"}).headers["ETag"] != \
+        client.get("/").headers["ETag"]
+
+
+def test_new_comment_shows_at_once(worker, make):
+    post = make.post("Talked About")
+    client = worker.test_client()
+    page = permalink(worker, post)
+    assert "First to speak" not in text(client.get(page))
+    assert send(client, page, comment="First to speak").status_code == 303
+    fresh = client.get(page)
+    assert "First to speak" in text(fresh) and fresh.headers["X-Cache"] == "miss"
+
+
+def test_moderation_and_edits_show_at_once(worker, make, client):
+    post = make.post("Before the Edit")
+    comment = make.comment(post, author_name="Waiting Reader", status="pending")
+    reader = worker.test_client()
+    page = permalink(worker, post)
+    assert "Waiting Reader" not in text(reader.get(page))
+    with worker.app_context():
+        db.session.get(Comment, comment.id).status = "approved"
+        db.session.commit()
+    assert "Waiting Reader" in text(reader.get(page))
+    with worker.app_context():
+        db.session.get(Post, post.id).title = "After the Edit"
+        db.session.commit()
+    assert "After the Edit" in text(reader.get(page))
+
+
+def test_a_write_through_one_worker_reaches_the_other(worker, other_worker, make):
+    post = make.post("Shared")
+    page = permalink(worker, post)
+    one, two = worker.test_client(), other_worker.test_client()
+    assert "Across workers" not in text(two.get(page))
+    assert two.get(page).headers["X-Cache"] == "hit"
+    assert send(one, page, comment="Across workers").status_code == 303
+    assert "Across workers" in text(two.get(page))
+
+
+def test_scheduled_post_appears_when_due(worker, make):
+    make.post("Already Out")
+    make.post("Coming Up", status="scheduled",
+              published_at=datetime.now(UTC) + timedelta(seconds=1.5))
+    client = worker.test_client()
+    assert "Coming Up" not in text(client.get("/"))
+    assert client.get("/").headers["X-Cache"] == "hit"
+    time.sleep(1.6)
+    assert "Coming Up" in text(client.get("/"))
+
+
+def test_personal_cookies_bypass_the_cache(worker, make):
+    post = make.post("Personal")
+    page = permalink(worker, post)
+    client = worker.test_client()
+    client.get(page)
+    for name in ("session", "dw_commenter", "dw_held", "dw_postpass"):
+        client.set_cookie(name, "x")
+        response = client.get(page)
+        assert "X-Cache" not in response.headers and "ETag" not in response.headers, name
+        client.delete_cookie(name)
+    assert client.get(page).headers["X-Cache"] == "hit"
+
+
+def test_responses_that_set_a_cookie_are_never_stored(worker):
+    client = worker.test_client()
+    for _ in range(2):  # the login form puts its CSRF token in a new session
+        response = worker.test_client().get("/admin/login")
+        assert "session=" in response.headers.get("Set-Cookie", "")
+        assert "X-Cache" not in response.headers
+    assert client.get("/no-such-page/").status_code == 404
+    assert "X-Cache" not in client.get("/no-such-page/").headers
+
+
+def test_anonymous_pages_set_no_cookie_and_do_not_vary_on_it(worker, make):
+    make.post("Cookie Free")
+    client = worker.test_client()
+    for _ in range(2):
+        response = client.get("/")
+        assert "Set-Cookie" not in response.headers
+        assert "cookie" not in response.headers["Vary"].lower()
+
+
+def test_fragment_and_page_and_encodings_kept_apart(worker, make):
+    make.post("Variants")
+    client = worker.test_client()
+    fragment = text(client.get("/", headers={"HX-Request": "true"}))
+    page = text(client.get("/"))
+    assert "<html" in page and "<html" not in fragment
+    zipped = client.get("/", headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.data).decode() == page
+    assert "Content-Encoding" not in client.get("/").headers
+    assert client.get("/", headers={"Accept-Encoding": "gzip, deflate, br, zstd"}).headers[
+        "Content-Encoding"] == "br"
+
+
+def test_turned_off_by_config(app, database_uri, make):
+    make.post("Uncached")
+    off = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": database_uri,
+                      "CACHE_TYPE": "SimpleCache", "PAGE_CACHE": False})
+    client = off.test_client()
+    client.get("/")
+    assert "X-Cache" not in client.get("/").headers
+    assert "ETag" in client.get("/").headers  # revalidation does not need the cache
