@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test test-postgres lint audit lock browser install install-dev clean
+.PHONY: run serve bench test test-postgres lint audit lock browser install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,16 @@ run: install
 
 serve: install
 	$(FLASK) init-db
-	$(BIN)/gunicorn --workers 2 --bind $(HOST):8000 --access-logfile - app:app
+	GUNICORN_BIND=$${GUNICORN_BIND:-$(HOST):8000} $(BIN)/gunicorn -c gunicorn.conf.py app:app
+
+# gunicorn + wrk against a 1,000-post and a 100,000-post / 1,000,000-comment site
+# (seeded once into $(BENCH_DIR)); figures and targets in bench/README.md.
+BENCH_DIR ?= /tmp/dreamweaver-bench
+bench: install
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+	  else echo "Install Debian's wrk (sudo apt-get install wrk) for the benchmark."; exit 1; fi; }
+	$(BIN)/python bench/run.py --dir $(BENCH_DIR) $(BENCH_ARGS)
 
 AXE_VERSION := 4.14.1
 AXE := .cache/node/node_modules/axe-core/axe.min.js

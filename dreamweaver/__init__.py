@@ -28,7 +28,16 @@ def create_app(test_config=None):
     register_errorhandlers(app)
     register_hooks(app)
     register_commands(app)
+    trust_proxy(app)
     return app
+
+
+def trust_proxy(app):
+    """Outermost WSGI layer, so that everything inside (the page cache's key
+    included) sees the scheme, host and address the reader used."""
+    if app.config["PROXY_FIX_HOPS"]:
+        hops = int(app.config["PROXY_FIX_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def configure(app, test_config):
@@ -45,9 +54,6 @@ def configure(app, test_config):
             "No SECRET_KEY. Set FLASK_SECRET_KEY in the environment, or run "
             "`flask --app app init-db`, which writes a random one to instance/secret_key."
         )
-    if app.config["PROXY_FIX_HOPS"]:
-        hops = int(app.config["PROXY_FIX_HOPS"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     if app.config.get("CACHE_REDIS_URL"):
         app.config.setdefault("CACHE_TYPE", "RedisCache")
     else:

@@ -13,73 +13,115 @@ Anything personal bypasses the cache both ways: a request with a session,
 commenter or post-password cookie is never served from it, and a response
 that sets a cookie or varies on one is never stored.
 
-Every public page gets an ETag and `Cache-Control: no-cache`, so browsers and
-shared caches revalidate and get a 304 when nothing changed.
+Hits are served by a WSGI layer in front of Flask (`PageCache`): a hit costs
+one small query (the generation) and a cache read, and no request context,
+routing or hooks. Misses go through the app as usual and are stored by its
+last after_request hook. Every public page gets an ETag and
+`Cache-Control: no-cache`, so browsers and shared caches revalidate and get
+a 304 when nothing changed.
 """
 
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime
+from http import HTTPStatus
 
+import sqlalchemy as sa
 from flask import current_app, g, request, session
 from flask_caching.backends import NullCache
-from werkzeug.wrappers import Response
+from werkzeug.http import parse_cookie, parse_etags
 
 from . import commenter, postpass
-from .extensions import cache
-from .freshness import generation, next_due
+from .extensions import cache, db
+from .freshness import CONTENT, next_due
 from .htmx import VARY_ON
-from .models import utcnow
+from .models import SiteState, utcnow
 
-KEPT_HEADERS = frozenset({"content-type", "content-encoding", "vary", "cache-control", "etag",
-                          "last-modified", "content-language", "link"})
-
-
-def personal_cookies() -> set[str]:
-    return {current_app.config["SESSION_COOKIE_NAME"], commenter.AUTHOR_COOKIE,
-            commenter.HELD_COOKIE, postpass.COOKIE}
+ENVIRON_KEY = "dreamweaver.page_cache_key"
+VARIANT_HEADERS = (*VARY_ON, "Accept-Encoding")
+NOT_STORED = frozenset({"set-cookie", "content-length", "date", "x-cache"})
 
 
-def is_anonymous() -> bool:
-    """A GET or HEAD from a reader who carries none of our cookies."""
-    return request.method in ("GET", "HEAD") and personal_cookies().isdisjoint(request.cookies)
+def personal_cookies(app) -> frozenset[str]:
+    return frozenset({app.config["SESSION_COOKIE_NAME"], commenter.AUTHOR_COOKIE,
+                      commenter.HELD_COOKIE, postpass.COOKIE})
 
 
-def _enabled() -> bool:
-    return current_app.config["PAGE_CACHE"] and not isinstance(cache.cache, NullCache)
+def _is_anonymous(environ, personal: frozenset[str]) -> bool:
+    if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+        return False
+    header = environ.get("HTTP_COOKIE")
+    return not header or personal.isdisjoint(parse_cookie(header))
 
 
-def _key() -> str:
+def _key(environ, generation: int) -> str:
     """This request's variant of its URL: the host (links are absolute in feeds
     and metadata), htmx headers and the accepted encoding change the response,
     so they are part of the key (as Vary says)."""
-    variant = [request.url]
-    variant += [request.headers.get(name, "") for name in (*VARY_ON, "Accept-Encoding")]
+    variant = [environ.get("wsgi.url_scheme", ""), environ.get("HTTP_HOST", ""),
+               environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""),
+               environ.get("QUERY_STRING", "")]
+    variant += [environ.get("HTTP_" + name.upper().replace("-", "_"), "")
+                for name in VARIANT_HEADERS]
     digest = hashlib.sha256("\n".join(variant).encode("utf-8", "surrogateescape")).hexdigest()
-    return f"dw:page:{generation()}:{digest}"
+    return f"dw:page:{generation}:{digest}"
 
 
-def serve_cached():
-    """before_request: the stored response, if there is a fresh one."""
-    if not (is_anonymous() and _enabled()):
-        return None
-    g.page_cache_key = _key()
-    hit = cache.get(g.page_cache_key)
-    if hit is None:
-        return None
-    status, headers, body, until = hit
-    if until is not None and utcnow() >= until:
-        return None
-    g.page_cache_hit = True
-    response = Response(body, status=status, headers=headers)
-    response.headers["X-Cache"] = "hit"
-    return response
+class PageCache:
+    """WSGI middleware that answers anonymous GETs from the cache when it can."""
+
+    def __init__(self, wsgi_app, app):
+        self.wsgi_app = wsgi_app
+        self.app = app
+        self.personal = personal_cookies(app)
+        self.backend = None
+        self.engine = None
+        self.query = sa.select(SiteState.value).where(SiteState.key == CONTENT)
+
+    def _bind(self) -> bool:
+        """The app's cache backend and engine, looked up once per process."""
+        if self.backend is None:
+            with self.app.app_context():
+                self.backend = cache.cache
+                self.engine = db.engine
+        return self.app.config["PAGE_CACHE"] and not isinstance(self.backend, NullCache)
+
+    def __call__(self, environ, start_response):
+        if not _is_anonymous(environ, self.personal) or not self._bind():
+            return self.wsgi_app(environ, start_response)
+        with self.engine.connect().execution_options(read_only=True) as connection:
+            generation = connection.scalar(self.query) or 0
+        key = environ[ENVIRON_KEY] = _key(environ, generation)
+        environ["dreamweaver.generation"] = generation
+        hit = self.backend.get(key)
+        if hit is None:
+            return self.wsgi_app(environ, start_response)
+        status, headers, body, until = hit
+        if until is not None and datetime.now(UTC) >= until:
+            return self.wsgi_app(environ, start_response)
+        headers = [*headers, ("X-Cache", "hit")]
+        etag = next((v for k, v in headers if k == "ETag"), None)
+        if etag and parse_etags(environ.get("HTTP_IF_NONE_MATCH")).contains_raw(etag):
+            start_response("304 Not Modified", [(k, v) for k, v in headers
+                                                 if k.lower() not in ("content-type",
+                                                                      "content-encoding")])
+            return [b""]
+        headers.append(("Content-Length", str(len(body))))
+        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
+        return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+
+def generation_from_middleware() -> int | None:
+    """The generation the middleware already read for this request, if it did."""
+    return request.environ.get("dreamweaver.generation")
 
 
 def is_public(response) -> bool:
     """Nothing personal in it: a session the view filled (a form's CSRF token)
     would set its cookie only after every hook has run, so it is asked too."""
-    return (is_anonymous() and response.status_code == 200 and not session.modified
+    return (_is_anonymous(request.environ, personal_cookies(current_app))
+            and response.status_code == 200 and not session.modified
             and "Set-Cookie" not in response.headers and "cookie" not in response.vary)
 
 
@@ -91,8 +133,9 @@ def revalidate(response):
     if "Cache-Control" not in response.headers:  # feeds say how long they keep
         response.cache_control.no_cache = True
     response.add_etag(overwrite=False)
-    key = g.get("page_cache_key")
-    if key and not g.get("page_cache_hit") and not response.is_streamed:
+    key = request.environ.get(ENVIRON_KEY)
+    if key and not response.is_streamed and current_app.config["PAGE_CACHE"] \
+            and not isinstance(cache.cache, NullCache):
         response.headers["X-Cache"] = "miss"
         _store(key, response)
     return response.make_conditional(request)
@@ -104,13 +147,22 @@ def _store(key: str, response) -> None:
     timeout = current_app.config["PAGE_CACHE_SECONDS"]
     if until is not None:
         timeout = min(timeout, max(1, int((until - now).total_seconds()) + 1))
-    headers = [(k, v) for k, v in response.headers.items() if k.lower() in KEPT_HEADERS]
+    headers = [(k, v) for k, v in response.headers.items() if k.lower() not in NOT_STORED]
     cache.set(key, (response.status_code, headers, response.get_data(), until), timeout=timeout)
 
 
+def use_known_generation():
+    """before_request: reuse the generation the middleware read (one query less)."""
+    known = generation_from_middleware()
+    if known is not None:
+        g.content_generation = known
+
+
 def init_app(app):
-    """Register before every other hook: the lookup runs first, and since Flask
-    runs after_request hooks in reverse, the store runs last, on the response
-    as it leaves (security headers, Vary and compression included)."""
-    app.before_request(serve_cached)
+    """The hit path wraps the WSGI app; the store is registered before every
+    other hook so that, Flask running after_request hooks in reverse, it runs
+    last, on the response as it leaves (security headers, Vary and
+    compression included)."""
+    app.wsgi_app = PageCache(app.wsgi_app, app)
+    app.before_request(use_known_generation)
     app.after_request(revalidate)

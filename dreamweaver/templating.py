@@ -73,7 +73,6 @@ WIDGETS = (
     widgets.recent_posts,
     widgets.recent_comments,
     widgets.archive_months,
-    widgets.categories_in_use,
     widgets.category_counts,
 )
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import url_for
+
 from . import queries
+from .dates import month_label
 from .freshness import cached
 from .permalinks import post_url
 
@@ -34,14 +37,37 @@ def recent_comments() -> list[tuple[int, str, Link]]:
     ])
 
 
-def archive_months() -> list[tuple[int, int]]:
-    return cached("archive-months", queries.archive_months)
+@dataclass(frozen=True)
+class Month:
+    year: int
+    month: int
+    label: str  # "November 2026"
+    value: str  # "202611", WordPress's ?m=
+    url: str
 
 
-def category_counts() -> list[tuple[str, str, int]]:
-    """(name, slug, posts) of every category with visible posts."""
-    return cached("category-counts", lambda: [tuple(row) for row in queries.category_counts()])
+@dataclass(frozen=True)
+class CategoryLink:
+    name: str
+    slug: str
+    count: int
+    url: str
 
 
-def categories_in_use() -> list[tuple[str, str]]:
-    return [(name, slug) for name, slug, _count in category_counts()]
+# Labels and URLs are made once per generation, not on every page: the sidebar
+# lists every month and category, and building ~250 URLs per request cost more
+# than the rest of the page.
+def archive_months() -> list[Month]:
+    return cached("archive-months", lambda: [
+        Month(year, month, month_label(year, month), f"{year:04d}{month:02d}",
+              url_for("blog.month", year=year, month=month))
+        for year, month in queries.archive_months()
+    ])
+
+
+def category_counts() -> list[CategoryLink]:
+    """Every category with visible posts, with their number."""
+    return cached("category-counts", lambda: [
+        CategoryLink(name, slug, count, url_for("blog.category", slug=slug))
+        for name, slug, count in queries.category_counts()
+    ])

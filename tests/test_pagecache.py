@@ -45,6 +45,8 @@ def queries_during(app, request):
         response = request()
     finally:
         sa.event.remove(engine, "before_cursor_execute", listener)
+    # A hit must never take SQLite's write lock (BEGIN IMMEDIATE): readers would queue.
+    assert not any("IMMEDIATE" in s.upper() for s in seen)
     return response, [s for s in seen if s.strip().upper() != "BEGIN"]
 
 
