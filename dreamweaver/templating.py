@@ -3,8 +3,10 @@
 from datetime import datetime
 
 from flask import current_app, g, request, url_for
+from markupsafe import Markup
 
 from . import dates, widgets
+from .fragments import cached_fragment
 from .markup import auto_excerpt
 from .permalinks import comment_page_url, comments_url, post_url
 from .threads import comment_tree
@@ -68,6 +70,29 @@ def page_url(number: int) -> str:
     return url_for(endpoint, **{**values, "page": number})
 
 
+# Attributes for a region whose links and forms swap the listing in place: only
+# #content changes, the URL is pushed, a newer request replaces an older one, and
+# the indicator shows meanwhile. Each link adds its hx-get. (A Python global, not
+# a Jinja macro: importing a macro in a template included once per post costs
+# Jinja a scan of the whole context each time.)
+LIST_NAV = Markup('hx-target="#content" hx-swap="innerHTML show:window:top" hx-push-url="true" '
+                  'hx-sync="#content:replace" hx-indicator="#content-loading"')
+
+
+def list_nav() -> Markup:
+    return LIST_NAV
+
+
+def sidebar_selection() -> str:
+    """What the sidebar marks as current (a month or a category): its cache key."""
+    here = request.view_args or {}
+    if request.endpoint == "blog.month":
+        return f"month:{here.get('year')}-{here.get('month')}"
+    if request.endpoint == "blog.category":
+        return f"category:{here.get('slug')}"
+    return ""
+
+
 WIDGETS = (
     widgets.nav_pages,
     widgets.recent_posts,
@@ -89,6 +114,9 @@ def init_app(app):
     app.add_template_global(blog_posting)
     app.add_template_global(auto_excerpt)
     app.add_template_global(comment_tree)
+    app.add_template_global(list_nav)
+    app.add_template_global(cached_fragment)
+    app.add_template_global(sidebar_selection)
     for widget in WIDGETS:
         app.add_template_global(widget)
     app.add_template_filter(dates.long_date)

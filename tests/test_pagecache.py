@@ -2,6 +2,7 @@
 never stale: every write anywhere, and the clock, move readers past old pages."""
 
 import gzip
+import re
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -175,3 +176,43 @@ def test_turned_off_by_config(app, database_uri, make):
     client.get("/")
     assert "X-Cache" not in client.get("/").headers
     assert "ETag" in client.get("/").headers  # revalidation does not need the cache
+
+
+# -- fragments: the pieces every reader shares, cached for readers with cookies too --
+
+def test_held_comment_still_shown_to_its_author_when_threads_are_cached(worker, make):
+    post = make.post("Busy Thread")
+    make.comment(post, author_name="Early Reader")
+    page = permalink(worker, post)
+    other = worker.test_client()
+    assert "Early Reader" in text(other.get(page))  # the shared threads are now cached
+    worker.config["COMMENT_MODERATION"] = True
+    author = worker.test_client()
+    assert send(author, page, comment="Held for now, seen by me.").status_code == 303
+    mine = text(author.get(page))
+    assert "Held for now, seen by me." in mine and "awaiting moderation" in mine
+    assert "Early Reader" in mine
+    assert "Held for now" not in text(other.get(page))
+
+
+def test_sidebar_marks_each_page_own_current_item_when_cached(worker, make):
+    art, music = make.category("Art"), make.category("Music")
+    make.post("Painted", categories=[art])
+    make.post("Played", categories=[music])
+    client = worker.test_client()
+    for current, other in (("art", "music"), ("music", "art"), ("art", "music")):
+        html = text(client.get(f"/category/{current}/", headers={"Cookie": "dw_commenter=x"}))
+        assert re.search(rf'href="/category/{current}/"[^>]*aria-current="page"', html)
+        assert not re.search(rf'href="/category/{other}/"[^>]*aria-current="page"', html)
+
+
+def test_reply_link_without_javascript_places_the_form_when_threads_are_cached(worker, make):
+    post = make.post("Replies")
+    comment = make.comment(post, author_name="Answer Me")
+    page = permalink(worker, post)
+    client = worker.test_client()
+    client.get(page)
+    html = text(client.get(f"{page}?replytocom={comment.id}"))
+    slot = html.index(f'id="reply-to-{comment.id}"')
+    assert html.index('id="respond"') > slot
+    assert 'name="comment_parent"' in html and f'value="{comment.id}"' in html
