@@ -1,6 +1,7 @@
 """Command-line tools: `flask --app app <command>`."""
 
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -119,8 +120,43 @@ def export_wxr_command(file, site_url):
                + ". Markdown posts are exported as their rendered HTML.")
 
 
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(file):
+    """Copy the SQLite database to FILE, safely while the site runs."""
+    from .backup import BackupError, backup
+
+    try:
+        size = backup(file)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backed up the database to {file} ({size:,} bytes; integrity check passed).")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(file, yes):
+    """Replace the database with the backup in FILE."""
+    from .backup import BackupError, check, restore
+
+    try:
+        check(file)
+        if not yes:
+            click.confirm(f"Replace everything in the site's database with {file}?", abort=True)
+        restore(file)
+        upgrade()
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored the database from {file}.")
+
+
 def init_app(app):
     app.cli.add_command(init_db_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(seed_bench_command)
     app.cli.add_command(create_user_command)

@@ -1,8 +1,10 @@
 """Themed error pages, as a full page or as the fragment htmx swaps in place."""
 
 import logging
+import re
+import secrets
 
-from flask import render_template, request
+from flask import g, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
@@ -28,6 +30,19 @@ MESSAGES = {
 }
 
 
+# A proxy's X-Request-ID is kept when it looks like one, so its logs and ours
+# name the same request; anything else is replaced.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+
+
+def request_id() -> str:
+    """This request's id, made when first needed (only errors need one)."""
+    if "request_id" not in g:
+        given = request.headers.get("X-Request-ID", "")
+        g.request_id = given if _REQUEST_ID.fullmatch(given) else secrets.token_hex(8)
+    return g.request_id
+
+
 def render_error(error: HTTPException):
     code = error.code or 500
     title, message = MESSAGES.get(code, (error.name, error.description))
@@ -36,10 +51,13 @@ def render_error(error: HTTPException):
     partial = is_partial()
     template = "errors/_error.html" if partial else "errors/error.html"
     response = error.get_response()
+    reference = request_id() if code >= 500 else None
     response.data = render_template(
         template, code=code, title=title, message=message, minimal_layout=code >= 500,
-        fragment=partial,
+        fragment=partial, request_id=reference,
     )
+    if reference:
+        response.headers["X-Request-ID"] = reference
     response.content_type = "text/html; charset=utf-8"
     if partial and request.method not in ("GET", "HEAD"):
         # A failed htmx write shows its message in the form's status area and
@@ -52,12 +70,19 @@ def handle_http_error(error: HTTPException):
     # A redirect raised with abort(redirect(...)) passes through untouched.
     if error.code is None or error.code < 400:
         return error.get_response()
+    if error.code >= 500:
+        db.session.rollback()
+        log.error("%s %s failed with %s [request %s]", request.method, request.path,
+                  error.code, request_id())
     return render_error(error)
 
 
 def handle_unexpected(error: Exception):
+    """Any exception a view did not expect: the trace goes to the log under the
+    request's id, the reader gets the themed 500 page with that id and nothing else."""
     db.session.rollback()
-    log.exception("Unhandled error", exc_info=error)
+    log.error("%s %s raised an unexpected error [request %s]", request.method, request.path,
+              request_id(), exc_info=error)
     return render_error(InternalServerError())
 
 

@@ -1,5 +1,8 @@
 """Themed error pages for 400, 403, 404, 405, 413, 429 and 500: full page and fragment."""
 
+import logging
+import re
+
 import pytest
 from flask import abort
 
@@ -56,6 +59,30 @@ def test_error_500_leaks_nothing(failing_app):
     body = text(failing_app.test_client().get("/_fail/500/"))
     assert "boom" not in body and "SELECT" not in body and "/secret/path" not in body
     assert "Traceback" not in body
+
+
+@pytest.mark.parametrize("headers", [{}, HX])
+def test_error_500_logged_with_the_id_the_page_shows(failing_app, caplog, headers):
+    response = failing_app.test_client().get("/_fail/500/", headers=headers)
+    reference = re.search(r'Reference: <code>([0-9a-f]{16})</code>', text(response))[1]
+    assert response.headers["X-Request-ID"] == reference
+    (record,) = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert f"[request {reference}]" in record.getMessage()
+    assert "boom: /secret/path" in str(record.exc_info[1])  # the trace is in the log only
+
+
+def test_error_5xx_raised_by_abort_is_logged_too(failing_app, caplog):
+    failing_app.add_url_rule("/_fail_503/", "fail_503", lambda: abort(503))
+    response = failing_app.test_client().get("/_fail_503/",
+                                             headers={"X-Request-ID": "proxy-id-12345"})
+    assert response.status_code == 503
+    assert "proxy-id-12345" in text(response)
+    assert any("[request proxy-id-12345]" in r.getMessage() for r in caplog.records)
+
+
+def test_error_pages_below_500_carry_no_reference(client):
+    response = client.get("/no-such-page/")
+    assert "Reference:" not in text(response) and "X-Request-ID" not in response.headers
 
 
 def test_error_404_has_search_box(client):

@@ -67,11 +67,13 @@ def shared_env():
 
 
 class Server:
-    def __init__(self, env):
+    """gunicorn serving the checkout at `cwd` (this one by default) on a free port."""
+
+    def __init__(self, env, cwd=ROOT):
         self.port = free_port()
         self.process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "app:app"],
-            cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            [str(BIN / "gunicorn"), "-c", str(Path(cwd) / "gunicorn.conf.py"), "app:app"],
+            cwd=cwd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
             env={**env, "GUNICORN_BIND": f"127.0.0.1:{self.port}", "WEB_CONCURRENCY": "1",
                  "GUNICORN_ACCESSLOG": ""})
         deadline = time.time() + 30
