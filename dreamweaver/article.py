@@ -5,7 +5,7 @@ views and by the comment views when they show the page again."""
 from flask import abort, make_response
 
 from . import comment_token, commenter, postpass, queries
-from .comment_pages import discussion, page_count
+from .comment_pages import SharedDiscussion, discussion, page_count
 from .forms import CommentForm, PostPasswordForm
 from .htmx import render
 from .models import Post
@@ -36,11 +36,15 @@ def render_article(post: Post, *, status: int = 200, cpage: int | None = None,
                    message: str = "", new_comment_id: int | None = None,
                    partial: str | None = None, held: set[int] | None = None):
     unlocked = postpass.is_unlocked(post)
-    previous, following = queries.adjacent_posts(post) if post.type == "post" else (None, None)
     held = commenter.held_ids() | (held or set())
     if cpage is not None and not 1 <= cpage <= page_count(post):
         abort(404)
-    talk = discussion(post, cpage, held, reply_to) if unlocked else None
+    if not unlocked:
+        talk = None
+    elif held or reply_to or new_comment_id:
+        talk = discussion(post, cpage, held, reply_to)
+    else:
+        talk = SharedDiscussion(post, cpage)
     reply_target = talk.reply_to.id if talk and talk.reply_to else None
     if form is None and reply_target is not None:
         form = comment_form(post, reply_target)
@@ -49,13 +53,18 @@ def render_article(post: Post, *, status: int = 200, cpage: int | None = None,
     response = make_response(
         render(
             page, partial or fragment, post=post, unlocked=unlocked,
-            password_form=password_form or PostPasswordForm(),
-            form=form or comment_form(post), previous=previous, following=following,
+            password_form=password_form or (PostPasswordForm() if not unlocked else None),
+            form=form or comment_form(post), neighbours=lambda: neighbours(post),
             discussion=talk, message=message, new_comment_id=new_comment_id,
         ),
         status,
     )
     return personal(response, post)
+
+
+def neighbours(post: Post) -> tuple[Post | None, Post | None]:
+    """(previous, next) post, asked for only when the article is rendered."""
+    return queries.adjacent_posts(post) if post.type == "post" else (None, None)
 
 
 def personal(response, post: Post):

@@ -33,6 +33,27 @@ class Discussion:
     def is_last(self) -> bool:
         return self.number == self.count
 
+    @property
+    def cache_key(self) -> str:
+        return str(self.number)
+
+
+class SharedDiscussion:
+    """The page of threads every reader sees (no held comments of theirs, no
+    reply form placed): its queries run only if its cached rendering is missing."""
+
+    held: set[int] = frozenset()
+    reply_to = None
+
+    def __init__(self, post: Post, number: int | None):
+        self.post, self.requested, self._found = post, number, None
+        self.cache_key = "last" if number is None else str(number)
+
+    def __getattr__(self, name):
+        if self._found is None:
+            self._found = discussion(self.post, self.requested)
+        return getattr(self._found, name)
+
 
 def _top_level(post_id: int):
     return sa.and_(Comment.post_id == post_id, Comment.status == "approved",

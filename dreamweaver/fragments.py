@@ -7,9 +7,14 @@ In a template: {% call cached_fragment("sidebar", selection) %}...{% endcall %}.
 Only what depends on nothing but the site's content may go in one.
 """
 
+from flask import render_template
 from markupsafe import Markup
 
 from .freshness import cached
+
+# Stands in for the comment form's token in the cached rendering; the token is
+# URL-safe base64 and a dot, so putting it in is a plain text replacement.
+TOKEN_SLOT = "dw-comment-token-slot"  # noqa: S105 - a marker, not a secret
 
 
 def cached_fragment(*key, caller):
@@ -17,3 +22,22 @@ def cached_fragment(*key, caller):
     # rendered; the cache only gives the same markup back.
     return Markup(cached("fragment:" + ":".join(str(part) for part in key),  # noqa: S704
                          lambda: str(caller())))
+
+
+def comment_form(post, form, message: str = "") -> Markup:
+    """The comment form under a post. A blank one (nothing typed, no error, no
+    reply) is the same for every reader but for its token: it is rendered once
+    per generation and the reader's fresh token put in."""
+    replying = form.comment_parent.data not in (None, "", "0")
+    typed = any(field.data for field in (form.comment, form.author, form.email, form.url))
+    if replying or typed or message or form.errors:
+        return Markup(render_template("comments/_form.html", post=post, form=form,  # noqa: S704
+                                      message=message))
+    token = form.csrf_token.data
+    form.csrf_token.data = TOKEN_SLOT
+    try:
+        html = cached(f"fragment:comment-form:{post.id}", lambda: render_template(
+            "comments/_form.html", post=post, form=form, message=""))
+    finally:
+        form.csrf_token.data = token
+    return Markup(html.replace(TOKEN_SLOT, token))  # noqa: S704

@@ -16,9 +16,11 @@ from .models import Category, Comment, Post, post_categories, utcnow
 VISIBLE_STATUSES = ("published", "scheduled")
 
 
-def is_visible(now: datetime | None = None):
-    """The one rule for what readers see: published (or scheduled) and due."""
-    return sa.and_(Post.status.in_(VISIBLE_STATUSES), Post.published_at <= (now or utcnow()))
+def is_visible(now=None):
+    """The one rule for what readers see: published (or scheduled) and due.
+    `now` may be a bind parameter, for statements built once."""
+    return sa.and_(Post.status.in_(VISIBLE_STATUSES),
+                   Post.published_at <= (utcnow() if now is None else now))
 
 
 def visible_posts(now: datetime | None = None):
@@ -88,11 +90,14 @@ def home_posts(now: datetime | None = None):
     return visible_posts(now).where(Post.sticky == sa.false())
 
 
+# The single post page's lookup runs on every uncached view of a post: built once.
+# Categories and tags load only if the article is rendered (not when its cached
+# rendering is used).
+_POST_BY_SLUG = visible_posts(sa.bindparam("now")).where(Post.slug == sa.bindparam("slug"))
+
+
 def post_by_slug(slug: str, now: datetime | None = None) -> Post | None:
-    query = visible_posts(now).where(Post.slug == slug).options(
-        selectinload(Post.categories), selectinload(Post.tags)
-    )
-    return db.session.scalar(query)
+    return db.session.scalar(_POST_BY_SLUG, {"slug": slug, "now": now or utcnow()})
 
 
 def page_by_slug(slug: str, now: datetime | None = None) -> Post | None:

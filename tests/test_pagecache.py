@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from dreamweaver import create_app
+from dreamweaver import comment_token, create_app
 from dreamweaver.extensions import db
 from dreamweaver.models import Comment, Post
 from tests.conftest import TEST_SETTINGS
@@ -165,6 +165,8 @@ def test_fragment_and_page_and_encodings_kept_apart(worker, make):
     assert gzip.decompress(zipped.data).decode() == page
     assert "Content-Encoding" not in client.get("/").headers
     assert client.get("/", headers={"Accept-Encoding": "gzip, deflate, br, zstd"}).headers[
+        "Content-Encoding"] == "zstd"
+    assert client.get("/", headers={"Accept-Encoding": "gzip, deflate, br"}).headers[
         "Content-Encoding"] == "br"
 
 
@@ -216,3 +218,30 @@ def test_reply_link_without_javascript_places_the_form_when_threads_are_cached(w
     slot = html.index(f'id="reply-to-{comment.id}"')
     assert html.index('id="respond"') > slot
     assert 'name="comment_parent"' in html and f'value="{comment.id}"' in html
+
+
+def test_cached_comment_form_carries_each_posts_own_fresh_token(worker, make):
+    first, second = make.post("First Form"), make.post("Second Form")
+    client = worker.test_client()
+    client.set_cookie("session", "not-a-session")  # past the page cache, to the view
+    for n, post in enumerate((first, second, first)):
+        url = permalink(worker, post)
+        html = text(client.get(url))
+        assert "dw-comment-token-slot" not in html
+        assert f'action="{url}comments/"' in html
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)[1]
+        with worker.test_request_context():
+            comment_token.check(token, post.id)  # raises if not this post's token
+        assert send(client, url, token=token, comment=f"Visit {n}").status_code == 303
+
+
+def test_protected_post_never_shared_after_someone_unlocked_it(worker, make):
+    post = make.post("Sealed", source="The sealed sentence is walrus-tea.", password="pw")
+    url = permalink(worker, post)
+    insider, outsider = worker.test_client(), worker.test_client()
+    unlocked = insider.post(url, data={"post_password": "pw"},
+                            headers={"Sec-Fetch-Site": "same-origin"})
+    assert unlocked.status_code == 303
+    assert "walrus-tea" in text(insider.get(url))
+    assert "walrus-tea" not in text(outsider.get(url))
+    assert "walrus-tea" not in text(outsider.get(url, headers={"HX-Request": "true"}))
