@@ -90,8 +90,12 @@ class PageCache:
     def __call__(self, environ, start_response):
         if not _is_anonymous(environ, self.personal) or not self._bind():
             return self.wsgi_app(environ, start_response)
-        with self.engine.connect().execution_options(read_only=True) as connection:
-            generation = connection.scalar(self.query) or 0
+        try:
+            with self.engine.connect().execution_options(read_only=True) as connection:
+                generation = connection.scalar(self.query) or 0
+        except sa.exc.SQLAlchemyError:
+            # The database is away: the app answers (with its themed error page).
+            return self.wsgi_app(environ, start_response)
         key = environ[ENVIRON_KEY] = _key(environ, generation)
         environ["dreamweaver.generation"] = generation
         hit = self.backend.get(key)

@@ -2,6 +2,7 @@
 and feeds included), safe cookies, and no 5xx for any bad input we can think of."""
 
 import itertools
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -124,3 +125,22 @@ def test_overlong_and_malformed_paths(client, site, path):
         response = client.open(path, method=method)
         assert response.status_code < 500, (method, path)
         assert response.status_code != 200 or "static" not in path
+
+
+def test_every_cookie_is_httponly_lax_and_secure_over_https(app, client, make):
+    app.config["COMMENT_MODERATION"] = True  # a first comment is held: dw_held too
+    make.post("Cookies", published_at=datetime(2023, 8, 2, tzinfo=UTC))
+    vault = make.post("Vault", kind="page", password="pw")
+    https = {"base_url": "https://localhost", "headers": {"Sec-Fetch-Site": "same-origin"}}
+    page = client.get("/2023/08/02/cookies/", base_url="https://localhost").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)[1]
+    commented = client.post("/2023/08/02/cookies/comments/", data={
+        "comment": "Over https.", "author": "Secure Reader", "email": "s@example.org",
+        "url": "", "comment_parent": "0", "cookies_consent": "yes", "csrf_token": token,
+    }, **https)
+    unlocked = client.post(f"/{vault.slug}/", data={"post_password": "pw"}, **https)
+    cookies = commented.headers.getlist("Set-Cookie") + unlocked.headers.getlist("Set-Cookie")
+    names = {cookie.split("=", 1)[0] for cookie in cookies}
+    assert {"dw_commenter", "dw_held", "dw_postpass"} <= names, cookies
+    for cookie in cookies:
+        assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie, cookie
