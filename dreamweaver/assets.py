@@ -28,9 +28,11 @@ def _fingerprint(path: str, _mtime: float) -> str:
 
 
 def fingerprint(filename: str) -> str | None:
+    """The file's content hash; files change only with a deploy (a restart), so
+    outside debug the first answer stands, and no page pays a stat() per link."""
     path = os.path.join(current_app.static_folder, filename)
     try:
-        return _fingerprint(path, os.path.getmtime(path))
+        return _fingerprint(path, os.path.getmtime(path) if current_app.debug else 0.0)
     except OSError:
         return None
 
@@ -47,7 +49,7 @@ def _data_uri(path: str, _mtime: float) -> str:
 
 def favicon_uri() -> str:
     path = os.path.join(current_app.static_folder, FAVICON)
-    return _data_uri(path, os.path.getmtime(path))
+    return _data_uri(path, os.path.getmtime(path) if current_app.debug else 0.0)
 
 
 def cache_forever(response):

@@ -1,5 +1,6 @@
 """Extension instances, created unbound and bound to the app in create_app."""
 
+from flask import request
 from flask_caching import Cache
 from flask_compress import Compress
 from flask_limiter import Limiter
@@ -31,6 +32,13 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+@limiter.request_filter
+def _reads_are_never_limited() -> bool:
+    """Every limit guards a write (login, comments, post passwords, previews);
+    skipping the check on reads saves every page its cost."""
+    return request.method in ("GET", "HEAD", "OPTIONS")
 cache = Cache()
 compress = Compress()
 login = LoginManager()

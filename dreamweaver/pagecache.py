@@ -79,21 +79,36 @@ class PageCache:
         self.engine = None
         self.query = sa.select(SiteState.value).where(SiteState.key == CONTENT)
 
+    def _generation(self) -> int:
+        """One plain SELECT on a pooled connection: no ORM, and on SQLite not even
+        a BEGIN (the connection is in autocommit; a single read is consistent)."""
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute(self.sql)
+            row = cursor.fetchone()
+            cursor.close()
+        finally:
+            raw.close()
+        return (row[0] if row else 0) or 0
+
     def _bind(self) -> bool:
         """The app's cache backend and engine, looked up once per process."""
         if self.backend is None:
             with self.app.app_context():
                 self.backend = cache.cache
                 self.engine = db.engine
+            # A constant statement (no user input), compiled once for this database.
+            self.sql = str(self.query.compile(dialect=self.engine.dialect,
+                                              compile_kwargs={"literal_binds": True}))
         return self.app.config["PAGE_CACHE"] and not isinstance(self.backend, NullCache)
 
     def __call__(self, environ, start_response):
         if not _is_anonymous(environ, self.personal) or not self._bind():
             return self.wsgi_app(environ, start_response)
         try:
-            with self.engine.connect().execution_options(read_only=True) as connection:
-                generation = connection.scalar(self.query) or 0
-        except sa.exc.SQLAlchemyError:
+            generation = self._generation()
+        except (sa.exc.SQLAlchemyError, self.engine.dialect.loaded_dbapi.Error):
             # The database is away: the app answers (with its themed error page).
             return self.wsgi_app(environ, start_response)
         key = environ[ENVIRON_KEY] = _key(environ, generation)

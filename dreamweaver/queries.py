@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy.orm import defer, load_only, selectinload
 
 from .extensions import db
 from .models import Category, Comment, Post, post_categories, utcnow
@@ -93,7 +93,8 @@ def home_posts(now: datetime | None = None):
 # The single post page's lookup runs on every uncached view of a post: built once.
 # Categories and tags load only if the article is rendered (not when its cached
 # rendering is used).
-_POST_BY_SLUG = visible_posts(sa.bindparam("now")).where(Post.slug == sa.bindparam("slug"))
+_POST_BY_SLUG = visible_posts(sa.bindparam("now")).where(Post.slug == sa.bindparam("slug")).options(
+    defer(Post.source))  # the Markdown or HTML as written: only the editor shows it
 
 
 def post_by_slug(slug: str, now: datetime | None = None) -> Post | None:
