@@ -51,9 +51,7 @@ def _sqlite_begin(connection):
     # so a concurrent writer waits on busy_timeout instead of failing with
     # "database is locked" when it upgrades a read transaction. Reads stay
     # deferred so they never queue behind writers (WAL lets them run).
-    # The page cache's generation read runs outside any request and says so.
-    if connection.get_execution_options().get("read_only") or (
-            has_request_context() and request.method in SAFE_METHODS):
+    if has_request_context() and request.method in SAFE_METHODS:
         connection.exec_driver_sql("BEGIN")
     else:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
