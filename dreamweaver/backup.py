@@ -84,13 +84,15 @@ def _generation(connection) -> int:
     return row[0] if row else 0
 
 
-def restore(source: Path) -> None:
+def restore(source: Path, confirm=lambda: None) -> None:
     """Put `source` (a backup) in place of the live database, in one step that
-    readers never see half done; the schema is then brought up to date."""
+    readers never see half done. `confirm()` is asked once the file has passed
+    its checks, and may raise to stop."""
     engine = _live()
     if not source.is_file():
         raise BackupError(f"{source} does not exist.")
     check(source)
+    confirm()
     engine.dispose()  # no pooled connection keeps reading the old pages
     raw = engine.raw_connection()
     try:

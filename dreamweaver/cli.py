@@ -140,13 +140,14 @@ def backup_command(file):
 @with_appcontext
 def restore_command(file, yes):
     """Replace the database with the backup in FILE."""
-    from .backup import BackupError, check, restore
+    from .backup import BackupError, restore
 
-    try:
-        check(file)
+    def ask():
         if not yes:
             click.confirm(f"Replace everything in the site's database with {file}?", abort=True)
-        restore(file)
+
+    try:
+        restore(file, confirm=ask)
         upgrade()
     except BackupError as error:
         raise click.ClickException(str(error)) from None

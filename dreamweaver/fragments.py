@@ -24,7 +24,7 @@ def cached_fragment(*key, caller):
                          lambda: str(caller())))
 
 
-def comment_form(post, form, message: str = "") -> Markup:
+def comment_form_html(post, form, message: str = "") -> Markup:
     """The comment form under a post. A blank one (nothing typed, no error, no
     reply) is the same for every reader but for its token: it is rendered once
     per generation and the reader's fresh token put in."""

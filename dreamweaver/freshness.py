@@ -28,14 +28,14 @@ CONTENT = "content"
 WATCHED = (Post, Comment, Category, Tag, User, OldSlug)
 
 
-_GENERATION = sa.select(SiteState.value).where(SiteState.key == CONTENT)
+GENERATION = sa.select(SiteState.value).where(SiteState.key == CONTENT)
 
 
 def generation() -> int:
     """The content generation, read once per request (in the request's own
     transaction, through Core: it runs on every page)."""
     if "content_generation" not in g:
-        g.content_generation = db.session.connection().scalar(_GENERATION) or 0
+        g.content_generation = db.session.connection().scalar(GENERATION) or 0
     return g.content_generation
 
 

@@ -34,9 +34,9 @@ from werkzeug.http import parse_cookie, parse_etags
 
 from . import commenter, postpass
 from .extensions import cache, db
-from .freshness import CONTENT, next_due
+from .freshness import GENERATION, next_due
 from .htmx import VARY_ON
-from .models import SiteState, utcnow
+from .models import utcnow
 
 ENVIRON_KEY = "dreamweaver.page_cache_key"
 VARIANT_HEADERS = (*VARY_ON, "Accept-Encoding")
@@ -77,7 +77,6 @@ class PageCache:
         self.personal = personal_cookies(app)
         self.backend = None
         self.engine = None
-        self.query = sa.select(SiteState.value).where(SiteState.key == CONTENT)
 
     def _generation(self) -> int:
         """One plain SELECT on a pooled connection: no ORM, and on SQLite not even
@@ -99,7 +98,7 @@ class PageCache:
                 self.backend = cache.cache
                 self.engine = db.engine
             # A constant statement (no user input), compiled once for this database.
-            self.sql = str(self.query.compile(dialect=self.engine.dialect,
+            self.sql = str(GENERATION.compile(dialect=self.engine.dialect,
                                               compile_kwargs={"literal_binds": True}))
         return self.app.config["PAGE_CACHE"] and not isinstance(self.backend, NullCache)
 

@@ -6,8 +6,7 @@ from flask import current_app, g, request, url_for
 from markupsafe import Markup
 
 from . import dates, widgets
-from .fragments import cached_fragment
-from .fragments import comment_form as comment_form_html
+from .fragments import cached_fragment, comment_form_html
 from .markup import auto_excerpt
 from .permalinks import comment_page_url, comments_url, post_url
 from .threads import comment_tree
@@ -117,7 +116,7 @@ def init_app(app):
     app.add_template_global(comment_tree)
     app.add_template_global(list_nav)
     app.add_template_global(cached_fragment)
-    app.add_template_global(comment_form_html, "comment_form_html")
+    app.add_template_global(comment_form_html)
     app.add_template_global(sidebar_selection)
     for widget in WIDGETS:
         app.add_template_global(widget)

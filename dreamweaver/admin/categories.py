@@ -301,14 +301,20 @@ def category_edit(category_id):
     return show_edit(known, category_or_404(known, category_id), form=form, status=422)
 
 
-@bp.post("/categories/<int(max=2147483647):category_id>/merge/")
-@admin_only
-def category_merge(category_id):
+def removable(category_id: int, verb: str):
+    """(all categories, the one to merge or delete); 409 for the default one."""
     known = categories_with_counts()
     category = category_or_404(known, category_id)
     if category.slug == DEFAULT_SLUG:
-        abort(409, f"{category.name} cannot be merged away: posts left without a category "
+        abort(409, f"{category.name} cannot be {verb}: posts left without a category "
                    "are filed under it.")
+    return known, category
+
+
+@bp.post("/categories/<int(max=2147483647):category_id>/merge/")
+@admin_only
+def category_merge(category_id):
+    known, category = removable(category_id, "merged away")
     form = MergeForm(known, category)
     if not form.validate_on_submit():
         return show_edit(known, category, merge_form=form, status=422)
@@ -327,11 +333,7 @@ def category_merge(category_id):
 @bp.post("/categories/<int(max=2147483647):category_id>/delete/")
 @admin_only
 def category_delete(category_id):
-    known = categories_with_counts()
-    category = category_or_404(known, category_id)
-    if category.slug == DEFAULT_SLUG:
-        abort(409, f"{category.name} cannot be deleted: posts left without a category "
-                   "are filed under it.")
+    known, category = removable(category_id, "deleted")
     if not DeleteForm().validate_on_submit():
         abort(400)
     name, moved = category.name, orphan_count(category.id)
