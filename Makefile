@@ -72,8 +72,8 @@ audit: install-dev
 	-$(BIN)/pip-audit -r requirements.lock --progress-spinner off
 
 lock: install-dev
-	$(BIN)/pip-compile --quiet --strip-extras --extra postgres --extra redis -o requirements.lock pyproject.toml
-	$(BIN)/pip-compile --quiet --strip-extras --extra postgres --extra redis --extra dev -o requirements-dev.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --extra postgres --extra redis -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --extra postgres --extra redis --extra dev -o requirements-dev.lock pyproject.toml
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

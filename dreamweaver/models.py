@@ -199,8 +199,10 @@ class Category(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     # lower(name), stored so the case-insensitive order is the same on every
-    # database and can use an index.
-    sort_key: Mapped[str] = mapped_column(sa.String(200), index=True)
+    # database and can use an index; byte order ("C") on PostgreSQL too, whose
+    # locales may ignore punctuation (migration 0006).
+    sort_key: Mapped[str] = mapped_column(
+        sa.String(200).with_variant(sa.String(200, collation="C"), "postgresql"), index=True)
     slug: Mapped[str] = mapped_column(sa.String(200), unique=True)
     description: Mapped[str] = mapped_column(sa.Text, default="")
     parent_id: Mapped[int | None] = mapped_column(

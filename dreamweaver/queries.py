@@ -72,10 +72,12 @@ def published_between(start: datetime, end: datetime):
     index walks (a local time is never two days from its UTC instant).
     """
     slack = timedelta(days=2)
+    # Clamped: two days before 0001-01-01 does not exist (/0001/ is a valid URL).
+    earliest = max(start.replace(tzinfo=UTC), datetime.min.replace(tzinfo=UTC) + slack) - slack
     return sa.and_(
         Post.published_local >= start,
         Post.published_local < end,
-        Post.published_at >= start.replace(tzinfo=UTC) - slack,
+        Post.published_at >= earliest,
         Post.published_at < end.replace(tzinfo=UTC) + slack,
     )
 

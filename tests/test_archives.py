@@ -109,6 +109,14 @@ def test_archive_bad_input_is_404(client, site, url):
     assert "Page not found" in text(response)
 
 
+@pytest.mark.parametrize("url", ["/0001/", "/0001/01/", "/0001/01/page/2/", "/?m=0001",
+                                 "/?m=000101", "/9998/", "/9998/12/"])
+def test_archives_at_the_ends_of_the_calendar_are_pages(client, site, url):
+    for headers in ({}, {"HX-Request": "true"}):
+        response = client.get(url, headers=headers)
+        assert response.status_code in (200, 302, 404), (url, headers)
+
+
 def test_archive_without_trailing_slash_redirects(client, site):
     for url in ("/category/neuroscience", "/2024/01", "/2024", "/author/maya", "/page/2"):
         response = client.get(url)

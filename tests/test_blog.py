@@ -156,7 +156,9 @@ def test_layout_landmarks_skip_link_one_h1_and_footer(client, make):
     post = make.post("Solo", published_at=datetime(2023, 8, 2, tzinfo=UTC))
     make.post("About", kind="page")
     year = datetime.now(UTC).year
-    for url in ("/", f"/2023/08/02/{post.slug}/", "/about/", "/2023/08/", "/nothing-here/"):
+    # Search and missing pages share the home page's endpoint, not its heading.
+    for url in ("/", f"/2023/08/02/{post.slug}/", "/about/", "/2023/08/", "/nothing-here/",
+                "/page/2/", "/?s=solo", "/?s=", "/?s=nothing", "/page/9/?s=solo", "/?p=999"):
         response = client.get(url)
         body = text(response)
         assert body.startswith("<!doctype html>"), url

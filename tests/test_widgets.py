@@ -3,6 +3,9 @@
 import re
 from datetime import UTC, datetime
 
+import sqlalchemy as sa
+
+from dreamweaver.extensions import db
 from tests.helpers import has_link, section, text
 
 
@@ -65,6 +68,21 @@ def test_categories_ordered_case_insensitively_only_in_use(client, make):
     expected = ["Art and Music", "ayahuasca", "mental Health", "Zen"]
     assert re.findall(r'">([^<]+)</a>', widget) == expected
     assert 'href="/category/mental-health/"' in widget
+
+
+def test_categories_sort_punctuation_in_byte_order_on_every_database(app, client, make):
+    names = ["Psychology and Art", "Psychology & Spirituality", "Psychology/Spirituality"]
+    make.post("Tagged", categories=[make.category(name) for name in names])
+    widget = section(client.get("/"), "categories-title")
+    # As the seed site lists them: a locale that skips punctuation would not.
+    assert re.findall(r'">([^<]+)</a>', widget) == [
+        "Psychology &amp; Spirituality", "Psychology and Art", "Psychology/Spirituality"]
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            collation = db.session.execute(sa.text(
+                "SELECT collation_name FROM information_schema.columns "
+                "WHERE table_name = 'categories' AND column_name = 'sort_key'")).scalar()
+            assert collation == "C"
 
 
 def test_category_slugs_clash_in_creation_order(client, make):

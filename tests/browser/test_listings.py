@@ -34,6 +34,7 @@ def test_category_click_swaps_list_and_pushes_url(home, live_server):
     assert home.title().startswith(f"Category: {CATEGORY}")
     assert home.evaluate("document.activeElement.id") == "post-list-title"
     assert "Category: Neuroscience" in home.locator("#announcer").inner_text()
+    assert home.locator("h1").count() == 1  # the swapped list's, not the home page's too
     current = home.locator(".widget-categories a[aria-current=page]")
     assert current.inner_text() == CATEGORY
 
@@ -43,7 +44,7 @@ def test_back_restores_previous_list_and_url(home, live_server):
     home.wait_for_url(re.compile(r"/category/neuroscience/$"))
     home.go_back()
     home.wait_for_url(live_server + "/")
-    home.locator("h2#post-list-title", has_text="Latest posts").wait_for(state="attached")
+    home.locator("h1#post-list-title", has_text="Latest posts").wait_for(state="attached")
     assert home.locator(".filter-form").count() == 2
     home.go_forward()
     home.wait_for_url(re.compile(r"/category/neuroscience/$"))
