@@ -151,6 +151,30 @@ def test_author_edits_own_post_only(app, client, auth, make):
     assert client.get("/admin/pages/new").status_code == 403
 
 
+def test_author_cannot_trash_or_delete_anothers_post(app, client, auth, make):
+    other = make.account("other", "author")
+    theirs = make.post("Their Post", author=other)
+    auth.login("writer", "author")
+    token = csrf_token(client, "/admin/posts/")
+    for action in ("trash", "restore", "delete"):
+        response = client.post(f"/admin/posts/{theirs.id}/status",
+                               data={"csrf_token": token, "action": action})
+        assert response.status_code == 403, action
+    assert saved_post(app, "Their Post").status == "published"
+
+
+def test_admin_edits_an_authors_post(app, client, auth, make):
+    author = make.account("other", "author")
+    theirs = make.post("Their Post", author=author)
+    auth.login()
+    assert client.get(f"/admin/posts/{theirs.id}/edit").status_code == 200
+    response = form(client, f"/admin/posts/{theirs.id}/edit", title="Edited by the admin",
+                    slug=theirs.slug)
+    assert response.status_code in (302, 303)
+    edited = saved_post(app, "Edited by the admin")
+    assert edited.id == theirs.id and edited.author_id == author.id
+
+
 def test_post_list_tabs_search_and_fragment(client, auth, make):
     auth.login()
     make.post("Alpha Published")

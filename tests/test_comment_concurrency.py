@@ -100,3 +100,10 @@ def test_concurrent_comments_are_all_stored(app, make, server):
         assert db.session.get(Post, post.id).comment_count == COMMENTS
     status, page = request(server, "GET", permalink)
     assert f"{COMMENTS} thoughts on" in page
+    # Every comment is shown to readers, on one of the post's comment pages.
+    shown = set(re.findall(r"Concurrent comment number (\d+)\.", page))
+    pages = -(-COMMENTS // app.config["COMMENTS_PER_PAGE"])  # the last is the permalink
+    for number in range(1, pages):
+        shown |= set(re.findall(r"Concurrent comment number (\d+)\.",
+                                request(server, "GET", f"{permalink}comment-page-{number}/")[1]))
+    assert shown == {str(n) for n in range(COMMENTS)}

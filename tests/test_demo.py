@@ -224,3 +224,18 @@ def test_demo_posts_share_no_sentence_with_seed_page(demo):
     demo_text = "\n".join(normalized(text_of(p["content_html"])) for p in demo["posts"])
     copied = [s[:60] for s in seed_sentences() if normalized(s[:60]) in demo_text]
     assert copied == []
+
+
+def test_demo_categories_are_the_seed_pages_list_in_its_order():
+    need_seed_page()
+    lines = SEED_PAGE.read_text(encoding="utf-8").splitlines()
+    start = lines.index("Categories") + 1
+    seed = []
+    for line in lines[start:]:
+        if line.strip().startswith("\u2022 "):
+            seed.append(line.strip()[2:])
+        elif seed and not line.strip():
+            break
+    ours = [n for n in (DEMO_DIR / "categories.txt").read_text(encoding="utf-8").splitlines() if n]
+    assert len(seed) == 137
+    assert ours == seed

@@ -39,6 +39,12 @@ def test_hidden_posts_absent_from_home_and_widgets(client, hidden_posts):
     assert "No comments to show." in body
 
 
+def test_hidden_posts_not_counted_in_the_category_filter(client, hidden_posts):
+    body = text(client.get("/"))
+    assert ">Shared (1)</option>" in body
+    assert "Only Hidden" not in body
+
+
 def test_hidden_posts_have_no_permalink(client, hidden_posts):
     for post in hidden_posts:
         local = post.published_local
