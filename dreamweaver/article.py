@@ -7,6 +7,7 @@ from flask import abort, make_response
 from . import comment_token, commenter, postpass, queries
 from .comment_pages import SharedDiscussion, discussion, page_count
 from .forms import CommentForm, PostPasswordForm
+from .fragments import BlankCommentForm
 from .htmx import render
 from .models import Post
 
@@ -29,6 +30,15 @@ def comment_form(post: Post, reply_to: int | None = None, *, retry: CommentForm 
             form.comment_parent.data = str(reply_to)
     form.csrf_token.data = comment_token.issue(post.id)
     return form
+
+
+def first_comment_form(post: Post) -> CommentForm | BlankCommentForm:
+    """The form under a post as it first shows: the reader's saved details, or
+    blank (then only a token is made; the rendering is shared, see fragments)."""
+    saved = commenter.remembered_author()
+    if not any(saved.values()):
+        return BlankCommentForm(comment_token.issue(post.id))
+    return comment_form(post, author=saved)
 
 
 def render_article(post: Post, *, status: int = 200, cpage: int | None = None,
@@ -54,7 +64,7 @@ def render_article(post: Post, *, status: int = 200, cpage: int | None = None,
         render(
             page, partial or fragment, post=post, unlocked=unlocked,
             password_form=password_form or (PostPasswordForm() if not unlocked else None),
-            form=form or comment_form(post), neighbours=lambda: neighbours(post),
+            form=form or first_comment_form(post), neighbours=lambda: neighbours(post),
             discussion=talk, message=message, new_comment_id=new_comment_id,
         ),
         status,

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import g
+from flask import current_app, g
 from flask_caching.backends import NullCache
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -60,21 +60,46 @@ def next_due(now: datetime) -> datetime | None:
     )
 
 
+class _Recent:
+    """The values this process last used, of one generation: a hit costs a dict
+    lookup instead of a trip to the cache backend (an unpickle, or a Redis
+    round trip). As fresh as the backend, being keyed by the same generation."""
+
+    LIMIT = 1024  # a post's article and threads each: bounded, then started afresh
+
+    def __init__(self):
+        self.generation = None
+        self.values: dict = {}
+
+    def of(self, generation: int) -> dict:
+        if generation != self.generation or len(self.values) > self.LIMIT:
+            self.generation, self.values = generation, {}
+        return self.values
+
+
+def _recent() -> _Recent:
+    return current_app.extensions.setdefault("dreamweaver.recent", _Recent())
+
+
 def cached(name: str, compute):
     """compute(), or its value cached for this generation until the next publication."""
     if isinstance(cache.cache, NullCache):
         return compute()
-    key = f"dw:{name}:{generation()}"
+    number = generation()
+    key = f"dw:{name}:{number}"
+    recent = _recent().of(number)
     now = utcnow()
-    hit = cache.get(key)
+    hit = recent.get(key) or cache.get(key)
     if hit is not None:
         value, until = hit
         if until is None or now < until:
+            recent[key] = hit
             return value
     value = compute()
     until = next_due(now)
     timeout = None if until is None else max(1, int((until - now).total_seconds()) + 1)
     cache.set(key, (value, until), timeout=timeout)
+    recent[key] = (value, until)
     return value
 
 

@@ -93,6 +93,16 @@ def sidebar_selection() -> str:
     return ""
 
 
+def header_selection() -> str | None:
+    """What the banner marks as current (Home, or a page in the menu): its cache
+    key; None when it shows the reader's own search words."""
+    if request.endpoint == "blog.index":
+        return None if "s" in request.args else "home"
+    if request.endpoint == "blog.page":
+        return "page:" + (request.view_args or {}).get("slug", "")
+    return ""
+
+
 WIDGETS = (
     widgets.nav_pages,
     widgets.recent_posts,
@@ -118,6 +128,7 @@ def init_app(app):
     app.add_template_global(cached_fragment)
     app.add_template_global(comment_form_html)
     app.add_template_global(sidebar_selection)
+    app.add_template_global(header_selection)
     for widget in WIDGETS:
         app.add_template_global(widget)
     app.add_template_filter(dates.long_date)

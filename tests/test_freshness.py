@@ -95,6 +95,30 @@ def test_cached_page_runs_fewer_queries(cached_app, make):
     assert counts[1] <= 6, counts
 
 
+def test_values_in_use_are_kept_in_process_as_fresh_as_the_backend(cached_app, make, monkeypatch):
+    from dreamweaver.extensions import cache
+
+    asked = []
+    backend_get = cache.cache.get
+    def get(key):
+        if not key.startswith("dw:page:"):  # the page cache's own look-up
+            asked.append(key)
+        return backend_get(key)
+
+    monkeypatch.setattr(cache.cache, "get", get)
+    make.post("Kept Close")
+    client = cached_app.test_client()
+    client.set_cookie("session", "not-a-session")  # past the page cache, to the view
+    client.get("/")
+    first = len(asked)
+    assert first > 0
+    client.get("/")
+    assert len(asked) == first  # the same generation: nothing fetched again
+    make.post("Moves It On")
+    assert "Moves It On" in section(client.get("/"), "recent-posts")
+    assert len(asked) > first
+
+
 def test_bump_helper_for_bulk_loads(app):
     before = current_generation(app)
     with app.app_context():

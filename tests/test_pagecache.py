@@ -221,6 +221,27 @@ def test_sidebar_marks_each_page_own_current_item_when_cached(worker, make):
         assert not re.search(rf'href="/category/{other}/"[^>]*aria-current="page"', html)
 
 
+def test_banner_marks_each_page_own_menu_item_and_search_words_when_cached(worker, make):
+    make.post("Anything")
+    make.post("About", kind="page")
+    make.post("Contact", kind="page")
+    client = worker.test_client()
+    client.set_cookie("session", "not-a-session")  # past the page cache, to the view
+
+    def current(url):
+        return re.findall(r'<a href="([^"]+)" aria-current="page">',
+                          text(client.get(url)).split("</header>")[0])
+
+    for _ in range(2):
+        assert current("/about/") == ["/about/"]
+        assert current("/contact/") == ["/contact/"]
+        assert current("/") == ["/"]
+        assert current("/?s=anything") == []
+        assert current("/2020/") == []
+    assert 'value="walrus"' in text(client.get("/?s=walrus")).split("</header>")[0]
+    assert 'value="walrus"' not in text(client.get("/?s=otter")).split("</header>")[0]
+
+
 def test_reply_link_without_javascript_places_the_form_when_threads_are_cached(worker, make):
     post = make.post("Replies")
     comment = make.comment(post, author_name="Answer Me")
@@ -246,6 +267,16 @@ def test_cached_comment_form_carries_each_posts_own_fresh_token(worker, make):
         with worker.test_request_context():
             comment_token.check(token, post.id)  # raises if not this post's token
         assert send(client, url, token=token, comment=f"Visit {n}").status_code == 303
+
+
+def test_saved_details_fill_the_form_though_the_blank_one_is_cached(worker, make):
+    post = make.post("Saved Details")
+    url = permalink(worker, post)
+    anonymous, regular = worker.test_client(), worker.test_client()
+    assert 'value="Ann Lee"' not in text(anonymous.get(url))  # the blank form, now cached
+    send(regular, url, author="Ann Lee", email="ann@example.org", cookies_consent="yes")
+    assert 'value="Ann Lee"' in text(regular.get(url))
+    assert 'value="Ann Lee"' not in text(anonymous.get(url))
 
 
 def test_protected_post_never_shared_after_someone_unlocked_it(worker, make):
