@@ -5,17 +5,23 @@ COMMENTS_PER_PAGE to a page. As in WordPress's default ("newest" page
 first), the permalink shows the last page and `comment-page-<n>/` the older
 ones. A page loads in two queries, whatever the size of the discussion: its
 top-level comments, then every comment of their threads (Comment.thread_id).
+A link to a comment leads to the page that shows it, as WordPress's
+get_comment_link does.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import aliased
 
 from .extensions import db
 from .models import Comment, Post
+from .permalinks import comment_page_url
 from .threads import Node, comment_tree
 
 OLDEST_FIRST = (Comment.created_at, Comment.id)
@@ -55,33 +61,74 @@ class SharedDiscussion:
         return getattr(self._found, name)
 
 
-def _top_level(post_id: int):
-    return sa.and_(Comment.post_id == post_id, Comment.status == "approved",
-                   Comment.parent_id.is_(None))
+def _top_level(post_id, comment=Comment):
+    return sa.and_(comment.post_id == post_id, comment.status == "approved",
+                   comment.parent_id.is_(None))
+
+
+def _pages(threads: int) -> int:
+    return max(1, -(-threads // current_app.config["COMMENTS_PER_PAGE"]))
 
 
 def page_count(post: Post) -> int:
-    threads = db.session.scalar(
+    return _pages(db.session.scalar(
         sa.select(sa.func.count()).select_from(Comment).where(_top_level(post.id))
+    ))
+
+
+class Place(NamedTuple):
+    number: int  # the page that shows the comment
+    count: int  # the post's comment pages
+
+
+def places(comment_ids: Iterable[int]) -> dict[int, Place]:
+    """Where each comment is shown, in one statement however many are asked for:
+    the page of its thread, found by counting the approved threads before its
+    top-level comment. A thread whose top-level comment is not approved (a
+    held comment, shown to its author) belongs at the end, as in discussion()."""
+    comment_ids = list(comment_ids)
+    if not comment_ids:
+        return {}
+    root, other = aliased(Comment), aliased(Comment)
+    threads = sa.select(sa.func.count()).select_from(other).where(
+        _top_level(root.post_id, other)
+    )
+    before = threads.where(sa.or_(
+        other.created_at < root.created_at,
+        sa.and_(other.created_at == root.created_at, other.id < root.id),
+    ))
+    rows = db.session.execute(
+        sa.select(Comment.id, root.status, before.scalar_subquery(), threads.scalar_subquery())
+        .join(root, root.id == sa.func.coalesce(Comment.thread_id, Comment.id))
+        .where(Comment.id.in_(comment_ids))
     )
     per_page = current_app.config["COMMENTS_PER_PAGE"]
-    return max(1, -(-threads // per_page))
+    found = {}
+    for comment_id, root_status, earlier, total in rows:
+        count = _pages(total)
+        number = earlier // per_page + 1 if root_status == "approved" else count
+        found[comment_id] = Place(number, count)
+    return found
 
 
-def page_of(comment: Comment) -> int:
-    """The page that shows this comment's thread."""
-    root_id = comment.thread_id or comment.id
-    root = db.session.get(Comment, root_id)
-    before = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Comment).where(
-            _top_level(comment.post_id),
-            sa.or_(
-                Comment.created_at < root.created_at,
-                sa.and_(Comment.created_at == root.created_at, Comment.id < root.id),
-            ),
-        )
-    )
-    return before // current_app.config["COMMENTS_PER_PAGE"] + 1
+def place_of(comment: Comment) -> Place:
+    return places([comment.id]).get(comment.id, Place(1, 1))
+
+
+def comment_link(post: Post, comment_id: int, place: Place, **url_values) -> str:
+    return f"{comment_page_url(post, *place, **url_values)}#comment-{comment_id}"
+
+
+def comment_links(comments: Iterable[tuple[int, Post]], **url_values) -> list[str]:
+    """The link to each (comment id, its post): `#comment-<id>` on the page that
+    shows it. A post with no more approved comments than a page holds has one
+    page, so only the others' comments are looked up, all in one statement."""
+    comments = list(comments)
+    per_page = current_app.config["COMMENTS_PER_PAGE"]
+    found = places(comment_id for comment_id, post in comments
+                   if post.comment_count > per_page)
+    return [comment_link(post, comment_id, found.get(comment_id, Place(1, 1)), **url_values)
+            for comment_id, post in comments]
 
 
 def discussion(post: Post, number: int | None, held: set[int] = frozenset(),

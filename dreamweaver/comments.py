@@ -13,14 +13,14 @@ from flask import Blueprint, abort, current_app, make_response, redirect, render
 
 from . import comment_token, commenter, postpass, queries
 from .article import comment_form, personal, render_article
-from .comment_pages import page_count, page_of, reply_parent
+from .comment_pages import comment_link, place_of, reply_parent
 from .extensions import csrf, db, limiter
 from .forms import CommentForm
 from .htmx import is_partial, retarget
 from .models import Comment, Post, utcnow
 from .moderation import hold_reason
 from .params import MAX_ID, whole_number
-from .permalinks import PERMALINK, comment_page_url, post_at, post_url
+from .permalinks import PERMALINK, post_at
 from .sanitize import clean_comment, explain_comment
 from .security import is_same_origin
 
@@ -144,19 +144,19 @@ def _check_duplicate(post, parent, author, email, content_html):
 
 
 def _created(post: Post, comment: Comment, form: CommentForm):
-    page = page_of(comment) if comment.status == "approved" else None
+    # A held reply is shown to its author on its thread's page, like an approved one.
+    place = place_of(comment)
     if is_partial():
         held = {comment.id} if comment.status == "pending" else set()
         kept = ({"author": form.author.data, "email": form.email.data, "url": form.url.data}
                 if form.cookies_consent.data else {})
         response = render_article(
-            post, cpage=page, new_comment_id=comment.id, held=held,
+            post, cpage=place.number, new_comment_id=comment.id, held=held,
             form=comment_form(post, author=kept), partial="comments/_created.html",
         )
         retarget(response, "#comments", "outerHTML")
     else:
-        url = comment_page_url(post, page, page_count(post)) if page else post_url(post)
-        response = redirect(f"{url}#comment-{comment.id}", 303)
+        response = redirect(comment_link(post, comment.id, place), 303)
     if form.cookies_consent.data:
         commenter.remember_author(response, form.author.data, form.email.data, form.url.data)
     else:

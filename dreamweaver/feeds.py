@@ -20,6 +20,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, request, ur
 from sqlalchemy.orm import selectinload
 
 from . import queries
+from .comment_pages import comment_links
 from .extensions import db
 from .freshness import cached
 from .markup import auto_excerpt, text_of
@@ -180,11 +181,12 @@ def _category_feed(slug: str) -> str:
 def _comment_feed(title: str, link: str, description: str, rows, on_site: bool) -> str:
     built = max((comment.created_at for comment, _ in rows), default=None)
     rss, channel = _channel(title, link, description, built)
-    for comment, post in rows:
+    links = comment_links(((comment.id, post) for comment, post in rows), _external=True)
+    for (comment, post), link in zip(rows, links, strict=True):
         item = _add(channel, "item")
         _add(item, "title", f"Comment on {post.title} by {comment.author_name}" if on_site
              else f"By: {comment.author_name}")
-        _add(item, "link", post_url(post, _external=True) + f"#comment-{comment.id}")
+        _add(item, "link", link)
         _add(item, _q("dc", "creator"), comment.author_name)
         _add(item, "pubDate", rfc822(comment.created_at))
         _add(item, "guid", _guid(post) + f"#comment-{comment.id}", isPermaLink="false")

@@ -168,6 +168,13 @@ class Post(db.Model):
         back_populates="post", cascade="all, delete-orphan"
     )
 
+    @property
+    def has_permalink(self) -> bool:
+        """Whether the post has an address (drafts have none yet, trash none any more)."""
+        return self.published_local is not None and self.status in (
+            "published", "scheduled", "private"
+        )
+
     @validates("content_html")
     def _keep_text(self, _key, content_html: str) -> str:
         self.content_text = text_of(content_html)

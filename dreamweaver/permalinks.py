@@ -27,11 +27,11 @@ def post_url(post, **values) -> str:
     return url_for(endpoint, **_values(post), **values)
 
 
-def comment_page_url(post, number: int, last: int) -> str:
+def comment_page_url(post, number: int, last: int, **values) -> str:
     """A page of the post's comments; the last one lives at the permalink itself."""
     if number >= last:
-        return post_url(post)
-    return post_url(post, cpage=number)
+        return post_url(post, **values)
+    return post_url(post, cpage=number, **values)
 
 
 def comments_url(post) -> str:

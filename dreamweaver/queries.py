@@ -28,10 +28,12 @@ def visible_posts(now: datetime | None = None):
 
 
 NEWEST_FIRST = (Post.published_at.desc(), Post.id.desc())
-# What a link to a post needs (title and permalink), not its whole text.
+# What a link to a post needs (title and permalink), not its whole text; and
+# what a link to a comment on it needs: its comment count (past a page's worth,
+# the comment may be on an older page).
 LINK_ONLY = load_only(
     Post.id, Post.type, Post.title, Post.slug, Post.password, Post.published_local,
-    raiseload=True,
+    Post.comment_count, raiseload=True,
 )
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flask import url_for
 
 from . import queries
+from .comment_pages import comment_links
 from .dates import month_label
 from .freshness import cached
 from .permalinks import post_url
@@ -30,11 +31,17 @@ def recent_posts() -> list[Link]:
     ])
 
 
-def recent_comments() -> list[tuple[int, str, Link]]:
-    return cached("recent-comments", lambda: [
-        (comment_id, author, Link(post.title, post_url(post)))
-        for comment_id, author, post in queries.recent_comments()
-    ])
+def recent_comments() -> list[tuple[str, Link]]:
+    """(author, link to the comment) of the latest comments."""
+    # Not "recent-comments": a shared cache may still hold that key's older shape.
+    return cached("recent-comment-links", _recent_comments)
+
+
+def _recent_comments() -> list[tuple[str, Link]]:
+    rows = queries.recent_comments()
+    urls = comment_links((comment_id, post) for comment_id, _, post in rows)
+    return [(author, Link(post.title, url))
+            for (_, author, post), url in zip(rows, urls, strict=True)]
 
 
 @dataclass(frozen=True)

@@ -200,6 +200,32 @@ def test_comments_paged_by_twenty(client, auth, make, post, clock, count_queries
     assert client.get(LIST, query_string={"page": 3}).status_code == 404
 
 
+def test_comments_view_links_lead_to_the_comment_page(app, client, auth, make, post, clock,
+                                                      count_queries):
+    """Three threads, two to a page: the permalink shows thread 3, page 1 the others."""
+    app.config["COMMENTS_PER_PAGE"] = 2
+    auth.login()
+    threads = [make.comment(post, created_at=next(clock)) for _ in range(3)]
+    reply = make.comment(post, parent=threads[0], created_at=next(clock))
+    held = make.comment(post, status="pending", created_at=next(clock))
+    url = permalink(post)
+    with count_queries as counter:
+        body = text(client.get(LIST, query_string={"status": "approved"}))
+    assert re.findall(r'class="view-comment" href="([^"]*)"', body) == [
+        f"{url}comment-page-1/#comment-{reply.id}", f"{url}#comment-{threads[2].id}",
+        f"{url}comment-page-1/#comment-{threads[1].id}",
+        f"{url}comment-page-1/#comment-{threads[0].id}",
+    ]
+    # The list's links are found in one statement, not one per row.
+    assert counter.count <= 6
+    one = text(client.get(f"/admin/comments/{reply.id}/"))
+    assert f'href="{url}comment-page-1/#comment-{reply.id}"' in one
+    pending = text(client.get(LIST))
+    assert row_ids(pending) == [held.id] and "view-comment" not in pending
+    approved = text(act(client, held.id, "approve", htmx=True))
+    assert f'class="view-comment" href="{url}#comment-{held.id}"' in approved
+
+
 @pytest.mark.parametrize("query", [{"status": "deleted"}, {"page": "0"}, {"page": "x"},
                                    {"page": "²"}, {"s": "x" * 201}])
 def test_comments_bad_query_is_404(client, auth, query):

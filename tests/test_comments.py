@@ -411,6 +411,52 @@ def test_create_reply_on_older_page_redirects_there(app, client, url, paged):
     assert "Late reply." in text(client.get(location.path))
 
 
+def test_create_held_reply_on_older_page_redirects_there(app, client, url, paged):
+    app.config["COMMENT_MODERATION"] = True
+    threads, _ = paged
+    response = send(client, url, comment="Held late reply.", email="new@example.org",
+                    comment_parent=str(threads[0].id))
+    reply = stored(app)[-1]
+    assert (response.status_code, reply.status) == (303, "pending")
+    location = urlsplit(response.headers["Location"])
+    assert (location.path, location.fragment) == (f"{url}comment-page-1/", f"comment-{reply.id}")
+    body = text(client.get(location.path))
+    assert f'id="comment-{reply.id}"' in body and "Your comment is awaiting moderation." in body
+    assert "Held late reply." not in text(client.get(url))
+
+
+def test_create_htmx_held_reply_on_older_page_shows_that_page(app, client, url, paged):
+    app.config["COMMENT_MODERATION"] = True
+    threads, _ = paged
+    response = send(client, url, htmx=True, comment="Held late reply.", email="new@example.org",
+                    comment_parent=str(threads[0].id))
+    reply = stored(app)[-1]
+    body = text(response)
+    assert (response.status_code, reply.status) == (200, "pending")
+    assert shown_threads(body) == [1, 2]
+    assert f'id="comment-{reply.id}"' in body and "Held late reply." in body
+    assert "Your comment is awaiting moderation." in body
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_create_held_top_level_comment_on_last_page(app, client, url, paged, htmx):
+    # Five threads on pages of five: one page, and the held sixth would start a
+    # second one if it counted; it is no thread yet, so it shows on the last.
+    app.config.update(COMMENT_MODERATION=True, COMMENTS_PER_PAGE=5)
+    response = send(client, url, htmx=htmx, comment="Held new thread.", email="new@example.org")
+    comment = stored(app)[-1]
+    assert comment.status == "pending"
+    if htmx:
+        assert response.status_code == 200
+        body = text(response)
+    else:
+        location = urlsplit(response.headers["Location"])
+        assert (location.path, location.fragment) == (url, f"comment-{comment.id}")
+        body = text(client.get(location.path))
+    assert shown_threads(body) == [1, 2, 3, 4, 5]
+    assert f'id="comment-{comment.id}"' in body and "Your comment is awaiting moderation." in body
+
+
 # --- the commenter cookie -------------------------------------------------------
 
 

@@ -243,6 +243,27 @@ def test_post_comments_feed(client, site):
     assert parsed.entries[0].link == permalink(site["newest"]) + f"#comment-{reply.id}"
 
 
+@pytest.mark.parametrize("kind", ["post", "page"])
+def test_comment_feeds_link_to_the_comment_page(app, client, make, kind):
+    """Three threads, two to a page: a late reply in thread 1 is on page 1, not
+    at the permalink, which shows the last page."""
+    app.config["COMMENTS_PER_PAGE"] = 2
+    talk = make.post("Talkative", kind=kind)
+    start = datetime(2024, 2, 1, 9, 0, tzinfo=UTC)
+    threads = [make.comment(talk, author_name=f"T{n}", created_at=start + timedelta(hours=n))
+               for n in range(3)]
+    reply = make.comment(talk, author_name="R", parent=threads[0],
+                         created_at=start + timedelta(days=1))
+    url = permalink(talk)
+    expected = [f"{url}comment-page-1/#comment-{reply.id}", f"{url}#comment-{threads[2].id}",
+                f"{url}comment-page-1/#comment-{threads[1].id}",
+                f"{url}comment-page-1/#comment-{threads[0].id}"]
+    for feed_url in ("/comments/feed/", url.removeprefix(HOST) + "feed/"):
+        parsed = feed(client, feed_url)
+        assert [e.link for e in parsed.entries] == expected, feed_url
+        assert parsed.entries[0].id == f"{HOST}/?p={talk.id}#comment-{reply.id}"
+
+
 def test_post_comments_feed_of_page(client, site):
     parsed = feed(client, "/about/feed/")
     assert [e.title for e in parsed.entries] == ["By: Di"]

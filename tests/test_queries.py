@@ -45,9 +45,12 @@ def pages():
     ]
 
 
-@pytest.fixture
-def site(app, make):
+# Each post has three comments: with two to a page, links to them (widget,
+# feeds) need the pages looked up; with fifty, one page needs no lookup.
+@pytest.fixture(params=[50, 2], ids=["one-comment-page", "two-comment-pages"])
+def site(app, make, request):
     app.config["POSTS_PER_PAGE"] = 5
+    app.config["COMMENTS_PER_PAGE"] = request.param
     make.post("About", kind="page")
     add_posts(app, 0, 10)
     return app
@@ -67,4 +70,8 @@ def test_query_count_constant_from_10_to_1000_posts(site, client, count_queries)
     large = {str(url): statements(client, count_queries, url) for url in pages()}
     assert small == large
     # BEGIN counts as one: SQLite's transactions are begun by hand (database.py).
-    assert max(large.values()) <= 13, large
+    # With older comment pages, the Recent Comments widget finds the page of
+    # its comments in one statement more (tests run it uncached; a site runs it
+    # once per content generation).
+    budget = 13 if site.config["COMMENTS_PER_PAGE"] >= 3 else 14
+    assert max(large.values()) <= budget, large

@@ -37,6 +37,32 @@ def test_recent_comments_shows_five_latest_approved(client, make):
     assert "Pending Person" not in widget
 
 
+def test_recent_comments_link_to_the_comment_page(app, client, make):
+    """Three threads, two to a page: the permalink shows the last page (thread
+    3), so a late reply in thread 1 is linked on page 1."""
+    app.config["COMMENTS_PER_PAGE"] = 2
+    post = make.post("Talkative", published_at=datetime(2024, 1, 5, tzinfo=UTC))
+    threads = [make.comment(post, created_at=datetime(2024, 2, 1 + n, tzinfo=UTC))
+               for n in range(3)]
+    reply = make.comment(post, parent=threads[0], created_at=datetime(2024, 3, 1, tzinfo=UTC))
+    widget = section(client.get("/"), "recent-comments")
+    url = "/2024/01/05/talkative/"
+    assert re.findall(r'href="([^"]*)"', widget) == [
+        f"{url}comment-page-1/#comment-{reply.id}", f"{url}#comment-{threads[2].id}",
+        f"{url}comment-page-1/#comment-{threads[1].id}",
+        f"{url}comment-page-1/#comment-{threads[0].id}",
+    ]
+
+
+def test_recent_comments_one_page_links_to_permalink(app, client, make):
+    post = make.post("Quiet", published_at=datetime(2024, 1, 5, tzinfo=UTC))
+    top = make.comment(post, created_at=datetime(2024, 2, 1, tzinfo=UTC))
+    reply = make.comment(post, parent=top, created_at=datetime(2024, 2, 2, tzinfo=UTC))
+    widget = section(client.get("/"), "recent-comments")
+    assert re.findall(r'href="([^"]*)"', widget) == [
+        f"/2024/01/05/quiet/#comment-{reply.id}", f"/2024/01/05/quiet/#comment-{top.id}"]
+
+
 def test_recent_comments_hide_protected_posts(client, make):
     post = make.post("Locked", password="sesame")
     make.comment(post, author_name="Insider")

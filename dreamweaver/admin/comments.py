@@ -25,6 +25,7 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from .. import moderation
+from ..comment_pages import comment_links
 from ..extensions import db
 from ..forms import _http_url, _text, _website
 from ..htmx import is_partial, render
@@ -166,7 +167,7 @@ def list_page(args: ListArgs) -> Page | None:
         query.options(
             contains_eager(Comment.post).options(
                 load_only(Post.id, Post.type, Post.status, Post.title, Post.slug,
-                          Post.published_local, Post.author_id),
+                          Post.published_local, Post.author_id, Post.comment_count),
                 lazyload(Post.author),
             ),
             joinedload(Comment.parent).load_only(Comment.id, Comment.author_name),
@@ -193,10 +194,20 @@ def list_title(args: ListArgs, number: int) -> str:
     return title + (f", page {number}" if number > 1 else "")
 
 
+def site_links(*comments: Comment | None) -> dict[int, str]:
+    """Where readers see each approved comment (one lookup for a whole list)."""
+    shown = [comment for comment in comments
+             if comment is not None and comment.status == "approved"
+             and comment.post.has_permalink]
+    links = comment_links((comment.id, comment.post) for comment in shown)
+    return {comment.id: link for comment, link in zip(shown, links, strict=True)}
+
+
 def _render_list(args: ListArgs, listing: Page, message: str = ""):
     return render(
         "admin/comments.html", "admin/_comment_list.html",
         args=args, listing=listing, counts=tab_counts(), message=message,
+        site_links=site_links(*listing.items),
         title=list_title(args, listing.number), search_form=CommentSearchForm(request.args),
         selectable=True, bulk_actions=moderation.actions_for(args.status), **labels(),
     )
@@ -231,7 +242,8 @@ def _row(comment: Comment, args: ListArgs, mode: str = "view", status: int = 200
                "edit": f"Edit comment by {comment.author_name}",
                "reply": f"Reply to {comment.author_name}"}[mode]
     html = render("admin/comment.html", "admin/_comment_row.html", comment=comment, args=args,
-                  mode=mode, heading=heading, selectable=is_partial(), **labels(), **context)
+                  mode=mode, heading=heading, selectable=is_partial(),
+                  site_links=site_links(comment), **labels(), **context)
     return make_response(html, status)
 
 
@@ -245,7 +257,10 @@ def _moderated_response(args: ListArgs, message: str, **context):
     request goes back to the list (303) with the message."""
     if is_partial():
         return render_template("admin/_comment_moderated.html", args=args, notice=message,
-                               counts=tab_counts(), selectable=True, **labels(), **context)
+                               counts=tab_counts(), selectable=True, **labels(),
+                               site_links=site_links(context.get("comment"),
+                                                     context.get("reply")),
+                               **context)
     flash(message)
     return redirect(list_url(args), 303)
 
