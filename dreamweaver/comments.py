@@ -15,7 +15,7 @@ from . import comment_token, commenter, postpass, queries
 from .article import comment_form, personal, render_article
 from .comment_pages import comment_link, place_of, reply_parent
 from .extensions import csrf, db, limiter
-from .forms import CommentForm
+from .forms import NOT_UTF8_MESSAGE, CommentForm, form_is_utf8, has_control_characters
 from .htmx import is_partial, retarget
 from .models import Comment, Post, utcnow
 from .moderation import hold_reason
@@ -60,6 +60,8 @@ def _create(post: Post):
         abort(403, "Comments can only be posted from this site.")
     if not post.comments_open or not postpass.is_unlocked(post):
         abort(403, "Comments are closed.")
+    if not form_is_utf8():
+        abort(400, NOT_UTF8_MESSAGE)
     form = CommentForm(request.form)
     try:
         comment = _accept(post, form)
@@ -210,6 +212,13 @@ def preview():
     that cleans a stored comment."""
     if not is_same_origin():
         abort(403)
+    if not form_is_utf8():
+        abort(400, NOT_UTF8_MESSAGE)
     text = request.form.get("comment", "")[:65525]
+    if has_control_characters(text):
+        # Posting it would be refused (422), so nothing would be stored: say so.
+        note = ("Your comment holds invisible control characters, which are not allowed. "
+                "Posting it will take them out and ask you to check the text.")
+        return render_template("comments/_preview.html", content_html="", notes=[note]), 422
     content_html, notes = explain_comment(text)
     return render_template("comments/_preview.html", content_html=content_html, notes=notes)

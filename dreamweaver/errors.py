@@ -5,6 +5,7 @@ import re
 import secrets
 
 from flask import g, render_template, request
+from flask_limiter import RateLimitExceeded
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
@@ -22,7 +23,8 @@ MESSAGES = {
     405: ("Method not allowed", "This address does not accept that kind of request."),
     413: ("Too large", "What you sent is larger than this site accepts."),
     422: ("Check your input", "Some of what you entered needs another look."),
-    429: ("Too many requests", "You are going a little fast. Please wait a moment and try again."),
+    429: ("Too many requests",
+          "Too many requests from your address. Please wait a minute and try again."),
     500: (
         "Something went wrong",
         "The site hit an unexpected error. It has been logged; please try again later.",
@@ -46,8 +48,11 @@ def request_id() -> str:
 def render_error(error: HTTPException):
     code = error.code or 500
     title, message = MESSAGES.get(code, (error.name, error.description))
-    if error.description and error.description != type(error).description:
-        message = error.description  # a view's own words (abort(403, "..."))
+    # A view's own words (abort(403, "...")); Flask-Limiter's description is
+    # only the limit it applied ("10 per 1 minute"), which tells a reader nothing.
+    if (error.description and error.description != type(error).description
+            and not isinstance(error, RateLimitExceeded)):
+        message = error.description
     partial = is_partial()
     template = "errors/_error.html" if partial else "errors/error.html"
     response = error.get_response()

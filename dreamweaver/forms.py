@@ -1,8 +1,9 @@
 """Forms of the reader-facing pages."""
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import unquote_to_bytes, urlsplit
 
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -77,6 +78,38 @@ def _http_url(form, field):
         raise ValidationError(message)
 
 
+# Unicode's control characters (category Cc) but tab and line breaks. Nobody
+# types them, they are invisible in a form, and PostgreSQL refuses NUL; a reader
+# who pasted some is told, rather than having the text changed behind their back.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL_MESSAGE = ("This holds invisible control characters, which are not allowed. They "
+                   "have been taken out here: check the text and send it again.")
+NOT_UTF8_MESSAGE = ("Your comment could not be read: the text sent is not valid UTF-8. "
+                    "Please send it again from the form.")
+
+
+def has_control_characters(value: str) -> bool:
+    return _CONTROL.search(value) is not None
+
+
+def form_is_utf8() -> bool:
+    """Whether the posted form is valid UTF-8 once percent-decoded.
+
+    Werkzeug keeps undecodable percent escapes as text ("%ff" is read as
+    "%FF") and drops the fields of a body with raw invalid bytes, so such a
+    post would be stored as something else or refused for the wrong reason.
+    Reading the body here leaves it cached for the form parser.
+    """
+    body = request.get_data()
+    if request.mimetype == "application/x-www-form-urlencoded":
+        body = unquote_to_bytes(body)
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _comment_parent(form, field):
     if whole_number(field.data or "0") is None:
         raise ValidationError("The comment you are replying to is not available.")
@@ -115,6 +148,20 @@ class CommentForm(FlaskForm):
     # The honeypot: hidden from people by CSS and from assistive technology by
     # aria-hidden; a bot that fills every field fills this one.
     subject = StringField("Leave this field empty")
+
+    def validate(self, extra_validators=None):
+        """The fields' own rules, then no control characters in anything sent:
+        checked on the raw values, before the filters tidied them. Such a
+        field shows only that message, and its text without them."""
+        valid = super().validate(extra_validators)
+        for field in self:
+            if any(has_control_characters(value) for value in field.raw_data or ()
+                   if isinstance(value, str)):
+                field.errors = [CONTROL_MESSAGE]
+                if isinstance(field.data, str):
+                    field.data = _CONTROL.sub("", field.data)
+                valid = False
+        return valid
 
     def validate_comment(self, field):
         if not field.data or not field.data.strip():

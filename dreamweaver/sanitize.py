@@ -89,6 +89,23 @@ class _PruneClasses(Filter):
             yield token
 
 
+def _allowed_link(attrs, new=False):
+    """Links keep only PROTOCOLS, whoever made them.
+
+    The linkifier runs after the cleaner, so the cleaner's protocol check never
+    sees the links it makes, and bleach's URL pattern knows ftp:, data:, feed:,
+    xmpp: and more. A bare URL in such a scheme is left as text, whole (the
+    pattern still recognises it, so no part of it is linked to http instead).
+    """
+    href = attrs.get((None, "href"))
+    if href is None or _safe_href(href):
+        return attrs
+    if new:
+        return None
+    del attrs[(None, "href")]
+    return attrs
+
+
 def _nofollow_ugc(attrs, new=False):
     """Links in comments are user-generated: rel="nofollow ugc", as WordPress does."""
     attrs = nofollow(attrs, new)
@@ -104,7 +121,7 @@ _comment_cleaner = Cleaner(
     protocols=PROTOCOLS,
     strip=False,
     strip_comments=True,
-    filters=[partial(LinkifyFilter, callbacks=[_nofollow_ugc], parse_email=False)],
+    filters=[partial(LinkifyFilter, callbacks=[_allowed_link, _nofollow_ugc], parse_email=False)],
 )
 
 _post_cleaner = Cleaner(

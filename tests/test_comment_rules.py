@@ -2,6 +2,7 @@
 the signed token and its timing, same-origin, closed and missing posts, the
 rate limit, length limits, fields and bad input. Every refusal stores nothing."""
 
+import re
 import time
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
@@ -11,6 +12,7 @@ from itsdangerous import TimestampSigner
 
 from dreamweaver import comment_token, create_app
 from dreamweaver.extensions import db
+from dreamweaver.forms import CONTROL_MESSAGE
 from tests.conftest import TEST_SETTINGS
 from tests.helpers import text
 from tests.test_comments import (
@@ -18,7 +20,9 @@ from tests.test_comments import (
     FIELDS,
     HTMX,
     SAME_ORIGIN,
+    attribute,
     comment_total,
+    field_tag,
     form_token,
     issue_token,
     permalink,
@@ -288,16 +292,21 @@ def test_create_scheduled_post_404(app, client, make):
 # --- rate limit -----------------------------------------------------------------
 
 
-def test_create_rate_limited_429(database_uri, make, post):
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_create_rate_limited_429(database_uri, make, post, htmx):
     limited = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": database_uri,
                           "RATELIMIT_ENABLED": True, "COMMENT_RATE_LIMIT": "2 per minute"})
     try:
         client = limited.test_client()
         url = permalink(limited, post)
         codes = [send(client, url, comment=f"Number {n}.").status_code for n in range(3)]
-        response = send(client, url, comment="Number 4.")
+        response = send(client, url, htmx=htmx, comment="Number 4.")
         assert codes == [303, 303, 429]
-        refused(limited, response, 429, "2 per 1 minute", before=2)
+        refused(limited, response, 429, "Too many requests from your address. Please wait a "
+                                        "minute and try again.", before=2)
+        assert "per 1 minute" not in text(response)
+        if htmx:
+            assert response.headers["HX-Retarget"] == "find .form-status"
     finally:
         with limited.app_context():
             db.engine.dispose()
@@ -417,23 +426,58 @@ def test_create_zero_or_missing_parent_is_top_level(app, client, url, value):
 
 # --- odd characters -------------------------------------------------------------
 
+# A field holding control characters, and what the refused form shows in it.
+CONTROL_CASES = {
+    "comment": ("Hel\x01lo\x07 wo\x1brld\x7f!", "Hello world!"),
+    "comment-c1": ("Next\x85line \x9b1m", "Nextline 1m"),
+    "comment-nul": ("a\x00b", "ab"),
+    "author": ("An\x08n\x0c", "Ann"),
+    "email": ("ann\x00@example.org", "ann@example.org"),
+    "url": ("https://exa\x00mple.org/", "https://example.org/"),
+}
 
-def test_create_control_characters_stripped(app, client, url):
-    response = send(client, url, comment="Hel\x01lo\x07 wo\x1brld\x7f!", author="An\x08n\x0c")
+
+def field_shown(body: str, field: str) -> str:
+    return textarea_text(body) if field == "comment" else attribute(field_tag(body, field), "value")
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+@pytest.mark.parametrize("case", CONTROL_CASES)
+def test_create_control_characters_422_beside_the_field(app, client, url, case, htmx):
+    field = case.split("-")[0]
+    sent, shown = CONTROL_CASES[case]
+    response = send(client, url, htmx=htmx, **{field: sent})
+    refused(app, response, 422, "invisible control characters")
+    body = text(response)
+    assert ("<html" in body) is not htmx
+    error_id = attribute(field_tag(body, field), "aria-describedby").split()[0]
+    assert re.search(rf'id="{error_id}"[^>]*>{re.escape(CONTROL_MESSAGE)}<', body)
+    assert field_shown(body, field) == shown
+
+
+def test_create_control_characters_in_comment_parent_422(app, client, make, post, url):
+    parent = make.comment(post, "Bob", "<p>Top.</p>")
+    response = send(client, url, comment_parent=f"{parent.id}\x01")
+    refused(app, response, 422, CONTROL_MESSAGE, before=1)
+    assert attribute(field_tag(text(response), "comment_parent"), "value") == str(parent.id)
+
+
+def test_create_control_characters_retry_as_shown_accepted(app, client, url):
+    response = send(client, url, htmx=True, comment="Hel\x01lo", author="An\x08n")
+    assert response.status_code == 422
+    body = text(response)
+    retry = send(client, url, htmx=True, token=form_token(body), comment=textarea_text(body),
+                 author=attribute(field_tag(body, "author"), "value"))
+    assert retry.status_code == 200
     (comment,) = stored(app)
+    assert (comment.content_html, comment.author_name) == ("<p>Hello</p>", "Ann")
+
+
+def test_create_tab_and_line_breaks_accepted(app, client, url):
+    response = send(client, url, comment="Tab\there.\r\nNext line.\rLast.")
     assert response.status_code == 303
-    assert comment.content_html == "<p>Hello world!</p>"
-    assert comment.author_name == "Ann"
-
-
-def test_create_nul_characters_dropped(app, client, url):
-    response = send(client, url, comment="a\x00b", author="N\x00ul", email="n\x00ul@example.org",
-                    url="https://exa\x00mple.org/")
     (comment,) = stored(app)
-    assert response.status_code == 303
-    assert comment.content_html == "<p>ab</p>"
-    assert (comment.author_name, comment.author_email) == ("Nul", "nul@example.org")
-    assert comment.author_url == "https://example.org/"
+    assert comment.content_html == "<p>Tab\there.<br>\nNext line.<br>\nLast.</p>"
 
 
 @pytest.mark.parametrize(("field", "status"),
@@ -443,25 +487,58 @@ def test_create_nul_in_other_fields_refused(app, client, url, field, status):
     refused(app, response, status)
 
 
+def post_raw(client, url, field: str, raw: bytes, htmx: bool):
+    """POST the form with `field` sent as the exact bytes `raw`."""
+    token = form_token(text(client.get(url)))
+    fields = {name: value for name, value in FIELDS.items() if name != field}
+    body = urlencode({**fields, "csrf_token": token}).encode() + f"&{field}=".encode() + raw
+    return client.post(url + "comments/", data=body,
+                       headers={**SAME_ORIGIN, **(HTMX if htmx else {})},
+                       content_type="application/x-www-form-urlencoded")
+
+
+INVALID_UTF8 = {
+    "percent-encoded": b"abc%ff%fe%80",
+    "percent-surrogate": b"%ed%a0%80",
+    "percent-truncated": b"price %e2%82",
+    "raw-ff": b"abc\xff",
+    "raw-surrogate": b"\xed\xa0\x80",
+}
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+@pytest.mark.parametrize("field", ["comment", "author"])
+@pytest.mark.parametrize("raw", INVALID_UTF8.values(), ids=INVALID_UTF8.keys())
+def test_create_invalid_utf8_400(app, client, url, raw, field, htmx):
+    response = post_raw(client, url, field, raw, htmx)
+    refused(app, response, 400, "not valid UTF-8")
+    if htmx:
+        assert "<html" not in text(response)
+        assert response.headers["HX-Retarget"] == "find .form-status"
+    else:
+        assert "<html" in text(response)
+
+
 @pytest.mark.parametrize(
-    "raw",
-    [b"%ff%fe%80", b"\xff", b"\xed\xa0\x80"], ids=["percent-encoded", "raw-ff", "surrogate"],
+    ("raw", "kept"),
+    [(b"%e2%82%ac 5", "\u20ac 5"), ("\u20ac 5".encode(), "\u20ac 5"),
+     (b"100%25ff", "100%ff")],
+    ids=["percent-encoded", "raw", "literal-percent"],
 )
-def test_create_invalid_utf8_not_5xx(app, client, url, raw):
-    token = form_token(text(client.get(url)))
-    fields = {name: value for name, value in FIELDS.items() if name != "comment"}
-    body = urlencode({**fields, "csrf_token": token}).encode() + b"&comment=" + raw
-    response = client.post(url + "comments/", data=body, headers=SAME_ORIGIN,
-                           content_type="application/x-www-form-urlencoded")
-    assert response.status_code < 500
-    for comment in stored(app):
-        comment.content_html.encode("utf-8")  # what was stored is valid text
+def test_create_valid_utf8_accepted(app, client, url, raw, kept):
+    assert post_raw(client, url, "comment", raw, htmx=False).status_code == 303
+    (comment,) = stored(app)
+    assert comment.content_html == f"<p>{kept}</p>"
 
 
-def test_create_invalid_utf8_in_name_not_5xx(app, client, url):
+def test_create_multipart_invalid_utf8_400(app, client, url):
     token = form_token(text(client.get(url)))
-    fields = {name: value for name, value in FIELDS.items() if name != "author"}
-    body = urlencode({**fields, "csrf_token": token}).encode() + b"&author=%ff\xfe"
-    response = client.post(url + "comments/", data=body, headers={**SAME_ORIGIN, **HTMX},
-                           content_type="application/x-www-form-urlencoded")
-    assert response.status_code < 500
+    boundary = "xYzZY"
+    parts = [(name, value.encode()) for name, value in {**FIELDS, "csrf_token": token}.items()
+             if name != "comment"] + [("comment", b"abc\xff")]
+    body = b"".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                    .encode() + value + b"\r\n" for name, value in parts)
+    response = client.post(url + "comments/", data=body + f"--{boundary}--\r\n".encode(),
+                           headers=SAME_ORIGIN,
+                           content_type=f"multipart/form-data; boundary={boundary}")
+    refused(app, response, 400, "not valid UTF-8")

@@ -47,6 +47,9 @@ VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "l
                   "source", "track", "wbr"})
 _SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
 _URL_STRIP = re.compile(r"[\x00-\x20\x7f]")
+# Control characters but tab and line breaks: the form refuses them (422) before
+# anything is cleaned, and echoes the rest of the text back, which must be inert too.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def url_scheme(value: str) -> str | None:
@@ -253,6 +256,14 @@ VECTORS = [
     "www.example.org/<script>alert(1)</script>",
     "http://example.org/?q=<img src=x onerror=alert(1)>",
     "<code>http://example.org/ <script>alert(1)</script></code>",
+    "data:a.com/x,alert(1)",
+    "data:text/html,a.com/<script>alert(1)</script>",
+    "ftp://example.org/x",
+    "irc://irc.example.org/#x",
+    "ssh://example.org",
+    "feed:www.example.org/x",
+    "xmpp:a@example.org",
+    "<a href=\"https://ok.example/\">x</a> gopher://example.org",
 ]
 
 def vector_id(vector: str) -> str:
@@ -338,6 +349,11 @@ def test_checker_passes_inert_markup(html):
 def test_create_comment_text_vector_inert(xapp, xclient, xpost, vector):
     post, url, token = xpost
     response = send(xclient, url, token=token, comment=vector, author="Vee")
+    if _CONTROL.search(vector):
+        assert response.status_code == 422
+        assert page_problems(text(response)) == []
+        assert comment_total(xapp, post.id) == 0
+        return
     assert response.status_code == 303, text(response)[:300]
     stored = last_comment(xapp, post.id)
     assert executable_markup(stored.content_html) == [], stored.content_html
@@ -353,8 +369,12 @@ def test_create_comment_text_vector_inert(xapp, xclient, xpost, vector):
 def test_preview_vector_inert(xclient, vector):
     response = xclient.post("/partials/comment-preview", data={"comment": vector},
                             headers={**SAME_ORIGIN, **HTMX})
-    assert response.status_code == 200
     body = text(response)
+    if _CONTROL.search(vector):
+        assert response.status_code == 422
+        assert page_problems(body) == []
+        return
+    assert response.status_code == 200
     assert f'<div class="comment-content">{clean_comment(vector)}</div>' in body
     nodes = parse(body)
     assert markup_problems(within(nodes, ".comment-content")) == []
@@ -371,6 +391,11 @@ def test_create_author_vector_inert(xapp, xclient, xpost, vector):
     post, url, token = xpost
     response = send(xclient, url, token=token, author=vector, comment="Name test.",
                     url="https://ok.example/")
+    if _CONTROL.search(vector):
+        assert response.status_code == 422
+        assert page_problems(text(response)) == []
+        assert comment_total(xapp, post.id) == 0
+        return
     assert response.status_code == 303, text(response)[:300]
     stored = last_comment(xapp, post.id)
     page = text(xclient.get(url))
@@ -403,13 +428,42 @@ def test_create_website_vector_inert(xapp, xclient, xpost, vector):
 
 def test_create_htmx_response_vector_inert(xclient, xpost):
     _, url, token = xpost
-    vectors = "\n\n".join(VECTORS)
+    vectors = "\n\n".join(v for v in VECTORS if not _CONTROL.search(v))
     response = send(xclient, url, htmx=True, token=token, comment=vectors,
                     author='"><img src=x onerror=1>')
     assert response.status_code == 200
     nodes = parse(text(response))
     assert markup_problems(within(nodes, ".comment-content")) == []
     assert page_problems(nodes) == []
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+@pytest.mark.parametrize("status", [422, 409, 400])
+def test_create_refused_form_echo_vector_inert(xapp, xclient, xpost, status, htmx):
+    post, url, token = xpost
+    vectors = "\n\n".join(VECTORS)
+    fields = {"comment": vectors, "author": '"><img src=x onerror=1>',
+              "url": '"><script>alert(1)</script>'}
+    if status == 422:
+        fields["comment"] += "\x01"
+    elif status == 409:
+        fields["comment"] = fields["comment"].replace("\x01", "")
+        fields["url"] = ""
+        assert send(xclient, url, token=token, **fields).status_code == 303
+    else:
+        token = "<script>alert(1)</script>"
+    response = send(xclient, url, htmx=htmx, token=token, **fields)
+    assert response.status_code == status
+    assert page_problems(text(response)) == []
+    assert comment_total(xapp, post.id) == (1 if status == 409 else 0)
+
+
+@pytest.mark.parametrize("vector", VECTORS, ids=vector_id)
+def test_clean_comment_vector_inert(vector):
+    # Through clean_comment_html too: imports and admin edits keep control
+    # characters out by stripping, not refusing.
+    assert executable_markup(clean_comment(vector)) == []
+    assert executable_markup(clean_comment_html(vector)) == []
 
 
 def test_recent_comments_widget_name_inert(xmake, xclient):
@@ -431,6 +485,9 @@ FRAGMENTS = [
     "<code>", "</code>", "<pre>", "<p>", "</p>", "<br>", "<blockquote>", "<q>", "<abbr",
     "<!--", "-->", "<![CDATA[", "]]>", "<?", "<!", "http://example.org/", "https://x.example",
     "www.example.org", "mailto:a@example.org", "a@example.org", "\u202e", "\ufeff", "\r\n",
+    # Bare URLs in schemes the linkifier knows but the policy refuses, whole and in parts.
+    "ftp://a.com/", "data:a.com/x,", "irc://a.com", "ssh://a.com", "feed:a.com", "xmpp:a@a.com",
+    "news:a.com", "tel:a.com", "ftp://", "data:", "feed:", "a.com",
 ]
 html_ish = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=8)),
                     max_size=24).map("".join)
@@ -447,6 +504,8 @@ def test_clean_comment_text_never_executable(value):
 @given(html_ish)
 @example("<code>http://example.org/ &amp; <b>x</b></code>")
 @example("<a href=\"http://x.example\" title=\"a\n\nb\">x</a>")
+@example("data:a.com/x,alert(1)")
+@example("ftp://a.com/ irc://a.com feed:a.com xmpp:a@a.com")
 def test_clean_comment_html_ish_never_executable(value):
     assert executable_markup(clean_comment(value)) == []
 
@@ -462,6 +521,8 @@ def test_clean_comment_text_idempotent(value):
 @given(html_ish)
 @example("<code>http://example.org/ &amp; <b>x</b></code>")
 @example("www.example.org/<code>x</code>")
+@example("data:a.com/x,alert(1)")
+@example("ftp://a.com/ irc://a.com feed:a.com xmpp:a@a.com")
 def test_clean_comment_html_ish_idempotent(value):
     cleaned = clean_comment(value)
     assert clean_comment_html(cleaned) == cleaned

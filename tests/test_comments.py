@@ -569,3 +569,21 @@ def test_preview_cross_site_403(client):
     response = client.post("/partials/comment-preview", data={"comment": "x"},
                            headers={"Sec-Fetch-Site": "cross-site"})
     assert response.status_code == 403
+
+
+def test_preview_control_characters_422_says_so(client):
+    response = client.post("/partials/comment-preview", data={"comment": "Hel\x01lo"},
+                           headers={**SAME_ORIGIN, **HTMX})
+    body = text(response)
+    assert response.status_code == 422
+    assert "invisible control characters" in section_notes(body)
+    assert "comment-content" not in body
+
+
+@pytest.mark.parametrize("raw", [b"abc%ff", b"abc\xff"], ids=["percent-encoded", "raw"])
+def test_preview_invalid_utf8_400(client, raw):
+    response = client.post("/partials/comment-preview", data=b"comment=" + raw,
+                           headers={**SAME_ORIGIN, **HTMX},
+                           content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert "not valid UTF-8" in text(response)

@@ -6,6 +6,9 @@ import re
 import pytest
 from flask import abort
 
+from dreamweaver import create_app
+from dreamweaver.extensions import db
+from tests.conftest import TEST_SETTINGS
 from tests.helpers import text
 
 HX = {"HX-Request": "true"}
@@ -102,3 +105,23 @@ def test_error_413_body_too_big(app, client, make):
                            headers={"Sec-Fetch-Site": "same-origin"})
     assert response.status_code == 413
     assert "Too large" in text(response)
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["page", "fragment"])
+def test_error_429_rate_limit_says_so_in_words(database_uri, _migrated, headers):
+    limited = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": database_uri,
+                          "RATELIMIT_ENABLED": True})
+    try:
+        client = limited.test_client()
+        attempt = {"username": "nobody", "password": "wrong"}
+        for _ in range(10):  # the login form allows 10 per minute per address
+            assert client.post("/admin/login", data=attempt).status_code != 429
+        response = client.post("/admin/login", data=attempt, headers=headers)
+        body = text(response)
+        assert response.status_code == 429
+        assert ("Too many requests from your address. Please wait a minute and try again."
+                in body)
+        assert "per 1 minute" not in body
+    finally:
+        with limited.app_context():
+            db.engine.dispose()

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from dreamweaver.sanitize import clean_comment, clean_comment_html, clean_post
+from dreamweaver.sanitize import clean_comment, clean_comment_html, clean_post, explain_comment
 
 DANGEROUS_TAGS = {"script", "style", "iframe", "object", "embed", "svg", "form", "input",
                   "textarea", "button", "link", "meta", "base"}
@@ -99,6 +99,38 @@ def test_clean_comment_bare_url_linkified_nofollow_ugc():
     rel = re.search(r'rel="([^"]*)"', match.group(1)).group(1).split()
     assert {"nofollow", "ugc"} <= set(rel)
     assert ">http://example.org/a?b=c&amp;d</a>" in cleaned
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["data:a.com/x,alert(1)", "ftp://example.org/file", "irc://irc.example.org/#room",
+     "ssh://example.org", "feed:www.example.org/rss", "xmpp:someone@example.org",
+     "news:example.org", "gopher://example.org/1"],
+)
+def test_clean_comment_bare_url_in_other_scheme_stays_text(typed):
+    cleaned = clean_comment(typed)
+    assert cleaned == f"<p>{typed}</p>"
+    assert clean_comment_html(cleaned) == cleaned
+
+
+@pytest.mark.parametrize(
+    ("typed", "href"),
+    [("https://example.org/x", "https://example.org/x"),
+     ("http://example.org/x", "http://example.org/x"),
+     ("example.org/x", "http://example.org/x"),
+     ("mailto:someone@example.org", "mailto:someone@example.org")],
+)
+def test_clean_comment_bare_url_in_allowed_scheme_linkified(typed, href):
+    assert hrefs(clean_comment(f"see {typed} now")) == [href]
+
+
+def test_clean_comment_href_kept_only_where_preview_says_so():
+    # The preview reports a link as removed by sanitize._safe_href; the
+    # cleaner drops exactly those, even where bleach alone would keep one.
+    typed = '<a href="#top:x">up</a>'
+    cleaned, notes = explain_comment(typed)
+    assert hrefs(cleaned) == []
+    assert any("only http, https and mailto links are kept" in note for note in notes)
 
 
 def test_clean_comment_existing_link_gets_nofollow_ugc():
