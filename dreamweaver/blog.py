@@ -21,6 +21,7 @@ from .dates import month_label
 from .extensions import csrf, db, limiter
 from .forms import PostPasswordForm, SearchForm
 from .htmx import is_partial, push_url, render
+from .known_posts import visible_post
 from .models import OLD_SLUG_LENGTH, Category, Post, Tag, User
 from .params import plain_text, whole_number
 from .permalinks import PERMALINK, page_at, post_at, post_url
@@ -137,8 +138,8 @@ def search(page: int):
 @bp.get(PERMALINK, defaults={"cpage": None})
 @bp.get(PERMALINK + "comment-page-<int:cpage>/")
 def post(year, month, day, slug, cpage):
-    return render_article(post_at(year, month, day, slug), cpage=cpage,
-                          reply_to=reply_to_param())
+    found = post_at(year, month, day, slug, lookup=visible_post)
+    return render_article(found, cpage=cpage, reply_to=reply_to_param())
 
 
 @bp.post(PERMALINK)

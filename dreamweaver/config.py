@@ -26,6 +26,9 @@ DEFAULTS = {
     "COMPRESS_ALGORITHM": ["zstd", "br", "gzip"],
     "COMPRESS_ZSTD_LEVEL": 3,
     "COMPRESS_BR_LEVEL": 2,
+    # pagecache.revalidate answers conditional requests (on the ETag it adds);
+    # Flask-Compress doing it too only costs time.
+    "COMPRESS_EVALUATE_CONDITIONAL_REQUEST": False,
     "MAX_CONTENT_LENGTH": 512 * 1024,
     "PROXY_FIX_HOPS": 0,
     "SQLALCHEMY_RECORD_QUERIES": False,

@@ -13,10 +13,11 @@ it knew of.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app, g
+from flask import current_app, g, has_request_context, request
 from flask_caching.backends import NullCache
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -29,14 +30,50 @@ WATCHED = (Post, Comment, Category, Tag, User, OldSlug)
 
 
 GENERATION = sa.select(SiteState.value).where(SiteState.key == CONTENT)
+# Where the page cache's WSGI layer leaves the generation it read for a request.
+KNOWN = "dreamweaver.generation"
+
+
+def read_generation(engine) -> int:
+    """One plain SELECT on a pooled connection: no ORM, no session, and on
+    SQLite not even a BEGIN (a single read is consistent on its own)."""
+    sql = _generation_sql(engine.dialect)
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute(sql)
+        row = cursor.fetchone()
+        cursor.close()
+    finally:
+        raw.close()
+    return (row[0] if row else 0) or 0
+
+
+@functools.cache
+def _generation_sql(dialect) -> str:
+    # A constant statement (no user input), compiled once per database kind.
+    return str(GENERATION.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
 
 
 def generation() -> int:
-    """The content generation, read once per request (in the request's own
-    transaction, through Core: it runs on every page)."""
+    """The content generation this request's cached values are kept under."""
     if "content_generation" not in g:
-        g.content_generation = db.session.connection().scalar(GENERATION) or 0
+        g.content_generation = read_generation(db.engine)
     return g.content_generation
+
+
+def read_first():
+    """before_request: the generation, read before the request reads any content.
+
+    Everything the request reads afterwards is then at least as new as that
+    number, so what it caches under it is never older than the key says (on
+    PostgreSQL, whose READ COMMITTED reads each statement afresh, this is the
+    only order that guarantees it). A commit reads it again (_read_again).
+    """
+    if request.endpoint == "static":
+        return
+    known = request.environ.get(KNOWN)
+    g.content_generation = known if known is not None else read_generation(db.engine)
 
 
 def bump(connection_or_session=None) -> None:
@@ -81,8 +118,9 @@ def _recent() -> _Recent:
     return current_app.extensions.setdefault("dreamweaver.recent", _Recent())
 
 
-def cached(name: str, compute):
-    """compute(), or its value cached for this generation until the next publication."""
+def cached(name: str, compute, *, keep_none: bool = True):
+    """compute(), or its value cached for this generation until the next
+    publication. With keep_none=False a None answer is not kept."""
     if isinstance(cache.cache, NullCache):
         return compute()
     number = generation()
@@ -96,6 +134,8 @@ def cached(name: str, compute):
             recent[key] = hit
             return value
     value = compute()
+    if value is None and not keep_none:
+        return None
     until = next_due(now)
     timeout = None if until is None else max(1, int((until - now).total_seconds()) + 1)
     cache.set(key, (value, until), timeout=timeout)
@@ -125,6 +165,17 @@ def _bump_on_commit(session):
         bump(session)
 
 
+@event.listens_for(Session, "after_commit")
+def _read_again(_session):
+    # This request wrote: what it renders next must not come from before.
+    if has_request_context() and "content_generation" in g:
+        g.content_generation = read_generation(db.engine)
+
+
 @event.listens_for(Session, "after_rollback")
 def _forget(session):
     session.info.pop("content_changed", None)
+
+
+def init_app(app):
+    app.before_request(read_first)

@@ -28,13 +28,13 @@ from datetime import UTC, datetime
 from http import HTTPStatus
 
 import sqlalchemy as sa
-from flask import current_app, g, request, session
+from flask import current_app, request, session
 from flask_caching.backends import NullCache
 from werkzeug.http import parse_cookie, parse_etags
 
 from . import commenter, postpass
 from .extensions import cache, db
-from .freshness import GENERATION, next_due
+from .freshness import KNOWN, next_due, read_generation
 from .htmx import VARY_ON
 from .models import utcnow
 
@@ -78,40 +78,24 @@ class PageCache:
         self.backend = None
         self.engine = None
 
-    def _generation(self) -> int:
-        """One plain SELECT on a pooled connection: no ORM, and on SQLite not even
-        a BEGIN (the connection is in autocommit; a single read is consistent)."""
-        raw = self.engine.raw_connection()
-        try:
-            cursor = raw.cursor()
-            cursor.execute(self.sql)
-            row = cursor.fetchone()
-            cursor.close()
-        finally:
-            raw.close()
-        return (row[0] if row else 0) or 0
-
     def _bind(self) -> bool:
         """The app's cache backend and engine, looked up once per process."""
         if self.backend is None:
             with self.app.app_context():
                 self.backend = cache.cache
                 self.engine = db.engine
-            # A constant statement (no user input), compiled once for this database.
-            self.sql = str(GENERATION.compile(dialect=self.engine.dialect,
-                                              compile_kwargs={"literal_binds": True}))
         return self.app.config["PAGE_CACHE"] and not isinstance(self.backend, NullCache)
 
     def __call__(self, environ, start_response):
         if not _is_anonymous(environ, self.personal) or not self._bind():
             return self.wsgi_app(environ, start_response)
         try:
-            generation = self._generation()
+            generation = read_generation(self.engine)
         except (sa.exc.SQLAlchemyError, self.engine.dialect.loaded_dbapi.Error):
             # The database is away: the app answers (with its themed error page).
             return self.wsgi_app(environ, start_response)
         key = environ[ENVIRON_KEY] = _key(environ, generation)
-        environ["dreamweaver.generation"] = generation
+        environ[KNOWN] = generation
         hit = self.backend.get(key)
         if hit is None:
             return self.wsgi_app(environ, start_response)
@@ -128,11 +112,6 @@ class PageCache:
         headers.append(("Content-Length", str(len(body))))
         start_response(f"{status} {HTTPStatus(status).phrase}", headers)
         return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
-
-
-def generation_from_middleware() -> int | None:
-    """The generation the middleware already read for this request, if it did."""
-    return request.environ.get("dreamweaver.generation")
 
 
 def is_public(response) -> bool:
@@ -169,18 +148,10 @@ def _store(key: str, response) -> None:
     cache.set(key, (response.status_code, headers, response.get_data(), until), timeout=timeout)
 
 
-def use_known_generation():
-    """before_request: reuse the generation the middleware read (one query less)."""
-    known = generation_from_middleware()
-    if known is not None:
-        g.content_generation = known
-
-
 def init_app(app):
     """The hit path wraps the WSGI app; the store is registered before every
     other hook so that, Flask running after_request hooks in reverse, it runs
     last, on the response as it leaves (security headers, Vary and
     compression included)."""
     app.wsgi_app = PageCache(app.wsgi_app, app)
-    app.before_request(use_known_generation)
     app.after_request(revalidate)

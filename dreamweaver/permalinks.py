@@ -40,14 +40,16 @@ def comments_url(post) -> str:
     return url_for(endpoint, **_values(post))
 
 
-def post_at(year: int, month: int, day: int, slug: str, follow: bool = True) -> Post:
+def post_at(year: int, month: int, day: int, slug: str, follow: bool = True,
+            lookup=queries.post_by_slug) -> Post:
     """The post at a permalink, or 404. With `follow`, a wrong date or an old slug
-    redirects (301) to where the post lives now; without, the post is returned."""
+    redirects (301) to where the post lives now; without, the post is returned.
+    `lookup` finds a visible post by slug (known_posts.visible_post for readers)."""
     try:
         date(year, month, day)
     except ValueError:
         abort(404)
-    post = queries.post_by_slug(slug)
+    post = lookup(slug)
     if post is None:
         post = db.session.scalar(
             sa.select(Post).join(OldSlug).where(

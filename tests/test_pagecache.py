@@ -51,26 +51,34 @@ def queries_during(app, request):
     return response, [s for s in seen if s.strip().upper() != "BEGIN"]
 
 
+def driver_statements(app, request):
+    """queries_during, and on SQLite also every statement the driver ran (raw
+    reads included), else None."""
+    sent = []
+    with app.app_context():
+        raw = db.engine.raw_connection()  # the pool's one SQLite connection in tests
+        driver = raw.driver_connection
+        raw.close()
+    traced = hasattr(driver, "set_trace_callback")
+    if traced:
+        driver.set_trace_callback(sent.append)
+    try:
+        response, statements = queries_during(app, request)
+    finally:
+        if traced:
+            driver.set_trace_callback(None)
+    return response, statements, sent if traced else None
+
+
 def test_second_anonymous_request_is_a_hit_with_one_query(worker, make):
     make.post("Served Twice")
     client = worker.test_client()
     first = client.get("/")
-    sent = []
-    with worker.app_context():
-        raw = db.engine.raw_connection()  # the pool's one SQLite connection in tests
-        driver = raw.driver_connection
-        raw.close()
-    if hasattr(driver, "set_trace_callback"):
-        driver.set_trace_callback(sent.append)
-    try:
-        second, statements = queries_during(worker, lambda: client.get("/"))
-    finally:
-        if hasattr(driver, "set_trace_callback"):
-            driver.set_trace_callback(None)
+    second, statements, sent = driver_statements(worker, lambda: client.get("/"))
     assert first.headers["X-Cache"] == "miss" and second.headers["X-Cache"] == "hit"
     assert second.data == first.data and "Served Twice" in text(second)
     assert statements == []  # no view, no ORM: the generation is read from the driver
-    if hasattr(driver, "set_trace_callback"):  # SQLite: exactly that one SELECT, no BEGIN
+    if sent is not None:  # SQLite: exactly that one SELECT, no BEGIN
         assert len(sent) == 1 and "site_state" in sent[0], sent
     assert second.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
 
@@ -277,6 +285,61 @@ def test_saved_details_fill_the_form_though_the_blank_one_is_cached(worker, make
     send(regular, url, author="Ann Lee", email="ann@example.org", cookies_consent="yes")
     assert 'value="Ann Lee"' in text(regular.get(url))
     assert 'value="Ann Lee"' not in text(anonymous.get(url))
+
+
+def test_post_page_past_the_page_cache_reads_only_the_generation_once_warm(worker, make):
+    post = make.post("Warm Post", categories=[make.category("Warmth")])
+    make.comment(post, content="A warm comment.")
+    url = permalink(worker, post)
+    client = worker.test_client()
+    client.set_cookie("session", "not-a-session")  # past the page cache, to the view
+    first = client.get(url)
+    second, statements, sent = driver_statements(worker, lambda: client.get(url))
+    assert "Warm Post" in text(second) and "A warm comment." in text(second)
+    assert text(second).split("csrf_token")[0] == text(first).split("csrf_token")[0]
+    assert statements == []  # no session, no BEGIN: the post and its fragments are cached
+    if sent is not None:  # SQLite: the generation's one SELECT
+        assert len(sent) == 1 and "site_state" in sent[0], sent
+
+
+def test_a_writes_own_response_renders_after_it(worker, make):
+    post = make.post("Busy Post")
+    make.comment(post, content="An early comment.")
+    url = permalink(worker, post)
+    client = worker.test_client()
+    assert "An early comment." in text(client.get(url))  # widgets cached, pre-write
+    response = send(client, url, htmx=True, comment="A comment of this very request.",
+                    author="Zelda Newcomer")
+    assert response.status_code == 200
+    assert "A comment of this very request." in text(response)
+    widget = text(response).split('id="recent-comments"')[1]  # swapped out of band
+    assert "Zelda Newcomer" in widget
+
+
+def test_post_edits_show_at_once_past_the_page_cache(worker, make):
+    post = make.post("Before The Edit")
+    url = permalink(worker, post)
+    client = worker.test_client()
+    client.set_cookie("session", "not-a-session")
+    assert "Before The Edit" in text(client.get(url))
+    with worker.app_context():
+        db.session.get(Post, post.id).title = "After The Edit"
+        db.session.commit()
+    html = text(client.get(url))
+    assert '<h1 class="entry-title">After The Edit</h1>' in html
+    assert "<title>After The Edit" in html and ">Before The Edit<" not in html
+
+
+def test_a_protected_posts_password_never_enters_the_cache(worker, make):
+    from dreamweaver.extensions import cache
+
+    post = make.post("Guarded", source="Guarded words.", password="hunter2-secret")
+    client = worker.test_client()
+    for _ in range(2):
+        assert "Guarded words." not in text(client.get(permalink(worker, post)))
+    with worker.app_context():
+        stored = [cache.cache.get(key) for key in list(cache.cache._cache)]
+    assert stored and "hunter2-secret" not in repr(stored)
 
 
 def test_protected_post_never_shared_after_someone_unlocked_it(worker, make):
