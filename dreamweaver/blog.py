@@ -38,11 +38,12 @@ MIN_YEAR, MAX_YEAR = 1, 9998
 
 
 
-def listing(query, page: int, order_by=queries.NEWEST_FIRST):
-    """One page of a listing or 404: page 0, or a page past the end, does not exist."""
+def listing(query, page: int):
+    """One page of a listing or 404: page 0, or a page past the end, does not exist.
+    `query` is a select of posts (paged newest first) or search's window function."""
     if not 1 <= page <= MAX_PAGE:
         abort(404)
-    result = queries.paginate(query, page, current_app.config["POSTS_PER_PAGE"], order_by)
+    result = queries.paginate(query, page, current_app.config["POSTS_PER_PAGE"])
     if result is None:
         abort(404)
     return result
@@ -123,8 +124,7 @@ def search(page: int):
             abort(404)
         result = queries.Page([], 1, has_newer=False, has_older=False)
     else:
-        query, order_by = found
-        result = listing(query, page, order_by)
+        result = listing(found, page)
     set_list_route("blog.index", s=words)
     snippets = {post.id: highlight(snippet) for post, snippet in result.items}
     posts = [post for post, _ in result.items]

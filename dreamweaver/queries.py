@@ -51,16 +51,18 @@ def paginate(query, number: int, per_page: int, order_by=NEWEST_FIRST) -> Page |
     """Ordered (ties broken by id, so paging is stable); None past the end.
 
     The query selects Post first and may add columns (search snippets): then
-    items are rows, else posts.
+    items are rows, else posts. `query` may instead be a function
+    window(limit, offset) returning the select of those rows in order, or None
+    for none (search reads its groups of results one after another).
     """
-    rows = list(
-        db.session.execute(
-            query.order_by(*order_by)
-            .options(selectinload(Post.categories))
-            .limit(per_page + 1)
-            .offset((number - 1) * per_page)
-        )
-    )
+    if callable(query):
+        window = query
+    else:
+        def window(limit, offset):
+            return query.order_by(*order_by).limit(limit).offset(offset)
+    select = window(per_page + 1, (number - 1) * per_page)
+    rows = [] if select is None else list(
+        db.session.execute(select.options(selectinload(Post.categories))))
     if not rows and number > 1:
         return None
     items = [row if len(row) > 1 else row[0] for row in rows[:per_page]]

@@ -47,11 +47,12 @@ def get_metadata():
 
 def include_object(object, name, type_, reflected, compare_to):
     """Leave the search machinery made by hand in migrations out of autogenerate:
-    SQLite's FTS5 table (and its shadow tables) and PostgreSQL's tsvector column."""
+    SQLite's FTS5 table (and its shadow tables), PostgreSQL's tsvector column and
+    its GIN indexes."""
     hand_made = (
         (type_ == "table" and name.startswith("posts_fts"))
         or (type_ == "column" and name == "search_vector")
-        or (type_ == "index" and name == "ix_posts_search_vector")
+        or (type_ == "index" and name in ("ix_posts_search_vector", "ix_posts_title_vector"))
     )
     return not hand_made
 

@@ -42,6 +42,8 @@ def pages():
         "/category/category-3/feed/", "/2023/01/01/post-0/feed/", "/sitemap.xml",
         "/partials/recent-posts", "/partials/recent-comments",
         ("/", {"HX-Request": "true"}), ("/category/category-3/", {"HX-Request": "true"}),
+        # Search: every post's body (no title) holds "words", every title "post".
+        "/?s=words", "/page/2/?s=words", "/?s=post",
     ]
 
 
