@@ -37,8 +37,8 @@ class KnownPost:
             raise AttributeError(name)
         post = self.__dict__.get("_post")
         if post is None:
-            # The request's transaction read the generation these fields belong
-            # to, so the post is there; a 404 guards the impossible.
+            # The generation these fields belong to was read before this, so the
+            # post existed then; deleted since (a newer generation), it is a 404.
             post = db.session.get(Post, self.id, options=[defer(Post.source)]) or abort(404)
             self.__dict__["_post"] = post
         return getattr(post, name)

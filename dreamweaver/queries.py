@@ -47,8 +47,8 @@ class Page:
     has_older: bool
 
 
-def paginate(query, number: int, per_page: int, order_by=NEWEST_FIRST) -> Page | None:
-    """Ordered (ties broken by id, so paging is stable); None past the end.
+def paginate(query, number: int, per_page: int) -> Page | None:
+    """Newest first (ties broken by id, so paging is stable); None past the end.
 
     The query selects Post first and may add columns (search snippets): then
     items are rows, else posts. `query` may instead be a function
@@ -59,7 +59,7 @@ def paginate(query, number: int, per_page: int, order_by=NEWEST_FIRST) -> Page |
         window = query
     else:
         def window(limit, offset):
-            return query.order_by(*order_by).limit(limit).offset(offset)
+            return query.order_by(*NEWEST_FIRST).limit(limit).offset(offset)
     select = window(per_page + 1, (number - 1) * per_page)
     rows = [] if select is None else list(
         db.session.execute(select.options(selectinload(Post.categories))))
