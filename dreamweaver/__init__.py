@@ -98,11 +98,12 @@ def write_secret_key(app) -> bool:
 
 
 def register_extensions(app):
-    from . import freshness, pagecache
+    from . import budget, freshness, pagecache
 
     db.init_app(app)
     database.init_app(app)
     freshness.init_app(app)  # the first before_request hook: see read_first
+    budget.init_app(app)
     # First of all hooks: its lookup runs before any other, its store after all.
     pagecache.init_app(app)
     compress.init_app(app)

@@ -13,6 +13,7 @@ from flask import Blueprint, abort, current_app, make_response, redirect, render
 
 from . import comment_token, commenter, postpass, queries
 from .article import comment_form, personal, render_article
+from .budget import InputTooSlow
 from .comment_pages import comment_link, place_of, reply_parent
 from .extensions import csrf, db, limiter
 from .forms import NOT_UTF8_MESSAGE, CommentForm, form_is_utf8, has_control_characters
@@ -21,7 +22,7 @@ from .models import Comment, Post, utcnow
 from .moderation import hold_reason
 from .params import MAX_ID, whole_number
 from .permalinks import PERMALINK, post_at
-from .sanitize import clean_comment, explain_comment
+from .sanitize import TooComplex, clean_comment, explain_comment
 from .security import is_same_origin
 
 bp = Blueprint("comments", __name__)
@@ -92,7 +93,11 @@ def _accept(post: Post, form: CommentForm) -> Comment:
             raise Refused(422, "The comment you are replying to is not available.")
         parent = reply_parent(parent)
     _check_flood()
-    content_html = clean_comment(form.comment.data)
+    try:
+        content_html = clean_comment(form.comment.data)
+    except InputTooSlow as error:
+        form.comment.errors.append(str(error))
+        raise Refused(422, str(error)) from None
     email = form.email.data.lower()
     _check_duplicate(post, parent, form.author.data, email, content_html)
     held = hold_reason(email, content_html)
@@ -204,6 +209,11 @@ def form(post_id):
     return personal(make_response(html), post)
 
 
+# The live preview runs as the reader types (every few hundred milliseconds),
+# so it looks at less than a comment may hold; the comment itself is checked whole.
+PREVIEW_MAX = 20_000
+
+
 @bp.post("/partials/comment-preview")
 @csrf.exempt
 @limiter.limit("120 per minute")
@@ -214,11 +224,21 @@ def preview():
         abort(403)
     if not form_is_utf8():
         abort(400, NOT_UTF8_MESSAGE)
-    text = request.form.get("comment", "")[:65525]
+    text = request.form.get("comment", "")
+    notes = []
+    if len(text) > PREVIEW_MAX:
+        text = text[:PREVIEW_MAX]
+        notes.append(f"The preview shows the first {PREVIEW_MAX:,} characters.")
     if has_control_characters(text):
         # Posting it would be refused (422), so nothing would be stored: say so.
         note = ("Your comment holds invisible control characters, which are not allowed. "
                 "Posting it will take them out and ask you to check the text.")
         return render_template("comments/_preview.html", content_html="", notes=[note]), 422
-    content_html, notes = explain_comment(text)
-    return render_template("comments/_preview.html", content_html=content_html, notes=notes)
+    try:
+        content_html, removed = explain_comment(text)
+    except (TooComplex, InputTooSlow) as error:
+        # Posting it would be refused as well: the same words now.
+        return render_template("comments/_preview.html", content_html="",
+                               notes=[str(error)]), 422
+    return render_template("comments/_preview.html", content_html=content_html,
+                           notes=removed + notes)

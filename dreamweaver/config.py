@@ -31,6 +31,11 @@ DEFAULTS = {
     # Flask-Compress doing it too only costs time.
     "COMPRESS_EVALUATE_CONDITIONAL_REQUEST": False,
     "MAX_CONTENT_LENGTH": 512 * 1024,
+    # Guards of last resort (budget.py): sanitizing or rendering one text is
+    # refused (422) past INPUT_TIME_LIMIT seconds, a whole request answered 503
+    # past REQUEST_TIME_LIMIT, which stays below gunicorn's timeout (30 s).
+    "INPUT_TIME_LIMIT": 1.0,
+    "REQUEST_TIME_LIMIT": 20.0,
     "PROXY_FIX_HOPS": 0,
     "SQLALCHEMY_RECORD_QUERIES": False,
     "SESSION_COOKIE_HTTPONLY": True,

@@ -6,9 +6,16 @@ import secrets
 
 from flask import g, render_template, request
 from flask_limiter import RateLimitExceeded
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import (
+    HTTPException,
+    InternalServerError,
+    ServiceUnavailable,
+    UnprocessableEntity,
+)
 
+from .budget import InputTooSlow, RequestTimedOut
 from .extensions import db
+from .htmlshape import TooComplex
 from .htmx import is_partial, retarget
 
 log = logging.getLogger(__name__)
@@ -29,6 +36,8 @@ MESSAGES = {
         "Something went wrong",
         "The site hit an unexpected error. It has been logged; please try again later.",
     ),
+    503: ("Try again in a moment",
+          "This request took too long and was stopped. Please try again in a moment."),
 }
 
 
@@ -91,6 +100,23 @@ def handle_unexpected(error: Exception):
     return render_error(InternalServerError())
 
 
+def refuse_input(error: Exception):
+    """Text beyond its limits or its time budget, where no form took the
+    message in: a 422 that says why."""
+    db.session.rollback()
+    return handle_http_error(UnprocessableEntity(str(error)))
+
+
+def timed_out(error: RequestTimedOut):
+    """The request budget ran out (budget.py): our 503, never a killed worker."""
+    response = handle_http_error(ServiceUnavailable())
+    response.headers["Retry-After"] = "30"
+    return response
+
+
 def init_app(app):
+    app.register_error_handler(TooComplex, refuse_input)
+    app.register_error_handler(InputTooSlow, refuse_input)
+    app.register_error_handler(RequestTimedOut, timed_out)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)

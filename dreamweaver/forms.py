@@ -18,6 +18,7 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from .params import whole_number
+from .sanitize import TooComplex, check_comment
 
 
 class PostPasswordForm(FlaskForm):
@@ -110,6 +111,15 @@ def form_is_utf8() -> bool:
     return True
 
 
+def comment_within_limits(form, field):
+    """The sanitizer's limits, checked with the other fields so the form shows why."""
+    if field.data:
+        try:
+            check_comment(field.data)
+        except TooComplex as error:
+            raise ValidationError(str(error)) from None
+
+
 def _comment_parent(form, field):
     if whole_number(field.data or "0") is None:
         raise ValidationError("The comment you are replying to is not available.")
@@ -125,6 +135,7 @@ class CommentForm(FlaskForm):
     comment = TextAreaField("Comment", validators=[
         InputRequired("Please type your comment."),
         Length(max=65525, message="Comments are limited to 65,525 characters."),
+        comment_within_limits,
     ])
     author = StringField("Name", filters=[_text], validators=[
         InputRequired("Please enter your name."),

@@ -60,13 +60,18 @@ def save(post: Post, *, author: User, title: str, slug: str, source: str, fmt: s
          excerpt: str, categories: list[Category], tags: list[Tag], status: str,
          published: datetime | None, comments_open: bool, sticky: bool,
          password: str) -> Post:
-    """Apply an edit to `post` (new or not) and add it to the session."""
+    """Apply an edit to `post` (new or not) and add it to the session.
+
+    Renders first: a source beyond the limits raises TooComplex (or the
+    budget's InputTooSlow) before anything about the post has changed.
+    """
+    content_html = render(source, fmt)
     was_live = post.id is not None and post.status in ("published", "scheduled")
     old_slug = post.slug
     post.title = title.strip()
     post.slug = post_slug(post, slug)
     post.source, post.format = source, fmt
-    post.content_html = render(source, fmt)
+    post.content_html = content_html
     post.excerpt = excerpt.strip()
     post.categories = categories or ([default_category()] if post.type == "post" else [])
     post.tags = tags

@@ -8,12 +8,18 @@ changes nothing.
 import re
 from collections import Counter
 from functools import partial
-from html.parser import HTMLParser
 
 from bleach.callbacks import nofollow
 from bleach.html5lib_shim import Filter
-from bleach.linkifier import LinkifyFilter
+from bleach.html5lib_shim import allowed_protocols as _bleach_protocols
+from bleach.linkifier import TLDS, LinkifyFilter
 from bleach.sanitizer import Cleaner
+
+from . import budget
+from .htmlshape import Limits, TooComplex, attributes, check, tags
+
+__all__ = ["TooComplex", "check_comment", "clean_comment", "clean_comment_html", "clean_post",
+           "explain_comment"]
 
 PROTOCOLS = frozenset({"http", "https", "mailto"})
 
@@ -38,7 +44,7 @@ POST_TAGS = frozenset(
      "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "colgroup", "col",
      "pre", "code", "kbd", "samp", "var", "blockquote", "q", "cite",
      "em", "strong", "b", "i", "u", "s", "del", "ins", "mark", "small", "sub", "sup",
-     "abbr", "acronym", "time", "details", "summary"}
+     "abbr", "acronym", "time", "details", "summary", "section"}
 )
 _POST_ATTRIBUTES = {
     "*": {"id", "title"},
@@ -89,8 +95,65 @@ class _PruneClasses(Filter):
             yield token
 
 
+# Ids in a post get this prefix (as GitHub does), so an author's id="respond"
+# or id="comments" can never capture the page's own htmx targets.
+ID_PREFIX = "user-content-"
+
+
+class _PrefixIds(Filter):
+    """Prefix every id and anchor name in a post, and point the post's own
+    "#fragment" links at the prefixed names; links to fragments the post does
+    not define (the page's #comments) are left alone. Already prefixed names
+    stay as they are, so cleaning stays a fixed point."""
+
+    def __iter__(self):
+        tokens = list(super().__iter__())
+        defined = set()
+        for token in tokens:
+            if token["type"] in ("StartTag", "EmptyTag"):
+                for key in ((None, "id"), (None, "name")):
+                    if token["data"].get(key):
+                        defined.add(token["data"][key])
+        for token in tokens:
+            if token["type"] in ("StartTag", "EmptyTag"):
+                attributes = token["data"]
+                for key in ((None, "id"), (None, "name")):
+                    value = attributes.get(key)
+                    if value and not value.startswith(ID_PREFIX):
+                        attributes[key] = ID_PREFIX + value
+                href = attributes.get((None, "href"), "")
+                if (href.startswith("#") and href[1:] in defined
+                        and not href.startswith("#" + ID_PREFIX)):
+                    attributes[(None, "href")] = "#" + ID_PREFIX + href[1:]
+            yield token
+
+
+# bleach's own URL pattern is tried at every word boundary and scans the rest
+# of the word each time ("a-a-a-…" at 65 KB took 46 s), then tries its 274
+# top-level domains one by one after every "word." (14 µs each). This one is
+# bleach's, but it starts only where a word starts, so each word is scanned
+# once, and takes any run of letters as the top-level domain; _allowed_link
+# then keeps only bleach's list of real ones.
+_URL = re.compile(
+    r"""\(*(?<![\w@.-])(?:(?:{}):/{{0,3}}(?:(?:\w+:)?\w+@)?)?
+    ([\w-]+\.)+[a-z]{{2,63}}(?::[0-9]+)?(?!\.\w)\b
+    (?:[/?][^\s\{{\}}\|\\\^`<>"]*)?""".format("|".join(sorted(_bleach_protocols))),
+    re.IGNORECASE | re.VERBOSE | re.UNICODE,
+)
+
+
+_HOST = re.compile(r"(?:[a-z][a-z0-9+.-]*:/{0,3})?(?:[^@/?#]*@)?([^:/?#]*)", re.IGNORECASE)
+
+
+def _real_domain(href: str) -> bool:
+    """Whether the host of a linkified address (mailto's too) ends in a real TLD."""
+    host = _HOST.match(href).group(1)
+    return host.rpartition(".")[2].lower() in TLDS
+
+
 def _allowed_link(attrs, new=False):
-    """Links keep only PROTOCOLS, whoever made them.
+    """Links keep only PROTOCOLS, whoever made them, and the linkifier's new
+    ones only a real top-level domain (see _URL).
 
     The linkifier runs after the cleaner, so the cleaner's protocol check never
     sees the links it makes, and bleach's URL pattern knows ftp:, data:, feed:,
@@ -98,6 +161,8 @@ def _allowed_link(attrs, new=False):
     pattern still recognises it, so no part of it is linked to http instead).
     """
     href = attrs.get((None, "href"))
+    if new and href is not None and not _real_domain(href):
+        return None
     if href is None or _safe_href(href):
         return attrs
     if new:
@@ -121,7 +186,8 @@ _comment_cleaner = Cleaner(
     protocols=PROTOCOLS,
     strip=False,
     strip_comments=True,
-    filters=[partial(LinkifyFilter, callbacks=[_allowed_link, _nofollow_ugc], parse_email=False)],
+    filters=[partial(LinkifyFilter, callbacks=[_allowed_link, _nofollow_ugc], parse_email=False,
+                     url_re=_URL)],
 )
 
 _post_cleaner = Cleaner(
@@ -130,7 +196,7 @@ _post_cleaner = Cleaner(
     protocols=PROTOCOLS,
     strip=True,
     strip_comments=True,
-    filters=[_PruneClasses],
+    filters=[_PruneClasses, _PrefixIds],
 )
 
 _BLANK_LINES = re.compile(r"\n\s*\n")
@@ -149,49 +215,75 @@ def _paragraphs(text: str) -> str:
     return "\n".join(f"<p>{b}</p>" for b in blocks)
 
 
+# What each policy's parser may be given (htmlshape.py; the reasons in
+# docs/decisions.md). Within these, bleach takes at most a few tens of
+# milliseconds on a comment and a few hundred on a post (bench/worst_case.py).
+COMMENT_LIMITS = Limits("comment", chars=80_000, tags=1_000, depth=16, formatting=16,
+                        reopened=2_000, attributes=8, ampersands=1_000, links=1_000)
+POST_LIMITS = Limits("post", chars=600_000, tags=12_000, depth=64, formatting=24,
+                     reopened=40_000, attributes=16, ampersands=12_000)
+
+
 def clean_comment(text: str) -> str:
-    """A commenter's plain text (with WordPress's comment markup) as safe HTML."""
-    return _comment_cleaner.clean(_paragraphs(_CONTROL.sub("", text)))
+    """A commenter's plain text (with WordPress's comment markup) as safe HTML.
+    Raises TooComplex for a text beyond COMMENT_LIMITS."""
+    return _clean_comment(_paragraphs(_CONTROL.sub("", text)))
+
+
+def check_comment(text: str) -> None:
+    """Raise TooComplex where clean_comment(text) would (a form's validator)."""
+    check(_paragraphs(_CONTROL.sub("", text)), COMMENT_LIMITS, COMMENT_TAGS)
 
 
 def clean_comment_html(html: str) -> str:
     """Re-clean comment HTML that is already paragraphed (imports, edits)."""
-    return _comment_cleaner.clean(_CONTROL.sub("", html))
+    return _clean_comment(_CONTROL.sub("", html))
+
+
+def _clean_comment(html: str) -> str:
+    check(html, COMMENT_LIMITS, COMMENT_TAGS)
+    with budget.for_input():
+        return _comment_cleaner.clean(html)
 
 
 def clean_post(html: str) -> str:
-    """An author's rendered HTML, kept to the post policy."""
-    return _PRE_NEWLINE.sub(r"\1\n\n", _post_cleaner.clean(_CONTROL.sub("", html)))
+    """An author's rendered HTML, kept to the post policy.
+    Raises TooComplex for HTML beyond POST_LIMITS."""
+    html = _CONTROL.sub("", html)
+    check(html, POST_LIMITS, POST_TAGS)
+    with budget.for_input():
+        cleaned = _post_cleaner.clean(html)
+    return _PRE_NEWLINE.sub(r"\1\n\n", cleaned)
 
 
-class _TagCollector(HTMLParser):
-    """Tag names and (tag, attribute) pairs of a piece of HTML, counted."""
+class _TagCount:
+    """Tag names and (tag, attribute) pairs of a piece of HTML, counted (in
+    htmlshape's linear pass: the standard library's HTMLParser is quadratic on
+    some malformed input in the Python versions we run on)."""
 
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
+    def __init__(self, html: str):
         self.tags: Counter = Counter()
         self.attributes: Counter = Counter()
+        for closing, tag, attribute_text in tags(html):
+            if closing:
+                continue
+            self.tags[tag] += 1
+            for name, value in attributes(attribute_text):
+                self.attributes[(tag, name)] += 1
+                if name == "href" and value and not _safe_href(value):
+                    self.attributes[(tag, "unsafe-href")] += 1
 
-    def handle_starttag(self, tag, attrs):
-        self.tags[tag] += 1
-        for name, value in attrs:
-            self.attributes[(tag, name)] += 1
-            if name == "href" and value and not _safe_href(value):
-                self.attributes[(tag, "unsafe-href")] += 1
 
-    handle_startendtag = handle_starttag
+# Never part of an address (RFC 3986); a quote or "<" in an href also makes
+# html5lib's serializer escape it differently on a second pass.
+_NOT_IN_URLS = re.compile(r'["<>`]')
 
 
 def _safe_href(value: str) -> bool:
+    if _NOT_IN_URLS.search(value):
+        return False
     scheme = value.strip().split(":", 1)[0].lower() if ":" in value else ""
     return scheme in PROTOCOLS or not scheme
-
-
-def _collect(html: str) -> _TagCollector:
-    collector = _TagCollector()
-    collector.feed(html)
-    collector.close()
-    return collector
 
 
 # Markup the comment policy adds itself, never reported as removed.
@@ -205,7 +297,7 @@ def explain_comment(text: str) -> tuple[str, list[str]]:
     the input and of the output are compared.
     """
     cleaned = clean_comment(text)
-    before, after = _collect(text), _collect(cleaned)
+    before, after = _TagCount(text), _TagCount(cleaned)
     notes = []
     for tag in sorted(before.tags):
         if tag not in _ADDED and after.tags[tag] < before.tags[tag]:

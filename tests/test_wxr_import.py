@@ -279,7 +279,7 @@ def test_fixture_imports_everything(app, runner):
         assert hello.excerpt == "A short excerpt."
         html = hello.content_html
         assert "<p>First paragraph with a line<br>\nand a second line.</p>" in html
-        assert '<figure id="attachment_9" class="wp-caption alignright">' in html
+        assert '<figure id="user-content-attachment_9" class="wp-caption alignright">' in html
         assert '<figcaption class="wp-caption-text">A calm cat</figcaption>' in html
         assert "[gallery" not in html and "[note]" not in html and "Kept inner text" in html
         assert "<pre>code line 1\n\ncode line 2</pre>" in html

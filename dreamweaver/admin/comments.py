@@ -27,7 +27,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional, Validatio
 from .. import moderation
 from ..comment_pages import comment_links
 from ..extensions import db
-from ..forms import _http_url, _text, _website
+from ..forms import _http_url, _text, _website, comment_within_limits
 from ..htmx import is_partial, render
 from ..models import COMMENT_STATUSES, Comment, Post
 from ..params import MAX_ID, whole_number
@@ -91,6 +91,7 @@ class CommentEditForm(FlaskForm):
     comment = TextAreaField("Comment", validators=[
         InputRequired("Please type the comment."), _not_blank("Please type the comment."),
         Length(max=65525, message="Comments are limited to 65,525 characters."),
+        comment_within_limits,
     ])
 
 
@@ -98,6 +99,7 @@ class ReplyForm(FlaskForm):
     comment = TextAreaField("Reply", validators=[
         InputRequired("Please type your reply."), _not_blank("Please type your reply."),
         Length(max=65525, message="Comments are limited to 65,525 characters."),
+        comment_within_limits,
     ])
 
 

@@ -14,6 +14,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..markup import SOURCE_MAX
+
 
 class LoginForm(FlaskForm):
     username = StringField("Username", validators=[InputRequired("Enter your user name."),
@@ -32,7 +34,8 @@ class PostForm(FlaskForm):
     title = StringField("Title", validators=[InputRequired("Give it a title."), Length(max=500)])
     slug = StringField("Slug", validators=[Length(max=200)],
                        description="Part of the address; made from the title when empty.")
-    source = TextAreaField("Content", validators=[Length(max=2_000_000)])
+    source = TextAreaField("Content", validators=[
+        Length(max=SOURCE_MAX, message=f"Posts are limited to {SOURCE_MAX:,} characters.")])
     format = SelectField("Format", choices=[SelectChoice("markdown", "Markdown"),
                                             SelectChoice("html", "HTML")],
                          default="markdown")

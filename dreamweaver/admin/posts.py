@@ -6,7 +6,9 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from .. import publishing
+from ..budget import InputTooSlow
 from ..extensions import db
+from ..htmlshape import TooComplex
 from ..htmx import render
 from ..markup import render as render_markup
 from ..models import Category, Post
@@ -80,7 +82,18 @@ def _form_for(post: Post) -> PostForm:
 
 def _editor(post: Post):
     form = _form_for(post)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _saved(post, form):
+        db.session.commit()
+        return redirect(url_for("admin.post_edit", post_id=post.id, saved=1), 303)
+    status = 422 if form.errors else 200
+    return render_template("admin/post_edit.html", form=form, post=post,
+                           saved="saved" in request.args), status
+
+
+def _saved(post: Post, form: PostForm) -> bool:
+    """The form applied to `post`; False, with the reason on the content field,
+    when the content is beyond what the site renders."""
+    try:
         publishing.save(
             post, author=current_user._get_current_object(), title=form.title.data,
             slug=form.slug.data or "", source=form.source.data or "", fmt=form.format.data,
@@ -90,11 +103,11 @@ def _editor(post: Post):
             published=form.published.data, comments_open=form.comments_open.data,
             sticky=form.sticky.data, password=form.password.data or "",
         )
-        db.session.commit()
-        return redirect(url_for("admin.post_edit", post_id=post.id, saved=1), 303)
-    status = 422 if form.errors else 200
-    return render_template("admin/post_edit.html", form=form, post=post,
-                           saved="saved" in request.args), status
+    except (TooComplex, InputTooSlow) as error:
+        db.session.rollback()
+        form.source.errors.append(str(error))
+        return False
+    return True
 
 
 @bp.route("/posts/new", methods=["GET", "POST"])
@@ -147,6 +160,10 @@ def post_preview():
     fmt = request.form.get("format", "markdown")
     if fmt not in ("markdown", "html"):
         abort(400)
-    html = render_markup(request.form.get("source", "")[:2_000_000], fmt)
+    try:
+        html = render_markup(request.form.get("source", ""), fmt)
+    except (TooComplex, InputTooSlow) as error:
+        return render_template("admin/_post_preview.html", content_html="",
+                               message=str(error)), 422
     return render_template("admin/_post_preview.html", content_html=html)
 

@@ -1,0 +1,180 @@
+"""The worst inputs we know, at the largest size each is accepted, timed.
+
+`python bench/worst_case.py` (or `make bench-worst`) takes every shape below,
+grows it to the largest size its limits accept (a text beyond them is refused
+before any parser sees it, in one linear pass), and times the work a request
+does with it: sanitizing a comment (the comment form and the admin's edit),
+the live comment preview, and rendering a post from Markdown or HTML (the
+editor's save and preview). `--fuzz N` then searches N more shapes with
+hypothesis, steered towards the slowest (hypothesis.target). It prints the
+slowest shape of each family against its bound: 50 ms for a comment, 1 s for
+a post. Figures and the machine are in bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from dreamweaver import create_app  # noqa: E402
+from dreamweaver.comments import PREVIEW_MAX  # noqa: E402
+from dreamweaver.htmlshape import TooComplex, check  # noqa: E402
+from dreamweaver.markup import SOURCE_MAX, render, to_html  # noqa: E402
+from dreamweaver.sanitize import (  # noqa: E402
+    POST_LIMITS,
+    POST_TAGS,
+    check_comment,
+    clean_comment,
+    explain_comment,
+)
+
+COMMENT_MAX = 65_525
+BOUND = {"comment": 0.050, "preview": 0.050, "markdown": 1.0, "html": 1.0}
+
+# Pieces a hostile text is made of: every one is repeated as often as the
+# limits let it, alone and after a prefix that opens what the limits allow.
+UNITS = [
+    "word ", "a\n", "a\n\n", "\n", "<", "< ", "<<<b", "&", "& ", "&amp;", "&#x41;", "&#",
+    "&#99999999;", "&lt;b&gt;", "a.co ", "http://a.co/ ", "www.a.co/x ", "x@a.co ",
+    "<b>x</b>", "<b>", "</b>", "</b >", "</x y>", "<!--", "<!---->", "<!x>", "<?x>", "<x>",
+    "<script>", "<a href=x>", "<a href=x>x</a>", "<a><b>", "<a>", "<p>", "<p>x", "<br>",
+    "<blockquote>", "<q>", "<b a=1>", '<a title="', "<a title='>'>", "<abbr title=x>",
+    "<b><i></b></i>", "<code>x", "<pre>\n", "é", "😀", "e\u0301", "\u202e", "[", "[a](",
+    "*a", "_a", "**a", "`", "``a", "> ", "- ", "1. ", "    ", "|a", "| a |\n", "[^1]",
+    "[a]: b\n", "*[", "![", "<div>", "<table>", "<td>", "<li>", "<ul><li>", "<h1>",
+    "<img src=x>", "<section>", "<details>", "a-", "a-b.", "a_", "1.", "a ", "x.y ", "-",
+    "a.", "a.b.c ", "a.com/", "(a.com) ",
+]
+PREFIXES = {
+    "": "",
+    "open formatting": "".join(f"<b t={i}>" for i in range(8)) + "<p>x</p>",
+    "deep": "<blockquote>" * 15,
+    "many attributes": "<a " + " ".join(f"a{i}=v" for i in range(8)) + ">",
+}
+
+
+def accepted(family: str, text: str) -> bool:
+    try:
+        if family in ("comment", "preview"):
+            check_comment(text)
+        else:
+            check(to_html(text, family), POST_LIMITS, POST_TAGS)
+    except TooComplex:
+        return False
+    return True
+
+
+def largest(family: str, prefix: str, unit: str) -> str | None:
+    """prefix + unit * n for the largest n its limits accept (or None)."""
+    cap = {"comment": COMMENT_MAX, "preview": PREVIEW_MAX}.get(family, SOURCE_MAX)
+    high = max((cap - len(prefix)) // len(unit), 0)
+    if not accepted(family, prefix + unit):
+        return None
+    low = 1
+    while low < high:
+        middle = (low + high + 1) // 2
+        if accepted(family, prefix + unit * middle):
+            low = middle
+        else:
+            high = middle - 1
+    return prefix + unit * low
+
+
+def work(family: str) -> Callable[[str], object]:
+    return {
+        "comment": clean_comment,
+        "preview": explain_comment,
+        "markdown": lambda text: render(text, "markdown"),
+        "html": lambda text: render(text, "html"),
+    }[family]
+
+
+def timed(function: Callable[[str], object], text: str, repeat: int = 3) -> float:
+    """The best of a few runs, in CPU seconds of this thread."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.thread_time()
+        try:
+            function(text)
+        except TooComplex:
+            return 0.0
+        best = min(best, time.thread_time() - start)
+    return best
+
+
+def run_shapes(families: list[str]) -> dict[str, list[tuple[float, str, int]]]:
+    results: dict[str, list[tuple[float, str, int]]] = {f: [] for f in families}
+    for family in families:
+        for label, prefix in PREFIXES.items():
+            for unit in UNITS:
+                text = largest(family, prefix, unit)
+                if text is None:
+                    continue
+                name = f"{label + ' + ' if label else ''}{unit!r} x {len(text) // len(unit)}"
+                results[family].append((timed(work(family), text), name, len(text)))
+    return results
+
+
+def fuzz(families: list[str], examples: int, results) -> None:
+    """Hypothesis searches compositions of the pieces, steered to the slowest."""
+    from hypothesis import HealthCheck, given, settings, target
+    from hypothesis import strategies as st
+
+    for family in families:
+        pieces = st.lists(st.tuples(st.sampled_from(UNITS), st.integers(1, 4000)),
+                          min_size=1, max_size=6)
+
+        @settings(max_examples=examples, deadline=None, database=None,
+                  suppress_health_check=list(HealthCheck))
+        @given(pieces)
+        def slowest(parts, family=family):
+            text = "".join(unit * count for unit, count in parts)
+            if not accepted(family, text):
+                return
+            seconds = timed(work(family), text, repeat=1)
+            target(seconds)
+            results[family].append((seconds, "fuzz: " + " + ".join(
+                f"{unit!r} x {count}" for unit, count in parts), len(text)))
+
+        slowest()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--families", default="comment,preview,markdown,html")
+    parser.add_argument("--fuzz", type=int, default=0, help="hypothesis examples per family")
+    parser.add_argument("--top", type=int, default=3)
+    args = parser.parse_args()
+    families = args.families.split(",")
+    app = create_app({"TESTING": True, "SECRET_KEY": "bench",
+                      "SQLALCHEMY_DATABASE_URI": "sqlite://", "INPUT_TIME_LIMIT": 0})
+    with app.app_context():
+        results = run_shapes(families)
+        if args.fuzz:
+            fuzz(families, args.fuzz, results)
+    print("| family | bound | slowest | median of shapes | shapes | slowest shape (chars) |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    failed = False
+    for family in families:
+        rows = sorted(results[family], reverse=True)
+        worst = rows[0]
+        median = statistics.median(seconds for seconds, _, _ in rows)
+        failed |= worst[0] > BOUND[family]
+        print(f"| {family} | {BOUND[family] * 1000:.0f} ms | {worst[0] * 1000:.1f} ms "
+              f"| {median * 1000:.1f} ms | {len(rows)} | {worst[1]} ({worst[2]:,}) |")
+    for family in families:
+        print(f"\n{family}: slowest {args.top}")
+        for seconds, name, size in sorted(results[family], reverse=True)[:args.top]:
+            print(f"  {seconds * 1000:8.1f} ms  {size:>9,} chars  {name}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,189 @@
+"""The shape of a piece of HTML, measured in one linear pass before bleach sees it.
+
+html5lib (under bleach) is linear on what people write and super-linear on
+what they do not: its cost grows with the tags times the elements still open,
+with the formatting elements it must reopen after every block, and with the
+attributes of one tag. A 23 KB comment of nested formatting tags with
+distinct attributes once took it 20 seconds. So every text is measured here
+first, in time proportional to its length, and refused when it asks for more
+than `Limits` allows; within those limits the parser's cost is bounded (see
+docs/decisions.md, "Bounded input", and bench/worst_case.py).
+
+The pass follows HTML's tokenizer where it matters for counting (tag names,
+attributes with quoted values, comments) and errs on the side of counting
+more than the parser will see, never less.
+"""
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from html import unescape
+
+# Tags that never hold anything, so never open an element.
+VOID = frozenset({
+    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "image",
+    "img", "input", "keygen", "link", "menuitem", "meta", "param", "source", "track", "wbr",
+})
+# HTML's formatting elements: the parser keeps them in a list and reopens them
+# inside every new block until their own end tag comes.
+FORMATTING = frozenset({
+    "a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong",
+    "tt", "u",
+})
+# A start tag of one of these ends an open element of the same name (an
+# unclosed <li> before the next <li>), as the parser's implied end tags do.
+SIBLING_CLOSES = frozenset({
+    "li", "dt", "dd", "p", "option", "optgroup", "tr", "td", "th", "thead", "tbody",
+    "tfoot", "rb", "rt", "rp", "rtc",
+})
+
+_SPACE = "\t\n\f\r "
+# A tag as HTML's tokenizer reads it: a name, then attributes whose values may
+# be quoted (a quoted ">" does not end the tag). Each repetition consumes at
+# least one character of a name and the character classes are disjoint, so
+# the pattern never backtracks; an unterminated tag ends at the end of text.
+_TAG = re.compile(
+    rf"<(/?)([A-Za-z][^{_SPACE}/>]*)"
+    rf"((?:[{_SPACE}/]*[^{_SPACE}/>][^{_SPACE}/>=]*"
+    rf"(?:[{_SPACE}]*=[{_SPACE}]*(?:\"[^\"]*\"|'[^']*'|[^{_SPACE}>]*))?)*)"
+    rf"[{_SPACE}/]*>?"
+)
+_ATTRIBUTE = re.compile(
+    rf"[^{_SPACE}/>][^{_SPACE}/>=]*(?:[{_SPACE}]*=[{_SPACE}]*(?:\"[^\"]*\"|'[^']*'|[^{_SPACE}>]*))?"
+)
+# Something bleach's linkifier may turn into a link: a dot between a word
+# character and a letter ("example.org", "www.", "a.b.c"), counted generously.
+_LINKISH = re.compile(r"\w\.[^\W\d_]")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one kind of text may hold. Each bound keeps one of the parser's
+    costs linear; the numbers are in docs/decisions.md with their reasons."""
+
+    kind: str  # "comment" or "post", for the messages
+    chars: int
+    tags: int  # every "<" that starts a tag, comment or declaration
+    depth: int  # elements open at once
+    formatting: int  # weight of formatting elements not closed by their own end tag
+    reopened: int  # that weight summed over the tags that follow (the parser's copies)
+    attributes: int  # on one tag
+    ampersands: int
+    links: int | None = None  # candidates for the linkifier, where it runs
+
+
+class TooComplex(ValueError):
+    """The text asks more of the HTML parser than anyone's writing does.
+    Its message is for the person who wrote it."""
+
+
+def check(html: str, limits: Limits, allowed: frozenset[str]) -> None:
+    """Raise TooComplex unless `html` stays within `limits`.
+
+    `allowed` is the policy's tag list: the sanitizer turns any other tag into
+    text before the tree is built, so only these open elements.
+    """
+    kind = limits.kind
+    if len(html) > limits.chars:
+        raise TooComplex(f"This {kind} is too long: at most {limits.chars:,} characters.")
+    if html.count("&") > limits.ampersands:
+        raise TooComplex(f"This {kind} holds more than {limits.ampersands:,} “&” characters "
+                         "(character references). Please shorten it.")
+    if limits.links is not None and _count_up_to(_LINKISH, html, limits.links) > limits.links:
+        raise TooComplex(f"This {kind} holds more than {limits.links:,} web addresses "
+                         "or dotted names. Please shorten it.")
+    _check_tags(html, limits, allowed)
+
+
+def _count_up_to(pattern: re.Pattern, text: str, limit: int) -> int:
+    count = 0
+    for _ in pattern.finditer(text):
+        count += 1
+        if count > limit:
+            break
+    return count
+
+
+def tags(html: str) -> Iterator[tuple[bool, str, str]]:
+    """(closing, lower-case name, attribute text) of every tag, in one pass."""
+    position = html.find("<")
+    while position != -1:
+        if html.startswith("<!--", position):
+            end = html.find("-->", position + 4)
+            position = len(html) if end == -1 else end + 3
+        elif (match := _TAG.match(html, position)) is None:
+            # "<" then no letter: text, or a bogus comment ("<!x>", "<?x>", "</1>")
+            # that runs to the next ">"; either way no element opens.
+            position += 1
+        else:
+            position = match.end()
+            yield bool(match.group(1)), match.group(2).lower(), match.group(3)
+        position = html.find("<", position)
+
+
+def attributes(text: str) -> Iterator[tuple[str, str]]:
+    """(lower-case name, value with character references resolved) of a tag's
+    attribute text, as tags() gives it."""
+    for match in _ATTRIBUTE.finditer(text):
+        name, _, value = match.group().partition("=")
+        value = value.strip(_SPACE)
+        if value[:1] in ("'", '"') and value[-1:] == value[:1] and len(value) > 1:
+            value = value[1:-1]
+        yield name.strip(_SPACE).lower(), unescape(value)
+
+
+def _check_tags(html: str, limits: Limits, allowed: frozenset[str]) -> None:
+    kind = limits.kind
+    if html.count("<") > limits.tags:
+        raise TooComplex(f"This {kind} holds more than {limits.tags:,} tags or “<” "
+                         "characters (line breaks count as tags). Please shorten it.")
+    elements = _OpenElements()
+    for closing, name, attribute_text in tags(html):
+        count = 0 if closing else _count_up_to(_ATTRIBUTE, attribute_text, limits.attributes)
+        if count > limits.attributes:
+            raise TooComplex(f"A tag in this {kind} has more than {limits.attributes} "
+                             "attributes.")
+        if name not in allowed:
+            continue
+        elements.step(name, closing, count)
+        if len(elements.stack) > limits.depth:
+            raise TooComplex(f"This {kind} nests tags more than {limits.depth} deep.")
+        if elements.formatting_weight > limits.formatting or elements.reopened > limits.reopened:
+            raise TooComplex(f"This {kind} leaves too many formatting tags (such as <b>, "
+                             "<i>, <a>) open. Please close the ones you open.")
+
+
+class _OpenElements:
+    """The parser's open elements and formatting list, as far as cost goes.
+
+    A formatting element stays in the parser's list until its own end tag,
+    even after another end tag closed it, and the parser copies it, with its
+    attributes, into every block that follows: its weight is one plus its
+    attributes, and `reopened` adds up the weight open at every tag, an upper
+    bound of what the parser copies. Popping searches a stack the caller keeps
+    within its depth limit, so each step is bounded.
+    """
+
+    def __init__(self):
+        self.stack: list[str] = []
+        self.formatting: dict[str, list[int]] = {}
+        self.formatting_weight = 0
+        self.reopened = 0
+
+    def step(self, name: str, closing: bool, attributes: int) -> None:
+        self.reopened += self.formatting_weight
+        if closing:
+            if self.formatting.get(name):
+                self.formatting_weight -= self.formatting[name].pop()
+            self._pop_to(name)
+        elif name not in VOID:
+            if name in SIBLING_CLOSES:
+                self._pop_to(name)
+            self.stack.append(name)
+            if name in FORMATTING:
+                self.formatting.setdefault(name, []).append(1 + attributes)
+                self.formatting_weight += 1 + attributes
+
+    def _pop_to(self, name: str) -> None:
+        if name in self.stack:
+            del self.stack[len(self.stack) - 1 - self.stack[::-1].index(name):]
