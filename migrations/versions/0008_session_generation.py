@@ -25,5 +25,7 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_column('session_generation')
+    # Not in batch mode: SQLite would rebuild users, and dropping the old table
+    # with foreign keys on sets every post's author to NULL. SQLite (3.35 and
+    # later) drops a plain column in place, as PostgreSQL does.
+    op.drop_column('users', 'session_generation')
