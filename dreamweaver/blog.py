@@ -22,7 +22,7 @@ from .extensions import csrf, db, limiter
 from .forms import PostPasswordForm, SearchForm
 from .htmx import is_partial, push_url, render
 from .known_posts import visible_post
-from .models import OLD_SLUG_LENGTH, Category, Post, Tag, User
+from .models import OLD_SLUG_LENGTH, Category, Post, Tag
 from .params import plain_text, whole_number
 from .permalinks import PERMALINK, page_at, post_at, post_url
 from .search import clean_query as search_words
@@ -225,7 +225,7 @@ def tag(slug, page):
 @bp.get("/author/<slug>/", defaults={"page": 1})
 @bp.get("/author/<slug>/page/<int:page>/")
 def author(slug, page):
-    found = db.session.scalar(sa.select(User).where(User.slug == slug)) or abort(404)
+    found = queries.public_author(slug) or abort(404)
     query = queries.visible_posts().where(Post.author_id == found.id)
     return archive(query, page, f"Author: {found.display_name}", "author",
                    ("blog.author", {"slug": slug}))

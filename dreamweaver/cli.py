@@ -85,15 +85,19 @@ def create_user_command(name, role, password_stdin, display_name, email):
     user = db.session.scalar(sa.select(User).where(User.login == name))
     created = user is None
     if created:
-        user = User(login=name, display_name=display_name or name, email=email,
-                    slug=unique_slug(User.slug, slugify(name) or "author"))
+        # The public address comes from the public name, so that the author
+        # archive does not show the login to anyone who can read a byline.
+        shown = display_name or name
+        user = User(login=name, display_name=shown, email=email,
+                    slug=unique_slug(User.slug, slugify(shown) or "author"))
         db.session.add(user)
     elif display_name:
         user.display_name = display_name
     user.role = role
-    user.set_password(password)
+    user.set_password(password)  # which signs the account out everywhere
     db.session.commit()
-    click.echo(f"{'Created' if created else 'Updated'} {role} {name!r}.")
+    click.echo(f"{'Created' if created else 'Updated'} {role} {name!r}"
+               + ("." if created else "; its sessions have ended."))
 
 
 @click.command("import-wxr")

@@ -23,6 +23,12 @@ SOURCE_FORMATS = ("markdown", "html")
 COMMENT_TYPES = ("comment", "pingback", "trackback")
 COMMENT_STATUSES = ("pending", "approved", "spam", "trash")
 ROLES = ("admin", "author")
+# Who may stick a post to the front page: WordPress leaves it to editors and
+# administrators (the editor role, when it comes, joins here).
+STICKY_ROLES = ("admin",)
+# One hashing method for every password, and for the stand-in hash a login for
+# a missing account is checked against, so both take the same time.
+HASH_METHOD = "scrypt"
 
 
 def utcnow() -> datetime:
@@ -88,9 +94,22 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(255), default="")
     role: Mapped[str] = mapped_column(sa.String(20), default="author")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Stamped into each session at login and compared whenever the session is
+    # read: moving it on ends every session the account has (auth.py).
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session: the id and the generation."""
+        return f"{self.id}:{self.session_generation}"
+
+    def end_sessions(self) -> None:
+        """Sign the account out of every browser, copied cookies included."""
+        self.session_generation = (self.session_generation or 0) + 1
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        """A new password ends every session signed in with the old one."""
+        self.password_hash = generate_password_hash(password, method=HASH_METHOD)
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
@@ -98,6 +117,10 @@ class User(UserMixin, db.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+    @property
+    def can_make_sticky(self) -> bool:
+        return self.role in STICKY_ROLES
 
     def can_edit(self, post: Post) -> bool:
         """Admins edit everything; authors their own posts."""

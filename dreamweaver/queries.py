@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import defer, load_only, selectinload
 
 from .extensions import db
-from .models import Category, Comment, Post, post_categories, utcnow
+from .models import Category, Comment, Post, User, post_categories, utcnow
 
 VISIBLE_STATUSES = ("published", "scheduled")
 
@@ -25,6 +25,13 @@ def is_visible(now=None):
 
 def visible_posts(now: datetime | None = None):
     return sa.select(Post).where(Post.type == "post", is_visible(now))
+
+
+def public_author(slug: str, now: datetime | None = None) -> User | None:
+    """The author whose archive is /author/<slug>/, if readers can see a post of
+    theirs: an account that has published nothing is not shown to exist."""
+    has_posts = visible_posts(now).where(Post.author_id == User.id).exists()
+    return db.session.scalar(sa.select(User).where(User.slug == slug, has_posts))
 
 
 NEWEST_FIRST = (Post.published_at.desc(), Post.id.desc())

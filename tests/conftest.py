@@ -108,7 +108,7 @@ class Factory:
     @in_app_context
     def user(self, login="writer", display_name=None, role="author", **fields):
         user = User(login=login, display_name=display_name or login.title(),
-                    slug=slugify(login), role=role, **fields)
+                    slug=fields.pop("slug", None) or slugify(login), role=role, **fields)
         return self._save(user)
 
     @in_app_context

@@ -76,7 +76,7 @@ class QuickAuth:
             user = db.session.scalar(sa.select(User).where(User.login == login))
         user = user or self.make.user(login, role=role)
         with self.client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user.get_id()
             session["_fresh"] = True
         return user
 

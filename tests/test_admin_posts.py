@@ -175,6 +175,35 @@ def test_admin_edits_an_authors_post(app, client, auth, make):
     assert edited.id == theirs.id and edited.author_id == author.id
 
 
+def test_admin_makes_a_post_sticky_and_unsticks_it(app, client, auth):
+    auth.login()
+    assert 'name="sticky"' in text(client.get("/admin/posts/new"))
+    form(client, title="Pinned", sticky="y")
+    pinned = saved_post(app, "Pinned")
+    assert pinned.sticky
+    form(client, f"/admin/posts/{pinned.id}/edit", title="Pinned", slug=pinned.slug)
+    assert not saved_post(app, "Pinned").sticky
+
+
+def test_author_form_has_no_sticky_control(app, client, auth, make):
+    auth.login("writer", "author")
+    assert 'name="sticky"' not in text(client.get("/admin/posts/new"))
+    form(client, title="Mine")
+    mine = saved_post(app, "Mine")
+    assert 'name="sticky"' not in text(client.get(f"/admin/posts/{mine.id}/edit"))
+
+
+def test_author_forged_sticky_changes_nothing(app, client, auth, make):
+    writer = auth.login("writer", "author")
+    assert form(client, title="Forged", sticky="y").status_code == 303
+    assert not saved_post(app, "Forged").sticky
+    featured = make.post("Featured by the admin", author=writer, sticky=True)
+    response = form(client, f"/admin/posts/{featured.id}/edit", token_from="/admin/posts/new",
+                    title="Featured by the admin", slug=featured.slug)  # no sticky field
+    assert response.status_code == 303
+    assert saved_post(app, "Featured by the admin").sticky
+
+
 def test_post_list_tabs_search_and_fragment(client, auth, make):
     auth.login()
     make.post("Alpha Published")

@@ -1,14 +1,12 @@
-"""Signing in and out of /admin."""
+"""Signing in and out of /admin, and ending the account's other sessions."""
 
-import sqlalchemy as sa
 from flask import redirect, render_template, request, url_for
-from flask_login import login_user, logout_user
+from flask_login import current_user
 
-from ..auth import safe_next
+from ..auth import authenticate, end_session, safe_next, start_session
 from ..extensions import csrf, db, limiter
-from ..models import User
 from .blueprint import bp
-from .forms import LoginForm, LogoutForm
+from .forms import LoginForm, LogoutForm, SignOutEverywhereForm
 
 WRONG = "Wrong user name or password."
 
@@ -20,9 +18,9 @@ def login():
     form = LoginForm()
     target = safe_next(request.args.get("next")) or url_for("admin.index")
     if form.validate_on_submit():
-        user = db.session.scalar(sa.select(User).where(User.login == form.username.data))
-        if user is not None and user.check_password(form.password.data):
-            login_user(user)
+        user = authenticate(form.username.data, form.password.data)
+        if user is not None:
+            start_session(user)
             return redirect(target, 303)
         form.form_errors.append(WRONG)
     status = 422 if form.errors or form.form_errors else 200
@@ -32,5 +30,19 @@ def login():
 @bp.post("/logout")
 def logout():
     if LogoutForm().validate_on_submit():
-        logout_user()
+        end_session(current_user._get_current_object())
+        db.session.commit()
     return redirect(url_for("admin.login"), 303)
+
+
+@bp.post("/sign-out-everywhere")
+def sign_out_everywhere():
+    """Every other browser and every copied cookie is signed out; this browser
+    goes on with a new session (WordPress's "Log Out Everywhere Else")."""
+    if not SignOutEverywhereForm().validate_on_submit():
+        return redirect(url_for("admin.index"), 303)
+    user = current_user._get_current_object()
+    user.end_sessions()
+    db.session.commit()
+    start_session(user)
+    return redirect(url_for("admin.index", signed_out=1), 303)

@@ -28,6 +28,10 @@ class LogoutForm(FlaskForm):
     """Logging out changes state: a POST with a CSRF token, never a GET link."""
 
 
+class SignOutEverywhereForm(FlaskForm):
+    """Ends the account's sessions in every other browser: a POST with a CSRF token."""
+
+
 class PostForm(FlaskForm):
     """A post or a page: what the owner writes."""
 

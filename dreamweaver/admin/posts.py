@@ -73,6 +73,8 @@ def _form_for(post: Post) -> PostForm:
         published=post.published_local, comments_open=post.comments_open,
         sticky=post.sticky, password=post.password,
     )
+    if not current_user.can_make_sticky:
+        del form.sticky  # neither shown nor read: a forged field changes nothing
     form.categories.choices = [
         SelectChoice(c.id, c.name)
         for c in db.session.scalars(sa.select(Category).order_by(Category.sort_key))
@@ -101,7 +103,8 @@ def _saved(post: Post, form: PostForm) -> bool:
             categories=[db.session.get(Category, i) for i in form.categories.data],
             tags=publishing.tags_named(form.tags.data or ""), status=form.status.data,
             published=form.published.data, comments_open=form.comments_open.data,
-            sticky=form.sticky.data, password=form.password.data or "",
+            sticky=form.sticky.data if "sticky" in form else post.sticky,
+            password=form.password.data or "",
         )
     except (TooComplex, InputTooSlow) as error:
         db.session.rollback()
