@@ -156,9 +156,10 @@ def test_cache_redis_url_alone_puts_limits_in_redis_across_two_workers(tmp_path,
         server.stop()
     assert_split_between_workers(log)
     client = redis.Redis.from_url(REDIS)
-    try:  # the counters are Redis's, under this test's prefix
-        assert any(b"/admin/login" in key or b"login" in key
-                   for key in client.scan_iter(f"LIMITS:LIMITER/{redis_prefix}*"))
+    try:  # the counters are Redis's, under this test's prefix: 20 hits each
+        for endpoint in ("admin.login", "blog.unlock"):
+            (key,) = client.scan_iter(f"LIMITS:LIMITER/{redis_prefix}/127.0.0.1/{endpoint}/*")
+            assert client.get(key) == b"20"
     finally:
         client.close()
 
