@@ -7,7 +7,7 @@ import click
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import database
+from . import database, ratelimits
 from .config import DEFAULTS
 from .extensions import cache, compress, csrf, db, limiter, login, migrate
 from .extensions import htmx as htmx_extension  # the name `htmx` is our module's
@@ -58,6 +58,7 @@ def configure(app, test_config):
         app.config.setdefault("CACHE_TYPE", "RedisCache")
     else:
         app.config.setdefault("CACHE_TYPE", "SimpleCache")
+    ratelimits.configure(app)
     database.configure(app)
 
 

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request
+from flask_login import current_user
 
 from . import comment_token, commenter, postpass, queries
 from .article import comment_form, personal, render_article
@@ -100,7 +101,8 @@ def _accept(post: Post, form: CommentForm) -> Comment:
         raise Refused(422, str(error)) from None
     email = form.email.data.lower()
     _check_duplicate(post, parent, form.author.data, email, content_html)
-    held = hold_reason(email, content_html)
+    signed_in = current_user if current_user.is_authenticated else None
+    held = hold_reason(form.author.data, email, content_html, signed_in)
     comment = Comment(
         post_id=post.id,
         parent_id=parent.id if parent else None,

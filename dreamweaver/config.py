@@ -14,7 +14,8 @@ DEFAULTS = {
     "COMMENT_MAX_DEPTH": 5,
     "COMMENT_RATE_LIMIT": "10 per minute",
     "RATELIMIT_ENABLED": True,
-    "RATELIMIT_STORAGE_URI": "memory://",
+    # Unset: Redis at CACHE_REDIS_URL, else instance/ratelimits.sqlite3 (ratelimits.py).
+    "RATELIMIT_STORAGE_URI": None,
     "RATELIMIT_HEADERS_ENABLED": True,
     "CACHE_REDIS_URL": None,
     # The page cache for anonymous readers (pagecache.py); an entry lives at most

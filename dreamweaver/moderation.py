@@ -8,6 +8,7 @@ from flask import current_app
 
 from .comment_pages import reply_parent
 from .extensions import db
+from .lookalikes import skeleton
 from .models import COMMENT_STATUSES, Comment, Post, User
 
 _LINK = re.compile(r"<a\s", re.IGNORECASE)
@@ -18,12 +19,23 @@ def count_links(content_html: str) -> int:
     return len(_LINK.findall(content_html))
 
 
-def hold_reason(email: str, content_html: str) -> str:
+# A registered name this short is held only when the whole name matches it:
+# inside longer names it would catch too many ("Al" in "Alice").
+SHORTEST_NAME_FOUND_INSIDE = 4
+
+
+def hold_reason(author: str, email: str, content_html: str, signed_in: User | None = None) -> str:
     """Why a new comment waits for the owner, or "" to approve it at once.
 
-    With COMMENT_MODERATION on, as WordPress's discussion settings: too many
-    links, or no earlier approved comment from this email address.
+    Always: a name or email that passes for a registered user's, unless that
+    user is the one signed in. With COMMENT_MODERATION on, also as WordPress's
+    discussion settings: too many links, or no earlier approved comment with
+    this name and this email address (both, as WordPress's "Comment author
+    must have a previously approved comment").
     """
+    imitated = _imitated_user(author, email, signed_in)
+    if imitated:
+        return imitated
     config = current_app.config
     if not config["COMMENT_MODERATION"]:
         return ""
@@ -32,12 +44,40 @@ def hold_reason(email: str, content_html: str) -> str:
         return f"Too many links ({links}; more than {limit} are held)"
     known = db.session.scalar(
         sa.select(Comment.id)
-        .where(Comment.author_email == email, Comment.status == "approved")
+        .where(Comment.author_email == email, Comment.status == "approved",
+               sa.func.lower(Comment.author_name) == author.lower())
         .limit(1)
     )
     if known is None:
-        return "First comment from this email address"
+        return "First comment with this name and email address"
     return ""
+
+
+def _imitated_user(author: str, email: str, signed_in: User | None) -> str:
+    """Why the name or email passes for a registered user's, or "".
+
+    Names are compared by their skeletons (lookalikes.py), and a registered
+    display name or login found inside the given name counts, so "Site Owner
+    (official)" passes for Site Owner.
+    """
+    given = skeleton(author)
+    users = db.session.execute(sa.select(User.id, User.login, User.display_name, User.email))
+    for user_id, login, display_name, user_email in users:
+        if signed_in is not None and signed_in.id == user_id:
+            continue
+        if user_email and user_email.lower() == email:
+            return f"Uses the email address of the registered user “{_short(display_name)}”"
+        for registered in {skeleton(display_name), skeleton(login)}:
+            if registered and (given == registered or (
+                    len(registered) >= SHORTEST_NAME_FOUND_INSIDE and registered in given)):
+                return (f"The name “{_short(author)}” looks like the registered user "
+                        f"“{_short(display_name)}”")
+    return ""
+
+
+def _short(name: str) -> str:
+    """Short enough that a reason with two names fits Comment.held_reason."""
+    return name if len(name) <= 60 else name[:59] + "…"
 
 
 # What the owner can do to a comment: the status each action sets (None: the

@@ -25,6 +25,9 @@ TEST_SETTINGS = {
     "COMMENT_FLOOD_SECONDS": 0,
     "COMMENT_MIN_SECONDS": 0,
     "RATELIMIT_ENABLED": False,
+    # A test that enables limits gets counters of its own: each app made with
+    # memory:// starts empty (the default would share instance/ratelimits.sqlite3).
+    "RATELIMIT_STORAGE_URI": "memory://",
     "CACHE_TYPE": "NullCache",
     "CACHE_NO_NULL_WARNING": True,
 }

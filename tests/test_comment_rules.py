@@ -13,7 +13,7 @@ from itsdangerous import TimestampSigner
 from dreamweaver import comment_token, create_app
 from dreamweaver.extensions import db
 from dreamweaver.forms import CONTROL_MESSAGE
-from tests.conftest import TEST_SETTINGS
+from tests.conftest import TEST_SETTINGS, Auth
 from tests.helpers import text
 from tests.test_comments import (
     COMPILED_TEMPLATES,
@@ -143,6 +143,98 @@ def test_create_moderation_off_approves(app, client, url):
     send(client, url, comment="Straight in.")
     (comment,) = stored(app)
     assert (comment.status, comment.held_reason) == ("approved", "")
+
+
+def test_create_moderation_approves_returning_commenter_at_once(app, client, make, post, url):
+    app.config["COMMENT_MODERATION"] = True
+    make.comment(post, "Ann Lee", "<p>Approved before.</p>", author_email="ann@example.org")
+    send(client, url, comment="Back again.", author="ann lee", email="ANN@example.org")
+    assert (stored(app)[-1].status, stored(app)[-1].held_reason) == ("approved", "")
+
+
+@pytest.mark.parametrize("author, email", [
+    ("Someone Else", "ann@example.org"),  # a known email under another name
+    ("Ann", "other@example.org"),  # a known name with another email
+])
+def test_create_moderation_wants_name_and_email_approved_together(app, client, make, post,
+                                                                   url, author, email):
+    app.config["COMMENT_MODERATION"] = True
+    make.comment(post, "Ann", "<p>Approved before.</p>", author_email="ann@example.org")
+    send(client, url, comment="Who am I?", author=author, email=email)
+    new = stored(app)[-1]
+    assert new.status == "pending"
+    assert new.held_reason == "First comment with this name and email address"
+
+
+IMITATIONS = [
+    "Site Owner",
+    "Site Owner (official)",
+    "site-owner",
+    "The real SITE OWNER here",
+    "S\u0456te Owner",  # Cyrillic і
+    "\u0405ite \u041Ewner",  # Cyrillic Ѕ and О
+    "Site\u200b Owner",  # a zero-width space
+    "\uff33\uff49\uff54\uff45 Owner",  # fullwidth
+    "S\u00eft\u00e9 Owner",  # accents
+    "siteowner",
+    "Keeper-Of-Site",  # the login
+]
+
+
+@pytest.mark.parametrize("moderation", [True, False])
+@pytest.mark.parametrize("author", IMITATIONS)
+def test_create_holds_a_name_imitating_a_registered_user(app, client, make, post, url,
+                                                         author, moderation):
+    app.config["COMMENT_MODERATION"] = moderation
+    make.user("keeper_of_site", "Site Owner", email="owner@example.org")
+    # The case: a known commenter's email does not carry another name through.
+    make.comment(post, "Ann", "<p>Approved before.</p>", author_email="ann@example.org")
+    send(client, url, comment="Official news.", author=author, email="ann@example.org")
+    new = stored(app)[-1]
+    assert new.status == "pending"
+    assert new.held_reason.startswith(f"The name “{author}” looks like the registered user")
+    assert new.held_reason.endswith("“Site Owner”")
+
+
+def test_create_holds_a_registered_users_email(app, client, make, url):
+    make.user("keeper", "Site Owner", email="owner@example.org")
+    send(client, url, comment="Hello.", author="Bob", email="Owner@Example.org")
+    new = stored(app)[-1]
+    assert new.status == "pending"
+    assert new.held_reason == "Uses the email address of the registered user “Site Owner”"
+
+
+@pytest.mark.parametrize("author", ["Ann", "Sitemap Fan", "Owner of a lonely heart", "Alice"])
+def test_create_other_names_are_not_imitations(app, client, make, url, author):
+    make.user("keeper", "Site Owner")
+    make.user("al", "Al")  # short names count only whole
+    send(client, url, comment="Hello.", author=author)
+    assert (stored(app)[-1].status, stored(app)[-1].held_reason) == ("approved", "")
+
+
+def test_create_short_registered_name_held_when_whole(app, client, make, url):
+    make.user("al", "Al")
+    send(client, url, comment="Hello.", author="A.L.")
+    assert stored(app)[-1].status == "pending"
+
+
+def test_create_signed_in_user_may_use_their_own_name(app, client, auth, make, url):
+    make.user("keeper", "Site Owner")
+    auth.login("owner")  # display name "Owner"
+    send(client, url, comment="Mine.", author="Owner")
+    assert stored(app)[-1].status == "approved"
+    send(client, url, comment="Not mine.", author="Site Owner (official)")
+    held = stored(app)[-1]
+    assert (held.status, held.content_html) == ("pending", "<p>Not mine.</p>")
+
+
+def test_create_imitation_reason_shown_to_the_owner(app, client, auth, make, url):
+    make.user("keeper", "Site Owner")
+    send(client, url, comment="Official news.", author="Site Owner (official)")
+    owner = app.test_client()
+    Auth(owner, make).login("boss")
+    listing = text(owner.get("/admin/comments/?status=pending"))
+    assert "looks like the registered user “Site Owner”" in listing
 
 
 # --- flood, duplicates, honeypot ------------------------------------------------

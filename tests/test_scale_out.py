@@ -67,14 +67,15 @@ def shared_env():
 
 
 class Server:
-    """gunicorn serving the checkout at `cwd` (this one by default) on a free port."""
+    """gunicorn serving the checkout at `cwd` (this one by default) on a free port,
+    with one worker unless `env` sets WEB_CONCURRENCY."""
 
     def __init__(self, env, cwd=ROOT):
         self.port = free_port()
         self.process = subprocess.Popen(
             [str(BIN / "gunicorn"), "-c", str(Path(cwd) / "gunicorn.conf.py"), "app:app"],
             cwd=cwd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            env={**env, "GUNICORN_BIND": f"127.0.0.1:{self.port}", "WEB_CONCURRENCY": "1",
+            env={"WEB_CONCURRENCY": "1", **env, "GUNICORN_BIND": f"127.0.0.1:{self.port}",
                  "GUNICORN_ACCESSLOG": ""})
         deadline = time.time() + 30
         while not reachable(self.port):
