@@ -57,21 +57,23 @@ def _imitated_user(author: str, email: str, signed_in: User | None) -> str:
     """Why the name or email passes for a registered user's, or "".
 
     Names are compared by their skeletons (lookalikes.py), and a registered
-    display name or login found inside the given name counts, so "Site Owner
+    display name found inside the given name counts, so "Site Owner
     (official)" passes for Site Owner.
     """
     given = skeleton(author)
-    users = db.session.execute(sa.select(User.id, User.login, User.display_name, User.email))
-    for user_id, login, display_name, user_email in users:
+    # Display names only: they are what bylines show; a login is private, and
+    # one such as "admin" would hold every "Administrator of my life".
+    users = db.session.execute(sa.select(User.id, User.display_name, User.email))
+    for user_id, display_name, user_email in users:
         if signed_in is not None and signed_in.id == user_id:
             continue
         if user_email and user_email.lower() == email:
             return f"Uses the email address of the registered user “{_short(display_name)}”"
-        for registered in {skeleton(display_name), skeleton(login)}:
-            if registered and (given == registered or (
-                    len(registered) >= SHORTEST_NAME_FOUND_INSIDE and registered in given)):
-                return (f"The name “{_short(author)}” looks like the registered user "
-                        f"“{_short(display_name)}”")
+        registered = skeleton(display_name)
+        if registered and (given == registered or (
+                len(registered) >= SHORTEST_NAME_FOUND_INSIDE and registered in given)):
+            return (f"The name “{_short(author)}” looks like the registered user "
+                    f"“{_short(display_name)}”")
     return ""
 
 
