@@ -69,7 +69,7 @@ lint: install-dev
 	$(BIN)/ruff check .
 
 audit: install-dev
-	-$(BIN)/pip-audit -r requirements.lock --progress-spinner off
+	$(BIN)/python .ci/audit.py requirements.lock
 
 lock: install-dev
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --extra postgres --extra redis -o requirements.lock pyproject.toml

@@ -36,6 +36,7 @@ from dreamweaver.sanitize import (  # noqa: E402
 )
 
 COMMENT_MAX = 65_525
+VERBOSE = "--verbose" in sys.argv
 BOUND = {"comment": 0.050, "preview": 0.050, "markdown": 1.0, "html": 1.0}
 
 # Pieces a hostile text is made of: every one is repeated as often as the
@@ -119,6 +120,9 @@ def run_shapes(families: list[str]) -> dict[str, list[tuple[float, str, int]]]:
                     continue
                 name = f"{label + ' + ' if label else ''}{unit!r} x {len(text) // len(unit)}"
                 results[family].append((timed(work(family), text), name, len(text)))
+                if VERBOSE:
+                    print(f"{family}: {results[family][-1][0] * 1000:.1f} ms {name}",
+                          file=sys.stderr, flush=True)
     return results
 
 
@@ -151,6 +155,7 @@ def main() -> int:
     parser.add_argument("--families", default="comment,preview,markdown,html")
     parser.add_argument("--fuzz", type=int, default=0, help="hypothesis examples per family")
     parser.add_argument("--top", type=int, default=3)
+    parser.add_argument("--verbose", action="store_true", help="each shape as it is timed")
     args = parser.parse_args()
     families = args.families.split(",")
     app = create_app({"TESTING": True, "SECRET_KEY": "bench",

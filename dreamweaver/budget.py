@@ -1,12 +1,17 @@
 """Time budgets: the guard of last resort against a request that runs too long.
 
 The input limits (htmlshape.py) keep sanitizing and rendering fast; these
-budgets are for the slow path nobody has found yet. A budget is a deadline on
-a stack; one SIGALRM timer is armed for the earliest, and when it fires the
-code running is interrupted with that deadline's exception: InputTooSlow
-(422, the text is refused) inside `for_input`, RequestTimedOut (503) for the
-request as a whole, well before gunicorn's own timeout would kill the worker
-and leave the reader with an empty reply.
+budgets are for the slow path nobody has found yet. Two clocks, each a stack
+of deadlines with one interval timer armed for the earliest:
+
+- `for_input()`: CPU time (ITIMER_PROF) spent sanitizing or rendering one
+  person's text, INPUT_TIME_LIMIT seconds; past it, InputTooSlow (a 422:
+  the text is refused). CPU, not wall time, so a busy machine does not
+  refuse a text that is merely waiting its turn.
+- the request as a whole: wall time (ITIMER_REAL), REQUEST_TIME_LIMIT
+  seconds from the first before-request hook; past it, RequestTimedOut (our
+  503 page), well before gunicorn's own timeout would kill the worker and
+  leave the reader with an empty reply.
 
 Signals reach only the main thread: gunicorn's sync workers (and the test
 client) run requests there. In a threaded development server the budgets are
@@ -16,7 +21,6 @@ off, and the input limits alone bound the work.
 import signal
 import threading
 import time
-from contextlib import contextmanager
 
 from flask import current_app, g, has_app_context
 
@@ -33,63 +37,86 @@ class RequestTimedOut(Exception):
     """The request as a whole ran past REQUEST_TIME_LIMIT."""
 
 
-_deadlines: list[tuple[float, Exception]] = []
+class _Clock:
+    """Deadlines on one clock, and the interval timer that enforces them."""
+
+    # Once a deadline has passed, the timer fires again this often until the
+    # budget is stopped: an exception raised inside a __del__ or a garbage
+    # collector callback is swallowed by the interpreter, so one shot might be
+    # lost. A `with` block stops its budget as the exception leaves it; the
+    # request's is stopped by its error handler.
+    REPEAT = 0.01
+
+    def __init__(self, timer: int, signum: int, now):
+        self.timer, self.signum, self.now = timer, signum, now
+        self.deadlines: list[tuple[float, Exception]] = []
+
+    def start(self, seconds: float, error: Exception) -> tuple[float, Exception] | None:
+        if not seconds or seconds <= 0 or threading.current_thread() is not threading.main_thread():
+            return None
+        if signal.getsignal(self.signum) != self._fire:
+            signal.signal(self.signum, self._fire)
+        entry = (self.now() + seconds, error)
+        self.deadlines.append(entry)
+        try:
+            self._arm()
+        except BaseException:
+            # Expired while being armed: nothing is left behind to fire later.
+            self.stop(entry)
+            raise
+        return entry
+
+    def stop(self, entry) -> None:
+        if entry is None:
+            return
+        if entry in self.deadlines:
+            self.deadlines.remove(entry)
+        self._arm()
+
+    def _arm(self) -> None:
+        if self.deadlines:
+            left = min(deadline for deadline, _ in self.deadlines) - self.now()
+            signal.setitimer(self.timer, max(left, 1e-6))
+        else:
+            signal.setitimer(self.timer, 0)
+
+    def _fire(self, signum, frame):
+        now = self.now()
+        expired = [error for deadline, error in self.deadlines if deadline <= now]
+        if not expired:
+            self._arm()
+            return
+        signal.setitimer(self.timer, self.REPEAT)
+        raise expired[-1]  # the innermost
 
 
-def _armed() -> bool:
-    return threading.current_thread() is threading.main_thread()
+_CPU = _Clock(signal.ITIMER_PROF, signal.SIGPROF, time.process_time)
+_WALL = _Clock(signal.ITIMER_REAL, signal.SIGALRM, time.monotonic)
 
 
-def _arm() -> None:
-    if _deadlines:
-        left = min(deadline for deadline, _ in _deadlines) - time.monotonic()
-        signal.setitimer(signal.ITIMER_REAL, max(left, 1e-6))
-    else:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+class _Budget:
+    def __init__(self, clock: _Clock, seconds: float, error: Exception):
+        self.clock, self.seconds, self.error = clock, seconds, error
+
+    def __enter__(self):
+        self.entry = self.clock.start(self.seconds, self.error)
+        return self
+
+    def __exit__(self, *exc):
+        self.clock.stop(self.entry)
+        return False
 
 
-def _on_alarm(signum, frame):
-    now = time.monotonic()
-    expired = [error for deadline, error in _deadlines if deadline <= now]
-    if expired:
-        # The innermost: an input's budget says more than the request's.
-        raise expired[-1]
-    _arm()
+def within(seconds: float, error: Exception, cpu: bool = False) -> _Budget:
+    """A budget of `seconds` (wall time, or CPU time with cpu=True) after which
+    the code running is interrupted with `error`."""
+    return _Budget(_CPU if cpu else _WALL, seconds, error)
 
 
-def start(seconds: float, error: Exception) -> object | None:
-    """Begin a budget; returns a handle for stop(), or None where none can run."""
-    if not seconds or seconds <= 0 or not _armed():
-        return None
-    if signal.getsignal(signal.SIGALRM) is not _on_alarm:
-        signal.signal(signal.SIGALRM, _on_alarm)
-    entry = (time.monotonic() + seconds, error)
-    _deadlines.append(entry)
-    _arm()
-    return entry
-
-
-def stop(handle: object | None) -> None:
-    if handle is None:
-        return
-    if handle in _deadlines:
-        _deadlines.remove(handle)
-    _arm()
-
-
-@contextmanager
-def within(seconds: float, error: Exception):
-    handle = start(seconds, error)
-    try:
-        yield
-    finally:
-        stop(handle)
-
-
-def for_input():
-    """The budget for sanitizing or rendering one person's text (INPUT_TIME_LIMIT)."""
+def for_input() -> _Budget:
+    """The CPU budget for sanitizing or rendering one person's text."""
     seconds = current_app.config["INPUT_TIME_LIMIT"] if has_app_context() else 1.0
-    return within(seconds, InputTooSlow())
+    return within(seconds, InputTooSlow(), cpu=True)
 
 
 def init_app(app) -> None:
@@ -97,8 +124,13 @@ def init_app(app) -> None:
 
     @app.before_request
     def _start_request_budget():
-        g.request_budget = start(app.config["REQUEST_TIME_LIMIT"], RequestTimedOut())
+        g.request_budget = _WALL.start(app.config["REQUEST_TIME_LIMIT"], RequestTimedOut())
 
     @app.teardown_request
     def _stop_request_budget(error=None):
-        stop(g.pop("request_budget", None))
+        stop_request()
+
+
+def stop_request() -> None:
+    """End this request's budget (its error page must not be interrupted)."""
+    _WALL.stop(g.pop("request_budget", None))

@@ -13,7 +13,7 @@ from werkzeug.exceptions import (
     UnprocessableEntity,
 )
 
-from .budget import InputTooSlow, RequestTimedOut
+from .budget import InputTooSlow, RequestTimedOut, stop_request
 from .extensions import db
 from .htmlshape import TooComplex
 from .htmx import is_partial, retarget
@@ -109,6 +109,7 @@ def refuse_input(error: Exception):
 
 def timed_out(error: RequestTimedOut):
     """The request budget ran out (budget.py): our 503, never a killed worker."""
+    stop_request()
     response = handle_http_error(ServiceUnavailable())
     response.headers["Retry-After"] = "30"
     return response

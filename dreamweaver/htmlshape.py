@@ -84,14 +84,17 @@ def check(html: str, limits: Limits, allowed: frozenset[str]) -> None:
     text before the tree is built, so only these open elements.
     """
     kind = limits.kind
-    if len(html) > limits.chars:
-        raise TooComplex(f"This {kind} is too long: at most {limits.chars:,} characters.")
+    if html.count("<") > limits.tags:
+        raise TooComplex(f"This {kind} holds more than {limits.tags:,} tags or “<” "
+                         "characters (line breaks count as tags). Please shorten it.")
     if html.count("&") > limits.ampersands:
         raise TooComplex(f"This {kind} holds more than {limits.ampersands:,} “&” characters "
                          "(character references). Please shorten it.")
     if limits.links is not None and _count_up_to(_LINKISH, html, limits.links) > limits.links:
         raise TooComplex(f"This {kind} holds more than {limits.links:,} web addresses "
                          "or dotted names. Please shorten it.")
+    if len(html) > limits.chars:
+        raise TooComplex(f"This {kind} is too long: at most {limits.chars:,} characters.")
     _check_tags(html, limits, allowed)
 
 
@@ -134,9 +137,6 @@ def attributes(text: str) -> Iterator[tuple[str, str]]:
 
 def _check_tags(html: str, limits: Limits, allowed: frozenset[str]) -> None:
     kind = limits.kind
-    if html.count("<") > limits.tags:
-        raise TooComplex(f"This {kind} holds more than {limits.tags:,} tags or “<” "
-                         "characters (line breaks count as tags). Please shorten it.")
     elements = _OpenElements()
     for closing, name, attribute_text in tags(html):
         count = 0 if closing else _count_up_to(_ATTRIBUTE, attribute_text, limits.attributes)
