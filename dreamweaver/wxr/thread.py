@@ -72,21 +72,39 @@ def _parents(post: Post, parsed: dict) -> tuple[dict, dict]:
 
 
 def _in_thread_order(parsed: dict, parents: dict, roots: dict):
-    """(parent, thread, id), shallowest first so a parent exists before its replies."""
-    order = []
-    for comment_id in parsed:
-        seen, current, depth, top = {comment_id}, parents[comment_id], 0, None
-        while current is not None:
-            if current in seen:  # a loop in the file: cut it here
-                parents[comment_id], depth, top = None, 0, None
+    """(parent, thread, id), shallowest first so a parent exists before its replies.
+
+    Each comment's depth and top are worked out once, from its parent's, so a
+    chain of n replies costs n steps, not n * n / 2 (walking up from each one)."""
+    depth: dict[int, int] = {}
+    top: dict[int, int | None] = {}
+
+    def settle(node):
+        parent = parents[node]
+        if parent is None:
+            depth[node], top[node] = 0, None
+        elif parent in parsed:
+            depth[node] = depth[parent] + 1
+            top[node] = parent if top[parent] is None else top[parent]
+        else:  # a comment already here: its thread is known (roots)
+            depth[node], top[node] = 1, parent
+
+    for start in parsed:
+        path, on_path, node = [], set(), start
+        while node in parsed and node not in depth:
+            if node in on_path:  # a loop in the file: cut it where it closes
+                parents[node] = None
+                settle(node)
                 break
-            seen.add(current)
-            depth, top = depth + 1, current
-            current = parents.get(current) if current in parsed else None
-        order.append((depth, comment_id, roots.get(top, top)))
-    for _depth, comment_id, top in sorted(order):
-        parent = parents[comment_id]
-        yield parent, (top if parent else None), comment_id
+            path.append(node)
+            on_path.add(node)
+            node = parents[node]
+        for node in reversed(path):
+            if node not in depth:
+                settle(node)
+    for _depth, comment_id in sorted((depth[i], i) for i in parsed):
+        parent, root = parents[comment_id], top[comment_id]
+        yield parent, (roots.get(root, root) if parent else None), comment_id
 
 
 def _values(fields: dict, status: str, wp_authors: dict[int, int]) -> dict:
