@@ -26,6 +26,7 @@ class Report:
         self.redirects: list[tuple[str, str]] = []
         self.media: set[str] = set()
         self.notes: list[str] = []
+        self.dropped_urls = 0  # links that were not http(s) addresses
 
     def add(self, kind: str, outcome: str) -> None:
         self.counts[kind][outcome] += 1
@@ -42,6 +43,9 @@ class Report:
         if self.skipped_items:
             listed = ", ".join(f"{k}: {n}" for k, n in sorted(self.skipped_items.items()))
             lines.append(f"  items not imported: {sum(self.skipped_items.values())} ({listed})")
+        if self.dropped_urls:
+            lines.append(f"  unsafe links dropped: {self.dropped_urls} commenter website(s) that "
+                         "were not http:// or https:// addresses were stored empty")
         lines.append(f"Redirects set up: /?p=<id> for every post and page kept its WordPress "
                      f"id; {len(self.redirects)} old address(es):")
         lines.extend(f"  {old} -> {new}" for old, new in self.redirects)

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from .. import dates
 from ..extensions import db
+from ..forms import is_http_url, website
 from ..models import Comment, Post
 from ..sanitize import clean_comment_html
 from .content import autop
@@ -16,6 +17,7 @@ from .reader import WXRError
 from .report import Report
 from .values import apply, clip, number, when
 
+URL_LENGTH = Comment.author_url.type.length
 STATUSES = {"1": "approved", "approve": "approved", "0": "pending", "hold": "pending",
             "spam": "spam", "trash": "trash", "post-trashed": "trash"}
 
@@ -38,7 +40,7 @@ def import_comments(post: Post, comments: list[dict], report: Report,
     parents, roots = _parents(post, parsed)
     for parent, thread, comment_id in _in_thread_order(parsed, parents, roots):
         fields, status = parsed[comment_id]
-        values = _values(fields, status, wp_authors) | {
+        values = _values(fields, status, wp_authors, report) | {
             "post_id": post.id, "parent_id": parent, "thread_id": thread}
         row = existing.get(comment_id)
         if row is None:
@@ -107,7 +109,17 @@ def _in_thread_order(parsed: dict, parents: dict, roots: dict):
         yield parent, (roots.get(root, root) if parent else None), comment_id
 
 
-def _values(fields: dict, status: str, wp_authors: dict[int, int]) -> dict:
+def _author_url(fields: dict, report: Report) -> str:
+    """The commenter's website by the comment form's rule; anything else (a
+    javascript: or data: address, say) is dropped, not stored as a link."""
+    url = website(fields.get("wp:comment_author_url", "")) or ""
+    if not url or (len(url) <= URL_LENGTH and is_http_url(url)):
+        return url
+    report.dropped_urls += 1
+    return ""
+
+
+def _values(fields: dict, status: str, wp_authors: dict[int, int], report: Report) -> dict:
     local, moment = when(fields.get("wp:comment_date")), when(fields.get("wp:comment_date_gmt"))
     created = moment.replace(tzinfo=UTC) if moment else (
         dates.from_local(local) if local else None)
@@ -117,7 +129,7 @@ def _values(fields: dict, status: str, wp_authors: dict[int, int]) -> dict:
         "status": status,
         "author_name": clip(fields.get("wp:comment_author", "").strip(), 250),
         "author_email": clip(fields.get("wp:comment_author_email", "").strip(), 254),
-        "author_url": clip(fields.get("wp:comment_author_url", "").strip(), 500),
+        "author_url": _author_url(fields, report),
         "ip": clip(fields.get("wp:comment_author_IP", "").strip(), 45),
         "content_html": clean_comment_html(autop(fields.get("wp:comment_content", ""))),
         "user_id": wp_authors.get(number(fields.get("wp:comment_user_id")) or 0),
