@@ -105,3 +105,23 @@ def test_thread_order_cuts_loops():
     for parent, _top, comment in order:  # parents come before their replies
         assert parent is None or parent in seen
         seen.add(comment)
+
+
+def test_page_paths_long_chain_linear(ctx):
+    """Each page the child of the one before: an old address is at most 200
+    characters, so no page's ancestry is walked further than that."""
+    from dreamweaver.wxr.importer import Importer
+    from dreamweaver.wxr.reader import Summary
+
+    def walk(n):
+        importer = Importer(Summary())
+        # Slugs too long for any parent/child address to be kept: no rows needed.
+        importer.pages = {i: ("p" * 150 + str(i), i - 1 if i > 1 else None, i)
+                          for i in range(1, n + 1)}
+        importer.page_paths()
+        return importer.report
+
+    assert walk(50).counts["old slugs"]["imported"] == 0
+    once, four_times = seconds(walk, 5_000), seconds(walk, 20_000)
+    assert once < 1.0
+    assert four_times < 8 * max(once, 0.02), (once, four_times)

@@ -246,12 +246,15 @@ class Importer:
         """WordPress served a child page at /<parent>/<child>/; that address now
         redirects to the page's own /<slug>/."""
         for page_id, (slug, parent, our_id) in self.pages.items():
-            path, seen = [slug], {page_id}
-            while parent in self.pages and parent not in seen:
+            path, seen, length = [slug], {page_id}, len(slug)
+            # Only up to the longest address kept: a chain of thousands of pages
+            # is then not walked (and copied) in full from each of them.
+            while parent in self.pages and parent not in seen and length <= OLD_SLUG_LENGTH:
                 seen.add(parent)
-                path.insert(0, self.pages[parent][0])
+                path.append(self.pages[parent][0])
+                length += len(path[-1]) + 1
                 parent = self.pages[parent][1]
-            joined = "/".join(path)
+            joined = "/".join(reversed(path))
             if len(path) > 1 and all(path) and len(joined) <= OLD_SLUG_LENGTH:
                 self._redirect(db.session.get(Post, our_id), joined, f"/{joined}/")
 
