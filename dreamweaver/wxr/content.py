@@ -17,6 +17,9 @@ _TOKEN = re.compile(r"\[\[([^\[\]]*)\]\]|\[(/?)([a-zA-Z][\w-]*)((?:[\s/][^\[\]]*
 _ATTR = re.compile(r'(?<![\w-])([\w-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\'|(\S+))')
 _MEDIA_TAIL = re.compile(r"^\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)$", re.S | re.I)
 _CAPTIONS = ("caption", "wp_caption")
+# The same tokens, but only escaped ones and caption tags (few in most posts).
+_CAPTION_TOKEN = re.compile(
+    r"\[\[[^\[\]]*\]\]|\[(/?)(caption|wp_caption)((?:[\s/][^\[\]]*)?)\]", re.I)
 # A lone tag is dropped when it has key=value attributes or is self-closing; a
 # bare [word] without a closing tag is text ("[sic]") and stays.
 _HAS_ATTRS = re.compile(r"\s+[\w-]+=")
@@ -64,16 +67,15 @@ def _caption(attr_text: str, inner: str) -> str:
 def _captions(text: str) -> str:
     """[caption ...]media text[/caption] into a figure: each opening tag with the
     first closing one of its name after it (as WordPress's regex pairs them)."""
-    tokens = [t for t in _TOKEN.finditer(text)
-              if t.group(3) and t.group(3).lower() in _CAPTIONS]
-    closers = {name: [t for t in tokens if t.group(2) and not t.group(4)
-                      and t.group(3).lower() == name] for name in _CAPTIONS}
+    tokens = [t for t in _CAPTION_TOKEN.finditer(text) if t.group(2)]
+    closers = {name: [t for t in tokens if t.group(1) and not t.group(3)
+                      and t.group(2).lower() == name] for name in _CAPTIONS}
     next_closer = dict.fromkeys(_CAPTIONS, 0)
     out, done = [], 0
     for token in tokens:
-        if token.group(2) or token.start() < done:
+        if token.group(1) or token.start() < done:
             continue
-        name = token.group(3).lower()
+        name = token.group(2).lower()
         found, i = closers[name], next_closer[name]
         while i < len(found) and found[i].start() < token.end():
             i += 1
@@ -81,7 +83,7 @@ def _captions(text: str) -> str:
         if i == len(found):
             continue
         out += [text[done:token.start()],
-                _caption(token.group(4), text[token.end():found[i].start()])]
+                _caption(token.group(3), text[token.end():found[i].start()])]
         done = found[i].end()
     return "".join(out) + text[done:]
 
@@ -90,27 +92,30 @@ def shortcodes(text: str) -> str:
     """[caption] into a figure; other shortcode tags dropped, their inner text kept;
     [[tag]] is the escaped, literal [tag]. In one pass over the tags: a closing tag
     pairs with the earliest open tag of its name still unpaired."""
-    text = _captions(text)
-    tokens = list(_TOKEN.finditer(text))
-    drop = [False] * len(tokens)
+    parts = _TOKEN.split(_captions(text))
+    # parts: text, then for each token (escaped, "/" or "", name, attributes), text
+    escaped, closing, names, attributes = parts[1::5], parts[2::5], parts[3::5], parts[4::5]
+    drop = [False] * len(names)
     waiting: dict[str, deque[int]] = {}
-    for index, token in enumerate(tokens):
-        escaped, closing, name, attrs = token.groups()
-        if escaped is not None:
+    for index, (name, close, attrs) in enumerate(zip(names, closing, attributes, strict=True)):
+        if name is None:  # [[escaped]]
             continue
-        if not closing:
+        if close:
+            if not attrs and waiting.get(name):
+                drop[waiting[name].popleft()] = drop[index] = True
+        else:
             waiting.setdefault(name, deque()).append(index)
-            drop[index] = bool(_SELF_CLOSING.fullmatch(attrs) or _HAS_ATTRS.match(attrs)
-                               or (not attrs and name.lower() in _KNOWN_LONE))
-        elif not attrs and waiting.get(name):
-            drop[waiting[name].popleft()] = drop[index] = True
-    out, done = [], 0
-    for token, dropped in zip(tokens, drop, strict=True):
-        escaped = token.group(1)
-        if dropped or escaped is not None:
-            out += [text[done:token.start()], "" if dropped else f"[{escaped}]"]
-            done = token.end()
-    return "".join(out) + text[done:]
+            drop[index] = (bool(_SELF_CLOSING.fullmatch(attrs) or _HAS_ATTRS.match(attrs))
+                           if attrs else name.lower() in _KNOWN_LONE)
+    out = [parts[0]]
+    for name, close, attrs, literal, dropped, after in zip(
+            names, closing, attributes, escaped, drop, parts[5::5], strict=True):
+        if name is None:
+            out.append(f"[{literal}]")
+        elif not dropped:
+            out.append(f"[{close}{name}{attrs}]")
+        out.append(after)
+    return "".join(out)
 
 
 def _ends_block(line: str) -> bool:
