@@ -165,7 +165,7 @@ class Importer:
             self.report.renumbered[kind] += 1
             self.report.notes.append(
                 f"{kind} {post_id}: that id is taken here by the {taken.type} {taken.slug!r}, "
-                f"which did not come from this site; imported as {kind} {post.id} "
+                f"which this item did not make; imported as {kind} {post.id} "
                 f"(/?p={post_id} still leads to the {taken.type} here; "
                 f"/?p={post.id} to the imported one)")
         return post, "imported"

@@ -51,7 +51,7 @@ class Report:
         if self.renumbered:
             listed = ", ".join(f"{n} {kind}(s)" for kind, n in sorted(self.renumbered.items()))
             lines.append(f"  given new ids: {listed}, whose WordPress ids are taken here by "
-                         "content that did not come from this site (left as it was)")
+                         "other content (left as it was)")
         lines.append(f"Redirects set up: /?p=<id> for every post and page that kept its "
                      f"WordPress id; {len(self.redirects)} old address(es):")
         lines.extend(f"  {old} -> {new}" for old, new in self.redirects)
