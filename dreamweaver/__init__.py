@@ -88,11 +88,15 @@ def read_secret_key(app) -> str | None:
 
 def write_secret_key(app) -> bool:
     """Create instance/secret_key (private to its owner) unless it exists."""
+    from . import private_files
+
     path = secret_key_path(app)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return False
+    with app.app_context():
+        try:
+            fd = private_files.create(path, exclusive=True)
+        except FileExistsError:
+            private_files.tighten(path)
+            return False
     with os.fdopen(fd, "w", encoding="ascii") as f:
         f.write(secrets.token_hex(32))
     return True

@@ -9,12 +9,13 @@ what is still in the WAL). PostgreSQL has its own tools: see the README.
 from __future__ import annotations
 
 import os
+import secrets
 import sqlite3
-import tempfile
 from pathlib import Path
 
 from flask import current_app
 
+from . import private_files
 from .extensions import db
 from .freshness import CONTENT
 
@@ -41,8 +42,8 @@ def backup(target: Path) -> int:
     target = target.resolve()
     if target.exists():
         raise BackupError(f"{target} exists; choose a new file name.")
-    handle, partial = tempfile.mkstemp(prefix=".backup-", dir=target.parent)
-    os.close(handle)
+    partial = str(target.parent / f".backup-{secrets.token_hex(8)}")
+    os.close(private_files.create(partial, exclusive=True))
     try:
         raw = engine.raw_connection()
         try:

@@ -22,7 +22,7 @@ from .extensions import csrf, db, limiter
 from .forms import PostPasswordForm, SearchForm
 from .htmx import is_partial, push_url, render
 from .known_posts import visible_post
-from .models import OLD_SLUG_LENGTH, Category, Post, Tag
+from .models import OLD_SLUG_LENGTH, Category, ImportedPost, Post, Tag
 from .params import plain_text, whole_number
 from .permalinks import PERMALINK, page_at, post_at, post_url
 from .search import clean_query as search_words
@@ -111,6 +111,13 @@ def by_id(post_id: str):
     if number is None:
         abort(404)
     found = db.session.scalar(sa.select(Post).where(Post.id == number, queries.is_visible()))
+    if found is None:
+        # An imported post given a new id (its WordPress id was taken here) is
+        # still reached by it, while nothing here answers to that id.
+        found = db.session.scalar(
+            sa.select(Post).join(ImportedPost, ImportedPost.post_id == Post.id)
+            .where(ImportedPost.wp_id == number, queries.is_visible())
+            .order_by(Post.id).limit(1))
     if found is None:
         abort(404)
     return redirect(post_url(found), 301)

@@ -1,10 +1,12 @@
 """Engine set-up: the database URI, SQLite's pragmas and its transaction mode."""
 
+import os
 import sqlite3
 
 from flask import has_request_context, request
 from sqlalchemy import event
 
+from . import private_files
 from .config import database_uri
 from .extensions import db
 
@@ -35,8 +37,24 @@ def init_app(app):
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":
+            _private_database(engine.url.database)
             event.listen(engine, "connect", _sqlite_connect)
             event.listen(engine, "begin", _sqlite_begin)
+
+
+def _private_database(path: str | None) -> None:
+    """The database file made private before SQLite first opens it: SQLite
+    creates its -wal and -shm files with the database file's mode, so they are
+    private too. A database made before this (0644) is tightened, with them."""
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    try:
+        os.close(private_files.create(path, exclusive=True))
+    except FileExistsError:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            private_files.tighten(path + suffix)
+    except OSError:
+        pass  # no such folder, or not ours to write: SQLite will say so on connect
 
 
 def _sqlite_connect(dbapi_connection: sqlite3.Connection, _record):

@@ -54,7 +54,7 @@ _HOST = re.compile(r"^(?:[A-Za-z0-9-]+\.)*[A-Za-z0-9-]+\.?$|^\[[0-9A-Fa-f:.]+\]$
 _URL_CHARS = re.compile(r"^[!#$%&'()*+,\-./0-9:;=?@A-Z\[\]_a-z~]+$")
 
 
-def _website(value):
+def website(value):
     """A website as WordPress takes it: "example.org" means "https://example.org"."""
     value = _text(value)
     if value and not _SCHEME.match(value):
@@ -62,21 +62,23 @@ def _website(value):
     return value
 
 
-def _http_url(form, field):
-    """http(s) with a real host name, nothing but URL characters."""
-    if not field.data:
-        return
-    message = "Enter a website address that starts with http:// or https://."
-    if not _URL_CHARS.match(field.data):
-        raise ValidationError(message)
+def is_http_url(value: str) -> bool:
+    """http(s) with a real host name, nothing but URL characters: the one rule
+    for a commenter's website, whether typed in a form or imported."""
+    if not _URL_CHARS.match(value):
+        return False
     try:
-        parts = urlsplit(field.data)
+        parts = urlsplit(value)
         host = parts.netloc.rpartition("@")[2].rsplit(":", 1)[0] if parts.netloc else ""
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError:
-        raise ValidationError(message) from None
-    if parts.scheme.lower() not in ("http", "https") or not host or not _HOST.match(host):
-        raise ValidationError(message)
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(host) and bool(_HOST.match(host))
+
+
+def http_url(form, field):
+    if field.data and not is_http_url(field.data):
+        raise ValidationError("Enter a website address that starts with http:// or https://.")
 
 
 # Unicode's control characters (category Cc) but tab and line breaks. Nobody
@@ -146,10 +148,10 @@ class CommentForm(FlaskForm):
         Length(max=100, message="Email addresses are limited to 100 characters."),
         Email("Please enter a valid email address."),
     ])
-    url = URLField("Website", filters=[_website], validators=[
+    url = URLField("Website", filters=[website], validators=[
         Optional(),
         Length(max=200, message="Website addresses are limited to 200 characters."),
-        _http_url,
+        http_url,
     ])
     cookies_consent = BooleanField(
         "Save my name, email, and website in this browser for the next time I comment."

@@ -314,3 +314,27 @@ class SiteState(db.Model):
 
     key: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
     value: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
+class ImportedPost(db.Model):
+    """The post or page that WordPress item `wp_id` of the site `source` became
+    (wxr/ids.py): re-imports update it, and its old /?p= id still leads to it."""
+
+    __tablename__ = "imported_posts"
+    __table_args__ = (sa.Index("ix_imported_posts_wp_id", "wp_id"),)
+
+    source: Mapped[str] = mapped_column(sa.String(255), primary_key=True)
+    wp_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    post_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+
+
+class ImportedComment(db.Model):
+    """The comment that WordPress comment `wp_id` of the site `source` became."""
+
+    __tablename__ = "imported_comments"
+
+    source: Mapped[str] = mapped_column(sa.String(255), primary_key=True)
+    wp_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    comment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("comments.id", ondelete="CASCADE"), index=True)

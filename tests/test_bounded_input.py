@@ -355,7 +355,7 @@ def test_markdown_rendering_frees_what_cmark_allocates():
 
 MIGRATION = importlib.util.spec_from_file_location(
     "prefix_post_ids",
-    Path(__file__).resolve().parents[1] / "migrations/versions/0009_prefix_post_ids.py")
+    Path(__file__).resolve().parents[1] / "migrations/versions/0010_prefix_post_ids.py")
 prefix_post_ids = importlib.util.module_from_spec(MIGRATION)
 MIGRATION.loader.exec_module(prefix_post_ids)
 
@@ -368,7 +368,7 @@ anchors = st.lists(st.sampled_from([
 @settings(max_examples=60, deadline=None)
 @given(anchors, st.sampled_from(["respond", "notes", "fn-1", "comments", "a b"]))
 def test_migration_prefixes_stored_posts_as_the_policy_does(pieces, name):
-    """Migration 0009 turns HTML cleaned before the id rule into what clean_post
+    """Migration 0010 turns HTML cleaned before the id rule into what clean_post
     makes now (the old output is the new one without the prefix)."""
     new = clean_post("".join(piece.format(name) for piece in pieces))
     old = new.replace("user-content-", "")

@@ -42,3 +42,34 @@ def write_big_wxr(path: Path, items: int, body_bytes: int, comments: int = 2) ->
 """)
         out.write("</channel></rss>\n")
     return path
+
+
+def comment_xml(comment_id: int, *, parent: int = 0, author: str = "Reader", url: str = "",
+                content: str = "A comment.") -> str:
+    return f"""<wp:comment><wp:comment_id>{comment_id}</wp:comment_id>
+<wp:comment_author><![CDATA[{author}]]></wp:comment_author>
+<wp:comment_author_email>reader{comment_id}@example.org</wp:comment_author_email>
+<wp:comment_author_url><![CDATA[{url}]]></wp:comment_author_url>
+<wp:comment_date_gmt>2022-05-01 10:00:00</wp:comment_date_gmt>
+<wp:comment_approved>1</wp:comment_approved><wp:comment_parent>{parent}</wp:comment_parent>
+<wp:comment_content><![CDATA[{content}]]></wp:comment_content></wp:comment>
+"""
+
+
+def item_xml(post_id: int, title: str, *, slug: str = "", content: str = "Imported body.",
+             creator: str = "writer", comments: str = "", kind: str = "post") -> str:
+    return f"""<item><title>{title}</title><dc:creator>{creator}</dc:creator>
+<content:encoded><![CDATA[{content}]]></content:encoded>
+<wp:post_id>{post_id}</wp:post_id><wp:post_date>2022-05-01 12:00:00</wp:post_date>
+<wp:post_date_gmt>2022-05-01 10:00:00</wp:post_date_gmt>
+<wp:post_name>{slug or f"imported-{post_id}"}</wp:post_name>
+<wp:status>publish</wp:status><wp:post_type>{kind}</wp:post_type>
+{comments}</item>
+"""
+
+
+def write_wxr(path: Path, items: str, *, site: str = "https://big.example.org") -> Path:
+    """A small export of `site` holding `items` (item_xml's)."""
+    head = HEAD.replace("https://big.example.org", site)
+    path.write_text(f"{head}{items}</channel></rss>\n", encoding="utf-8")
+    return path

@@ -27,7 +27,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional, Validatio
 from .. import moderation
 from ..comment_pages import comment_links
 from ..extensions import db
-from ..forms import _http_url, _text, _website, comment_within_limits
+from ..forms import _text, comment_within_limits, http_url, website
 from ..htmx import is_partial, render
 from ..models import COMMENT_STATUSES, Comment, Post
 from ..params import MAX_ID, whole_number
@@ -83,10 +83,10 @@ class CommentEditForm(FlaskForm):
         Length(max=100, message="Email addresses are limited to 100 characters."),
         Email("Please enter a valid email address."),
     ])
-    url = URLField("Website", filters=[_website], validators=[
+    url = URLField("Website", filters=[website], validators=[
         Optional(),
         Length(max=200, message="Website addresses are limited to 200 characters."),
-        _http_url,
+        http_url,
     ])
     comment = TextAreaField("Comment", validators=[
         InputRequired("Please type the comment."), _not_blank("Please type the comment."),

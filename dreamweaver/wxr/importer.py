@@ -1,8 +1,9 @@
 """Import a WXR file in one transaction (pass 2), with a verification report.
 
-Idempotent: posts and comments keep their WordPress ids and are matched by
-them, categories and tags by slug, authors by login; a second run of the same
-file finds every row as it left it and changes nothing.
+Idempotent: posts and comments are matched by their site and WordPress id
+(ids.py; they keep that id as theirs unless content from elsewhere holds it),
+categories and tags by slug, authors by login; a second run of the same file
+finds every row as it left it and changes nothing.
 
 Memory stays flat however big the file (tests/test_wxr_memory.py): the reader
 streams, each item is flushed as it is written (still one transaction), and
@@ -26,6 +27,7 @@ from ..markup import render, text_of
 from ..models import OLD_SLUG_LENGTH, OldSlug, Post, User, post_categories, post_tags
 from ..slugs import is_reserved_page_slug, slugify, unique_slug
 from .content import media_urls, prepare
+from .ids import Ids, bump_sequences, make_room, source_of
 from .reader import Summary, WXRError, check, records
 from .report import Report, permalink_path
 from .terms import Terms
@@ -42,7 +44,9 @@ class Importer:
         self.terms = Terms(self.report)
         self.users: dict[str, int] = {}  # login -> id
         self.wp_authors: dict[int, int] = {}  # WordPress author id -> our id
-        self.pages: dict[int, tuple[str, int | None]] = {}  # id -> (WordPress slug, parent)
+        # WordPress id -> (WordPress slug, WordPress parent, our id)
+        self.pages: dict[int, tuple[str, int | None, int]] = {}
+        self.ids = Ids(source_of(summary))
         self.hosts = {urlsplit(u).hostname.lower() for u in (*summary.base_urls, summary.link)
                       if u and urlsplit(u).hostname}
 
@@ -92,13 +96,14 @@ class Importer:
         post, outcome = self._post(post_id, kind, status, item)
         changed = self._terms(post, item["terms"])
         self._old_slugs(post, item["postmeta"])
-        changed |= import_comments(post, item["comments"], self.report, self.wp_authors)
+        changed |= import_comments(post, item["comments"], self.report, self.wp_authors,
+                                   self.ids)
         if changed and outcome == "skipped":
             outcome = "updated"
         self.report.add("posts" if kind == "post" else "pages", outcome)
         if kind == "page":
             self.pages[post_id] = (clip(item.get("wp:post_name", "").strip(), 200),
-                                   number(item.get("wp:post_parent")))
+                                   number(item.get("wp:post_parent")), post.id)
 
     def _post(self, post_id: int, kind: str, status: str, item: dict) -> tuple[Post, str]:
         title = clip(item.get("title", "").strip(), 500)
@@ -129,37 +134,70 @@ class Importer:
             values["published_at"] = published_at
             values["published_local"] = local
         slug = clip(item.get("wp:post_name", "").strip(), 200)
-        post = db.session.get(Post, post_id)
+        created = values.get("published_at") or (
+            dates.from_local(written) if written else None)
+        post = self._match(post_id, kind, status, slug or slugify(title) or f"{kind}-{post_id}",
+                           created)
         if post is not None:
             if post.type != kind:
-                raise WXRError(f"post id {post_id} in the file is a {kind}, but that id is "
-                               f"already taken here by the {post.type} {post.slug!r}")
+                raise WXRError(f"post id {post_id} in the file is a {kind}, but this site "
+                               f"imported it before as the {post.type} {post.slug!r}")
             if slug and slug != post.slug and not (
                     kind == "page" and is_reserved_page_slug(slug)):
-                values["slug"] = self._free_slug(slug, kind, post_id)
+                values["slug"] = self._free_slug(slug, kind, post_id, post.id)
             return post, apply(post, values)
         if published_at is None and status in ("published", "scheduled", "private"):
             values["published_at"] = datetime.now(UTC).replace(microsecond=0)
             values["published_local"] = dates.to_local(values["published_at"])
-        created = values.get("published_at") or (
-            dates.from_local(written) if written else datetime.now(UTC))
+        created = values.get("published_at") or created or datetime.now(UTC)
+        taken = db.session.get(Post, post_id)
+        new_id = None if taken else post_id
         values["slug"] = self._free_slug(slug or slugify(title) or f"{kind}-{post_id}",
-                                         kind, post_id)
-        post = Post(id=post_id, created_at=created, modified_at=created, comment_count=0,
+                                         kind, post_id, new_id or 0)
+        if taken:
+            make_room("posts")
+        post = Post(id=new_id, created_at=created, modified_at=created, comment_count=0,
                     **values)
         db.session.add(post)
         db.session.flush()
+        self.ids.claim_post(post_id, post.id)
+        if taken:
+            self.report.renumbered[kind] += 1
+            self.report.notes.append(
+                f"{kind} {post_id}: that id is taken here by the {taken.type} {taken.slug!r}, "
+                f"which this item did not make; imported as {kind} {post.id} "
+                f"(/?p={post_id} still leads to the {taken.type} here; "
+                f"/?p={post.id} to the imported one)")
         return post, "imported"
 
-    def _free_slug(self, slug: str, kind: str, post_id: int) -> str:
+    def _match(self, post_id: int, kind: str, status: str, slug: str,
+               created) -> Post | None:
+        """The row this item made in an earlier import, if any: by the id map, or
+        (a site imported before the map existed) the row at its id, unclaimed,
+        of the same type, slug and creation time."""
+        mapped = self.ids.post(post_id)
+        if mapped is not None:
+            return db.session.get(Post, mapped)
+        row = db.session.get(Post, post_id)
+        if row is None or row.type != kind or row.slug != slug:
+            return None
+        # An undated draft's creation time was the moment of that import.
+        same_time = row.created_at == created if created else (
+            row.published_at is None and row.status == status)
+        if not same_time or self.ids.post_claimed(row.id):
+            return None
+        self.ids.claim_post(post_id, row.id)
+        return row
+
+    def _free_slug(self, slug: str, kind: str, post_id: int, our_id: int) -> str:
         """`slug` unless another post of this kind has it, or it is a page slug that
         would shadow one of the site's own routes (WordPress's "feed", "2024", ...)."""
         reserved = kind == "page" and is_reserved_page_slug(slug)
         taken = None if reserved else db.session.scalar(sa.select(Post.id).where(
-            Post.type == kind, Post.slug == slug, Post.id != post_id))
+            Post.type == kind, Post.slug == slug, Post.id != our_id))
         if taken is None and not reserved:
             return slug
-        new = unique_slug(Post.slug, slug, Post.type == kind, Post.id != post_id,
+        new = unique_slug(Post.slug, slug, Post.type == kind, Post.id != our_id,
                           reserved={slug} if reserved else frozenset())
         why = "is one of this site's own addresses" if reserved else (
             f"is taken by {kind} {taken}")
@@ -207,15 +245,18 @@ class Importer:
     def page_paths(self) -> None:
         """WordPress served a child page at /<parent>/<child>/; that address now
         redirects to the page's own /<slug>/."""
-        for page_id, (slug, parent) in self.pages.items():
-            path, seen = [slug], {page_id}
-            while parent in self.pages and parent not in seen:
+        for page_id, (slug, parent, our_id) in self.pages.items():
+            path, seen, length = [slug], {page_id}, len(slug)
+            # Only up to the longest address kept: a chain of thousands of pages
+            # is then not walked (and copied) in full from each of them.
+            while parent in self.pages and parent not in seen and length <= OLD_SLUG_LENGTH:
                 seen.add(parent)
-                path.insert(0, self.pages[parent][0])
+                path.append(self.pages[parent][0])
+                length += len(path[-1]) + 1
                 parent = self.pages[parent][1]
-            joined = "/".join(path)
+            joined = "/".join(reversed(path))
             if len(path) > 1 and all(path) and len(joined) <= OLD_SLUG_LENGTH:
-                self._redirect(db.session.get(Post, page_id), joined, f"/{joined}/")
+                self._redirect(db.session.get(Post, our_id), joined, f"/{joined}/")
 
 
 def _link(table, column: str, post_id: int, wanted: set[int]) -> bool:
@@ -230,18 +271,6 @@ def _link(table, column: str, post_id: int, wanted: set[int]) -> bool:
         db.session.execute(table.insert(), [{"post_id": post_id, column: value}
                                             for value in sorted(wanted - have)])
     return True
-
-
-def bump_sequences(connection) -> None:
-    """Explicit ids leave PostgreSQL's sequences behind: move them past the max."""
-    if connection.dialect.name != "postgresql":
-        return
-    for table in ("posts", "comments", "users", "categories", "tags", "old_slugs"):
-        statement = (  # table names come from the tuple above, never from input
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
-            f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
-        )
-        connection.exec_driver_sql(statement)
 
 
 def run(path) -> str:

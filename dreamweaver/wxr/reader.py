@@ -40,6 +40,7 @@ class Summary:
     items: int = 0
     title: str = ""
     link: str = ""
+    blog_url: str = ""
     base_urls: list[str] = field(default_factory=list)
 
 
@@ -118,6 +119,8 @@ def check(path) -> Summary:
                 summary.link = _text(element)
             elif tag in ("wp:base_site_url", "wp:base_blog_url"):
                 summary.base_urls.append(_text(element))
+                if tag == "wp:base_blog_url":
+                    summary.blog_url = _text(element)
             channel.remove(element)  # keep memory flat: nothing accumulates
     if root is None:
         raise WXRError(f"{path} is empty; nothing was imported.")

@@ -26,6 +26,9 @@ class Report:
         self.redirects: list[tuple[str, str]] = []
         self.media: set[str] = set()
         self.notes: list[str] = []
+        self.dropped_urls = 0  # links that were not http(s) addresses
+        # Items whose WordPress id is held here by content from elsewhere.
+        self.renumbered: Counter = Counter()
 
     def add(self, kind: str, outcome: str) -> None:
         self.counts[kind][outcome] += 1
@@ -42,8 +45,15 @@ class Report:
         if self.skipped_items:
             listed = ", ".join(f"{k}: {n}" for k, n in sorted(self.skipped_items.items()))
             lines.append(f"  items not imported: {sum(self.skipped_items.values())} ({listed})")
-        lines.append(f"Redirects set up: /?p=<id> for every post and page kept its WordPress "
-                     f"id; {len(self.redirects)} old address(es):")
+        if self.dropped_urls:
+            lines.append(f"  unsafe links dropped: {self.dropped_urls} commenter website(s) that "
+                         "were not http:// or https:// addresses were stored empty")
+        if self.renumbered:
+            listed = ", ".join(f"{n} {kind}(s)" for kind, n in sorted(self.renumbered.items()))
+            lines.append(f"  given new ids: {listed}, whose WordPress ids are taken here by "
+                         "other content (left as it was)")
+        lines.append(f"Redirects set up: /?p=<id> for every post and page that kept its "
+                     f"WordPress id; {len(self.redirects)} old address(es):")
         lines.extend(f"  {old} -> {new}" for old, new in self.redirects)
         lines.append(f"Media URLs on the old site to move ({len(self.media)}); the content "
                      "still points at them and the site's CSP will not load them until moved:")

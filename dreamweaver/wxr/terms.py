@@ -12,6 +12,7 @@ from .report import Report
 from .values import apply, clip
 
 RANK = {"skipped": 0, "updated": 1, "imported": 2}
+CHUNK = 500  # slugs per IN (...): well under every database's limit on parameters
 
 
 class Terms:
@@ -93,30 +94,62 @@ class Terms:
             self.report.add(kind, outcome)
 
     def resolve_parents(self) -> None:
-        """Category parents by nicename; WXR declares every category before the items."""
+        """Category parents by nicename; WXR declares every category before the items.
+
+        Linear in the categories: the file's links are laid over the parents
+        already here, in memory, and a loop among them is cut once (at its
+        category declared last, which goes to the top level), rather than
+        walking up from every category, query by query (1,000 categories in a
+        chain took 51 s)."""
         if self.parents_done:
             return
         self.parents_done = True
+        if not self.parents:
+            return
+        known = dict(self.categories)
+        missing = sorted({parent for parent in self.parents.values() if parent not in known})
+        for start in range(0, len(missing), CHUNK):
+            known.update(db.session.execute(sa.select(Category.slug, Category.id).where(
+                Category.slug.in_(missing[start:start + CHUNK]))).all())
+        wanted: dict[int, int] = {}  # category id -> parent id, in the file's order
         for slug, parent in self.parents.items():
-            parent_id = self.categories.get(parent) or db.session.scalar(
-                sa.select(Category.id).where(Category.slug == parent))
-            if parent_id is None:
+            if parent not in known:
                 self.report.notes.append(f"category {slug!r}: parent {parent!r} is not in the "
                                          "file; imported at the top level")
                 continue
-            row = db.session.get(Category, self.categories[slug])
-            if row.parent_id != parent_id and not _makes_cycle(row.id, parent_id):
-                row.parent_id = parent_id
-                self._outcome("categories", slug, "updated")
+            wanted[self.categories[slug]] = known[parent]
+        parent_of = dict(db.session.execute(sa.select(Category.id, Category.parent_id)).all())
+        parent_of.update(wanted)
+        for cut in _cut_loops(parent_of, list(wanted)):
+            parent_of[cut] = None
+            slug = db.session.get(Category, cut).slug
+            self.report.notes.append(f"category {slug!r}: its parent {self.parents[slug]!r} "
+                                     "would make a loop; imported at the top level")
+        for row_id in wanted:
+            row = db.session.get(Category, row_id)
+            if row.parent_id != parent_of[row_id]:
+                row.parent_id = parent_of[row_id]
+                self._outcome("categories", row.slug, "updated")
         db.session.flush()
 
 
-def _makes_cycle(row_id: int, parent_id: int) -> bool:
-    seen = {row_id}
-    current: int | None = parent_id
-    while current is not None:
-        if current in seen:
-            return True
-        seen.add(current)
-        current = db.session.scalar(sa.select(Category.parent_id).where(Category.id == current))
-    return False
+def _cut_loops(parent_of: dict[int, int | None], order: list[int]) -> list[int]:
+    """The categories whose parent link must go so that `parent_of` has no loop:
+    in each loop, the one latest in `order` (the links a file asked for; the
+    others were loop-free already). Each category is visited once."""
+    rank = {node: i for i, node in enumerate(order)}
+    state: dict[int, int] = {}  # 1: on the path being walked, 2: done
+    cuts = []
+    for start in order:
+        path, node = [], start
+        while node is not None and node not in state:
+            state[node] = 1
+            path.append(node)
+            node = parent_of.get(node)
+        if node is not None and state[node] == 1:
+            asked = [n for n in path[path.index(node):] if n in rank]
+            if asked:  # (a loop already here, which no link of the file made, stays)
+                cuts.append(max(asked, key=rank.__getitem__))
+        for node in path:
+            state[node] = 2
+    return cuts

@@ -1,7 +1,7 @@
 """prefix ids in stored posts: id="x" becomes id="user-content-x"
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-06 02:00:00
 
 The post policy now prefixes every id and anchor name an author writes (so
@@ -17,8 +17,8 @@ import re
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0009'
-down_revision = '0008'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
