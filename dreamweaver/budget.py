@@ -47,6 +47,8 @@ class _Clock:
     # request's is stopped by its error handler.
     REPEAT = 0.01
 
+    EARLY = 0.01
+
     def __init__(self, timer: int, signum: int, now):
         self.timer, self.signum, self.now = timer, signum, now
         self.deadlines: list[tuple[float, Exception]] = []
@@ -81,7 +83,9 @@ class _Clock:
             signal.setitimer(self.timer, 0)
 
     def _fire(self, signum, frame):
-        now = self.now()
+        # The kernel samples CPU time by the tick, so a CPU timer can fire a
+        # little before the clock we read says the deadline has come.
+        now = self.now() + self.EARLY
         expired = [error for deadline, error in self.deadlines if deadline <= now]
         if not expired:
             self._arm()
