@@ -80,6 +80,20 @@ def _markdown_to_html(text: str) -> str:
         cmark.parser_free(parser)
 
 
+def as_plain_text(markup: str) -> str:
+    """Markup beyond the limits, kept as its words: tags dropped, the rest
+    escaped, one paragraph (for imports, which must not lose a post). Linear:
+    each "<" looks for its ">" once."""
+    parts, position = [], 0
+    while (start := markup.find("<", position)) != -1:
+        parts.append(markup[position:start])
+        end = markup.find(">", start)
+        position = len(markup) if end == -1 else end + 1
+    parts.append(markup[position:])
+    words = _SPACE.sub(" ", _CONTROL.sub(" ", html.unescape("".join(parts)))).strip()
+    return f"<p>{html.escape(words, quote=False)}</p>" if words else ""
+
+
 def text_of(content_html: str) -> str:
     """Plain text of HTML that the post policy already cleaned (for excerpts, not safety)."""
     text = html.unescape(_TAG.sub(" ", content_html))

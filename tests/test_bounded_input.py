@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from dreamweaver import budget
 from dreamweaver.extensions import db
 from dreamweaver.htmlshape import Limits, TooComplex, check
-from dreamweaver.markup import SOURCE_MAX, render, to_html
+from dreamweaver.markup import SOURCE_MAX, as_plain_text, render, to_html
 from dreamweaver.models import Comment, Post
 from dreamweaver.sanitize import (
     COMMENT_LIMITS,
@@ -31,6 +31,7 @@ from dreamweaver.sanitize import (
 from tests.conftest import csrf_token
 from tests.helpers import text
 from tests.test_comments import HTMX, SAME_ORIGIN, permalink, send
+from tests.wxr_files import comment_xml, item_xml, write_wxr
 
 COMMENT_MAX = 65_525
 
@@ -373,3 +374,30 @@ def test_migration_prefixes_stored_posts_as_the_policy_does(pieces, name):
     new = clean_post("".join(piece.format(name) for piece in pieces))
     old = new.replace("user-content-", "")
     assert prefix_post_ids.prefixed(old) == new
+
+
+def test_import_keeps_content_beyond_the_limits_as_plain_text(app, runner, tmp_path):
+    """A WordPress post or comment beyond the limits is imported, as its text,
+    and the report says so; nothing stops the import."""
+    hostile_post = "<b>" * 40 + "Deep words &amp; more" + "<div>" * 30_000
+    hostile_comment = "".join(f"<i {n}>" for n in range(50)) + "Nested reply"
+    items = item_xml(7, "Heavy", content=hostile_post,
+                     comments=comment_xml(70, content=hostile_comment))
+    items += item_xml(8, "Light", content="<p>Fine.</p>")
+    result = runner.invoke(args=["import-wxr", str(write_wxr(tmp_path / "heavy.xml", items))])
+    assert result.exit_code == 0, result.output
+    assert "“Heavy” was imported as plain text" in result.output
+    assert "comment 70 was imported as plain text" in result.output
+    with app.app_context():
+        heavy = db.session.scalar(sa.select(Post).where(Post.title == "Heavy"))
+        assert heavy.content_html == "<p>Deep words &amp; more</p>"
+        assert "<b><b><b>" in heavy.source  # the source is kept to edit
+        comment = db.session.scalar(sa.select(Comment).where(Comment.post_id == heavy.id))
+        assert comment.content_html == "<p>Nested reply</p>"
+        light = db.session.scalar(sa.select(Post).where(Post.title == "Light"))
+        assert light.content_html == "<p>Fine.</p>"
+
+
+@pytest.mark.parametrize("shape", ["<" * 100_000, "<a" * 50_000, "&" * 100_000])
+def test_plain_text_fallback_is_linear(shape):
+    assert cpu_seconds(as_plain_text, shape) < 0.5

@@ -9,8 +9,11 @@ from typing import NamedTuple
 import sqlalchemy as sa
 
 from .. import dates
+from ..budget import InputTooSlow
 from ..extensions import db
 from ..forms import is_http_url, website
+from ..htmlshape import TooComplex
+from ..markup import as_plain_text
 from ..models import Comment, Post
 from ..sanitize import clean_comment_html
 from .content import autop
@@ -165,6 +168,17 @@ def _author_url(fields: dict, report: Report) -> str:
     return ""
 
 
+def _content_html(fields: dict, report: Report) -> str:
+    """The comment's HTML; as plain text, with a note, beyond the comment limits."""
+    content = autop(fields.get("wp:comment_content", ""))
+    try:
+        return clean_comment_html(content)
+    except (TooComplex, InputTooSlow) as error:
+        report.notes.append(f"comment {fields.get('wp:comment_id', '?').strip()} was imported "
+                            f"as plain text: {error}")
+        return as_plain_text(content)
+
+
 def _values(fields: dict, status: str, wp_authors: dict[int, int], report: Report) -> dict:
     local, moment = when(fields.get("wp:comment_date")), when(fields.get("wp:comment_date_gmt"))
     created = moment.replace(tzinfo=UTC) if moment else (
@@ -177,7 +191,7 @@ def _values(fields: dict, status: str, wp_authors: dict[int, int], report: Repor
         "author_email": clip(fields.get("wp:comment_author_email", "").strip(), 254),
         "author_url": _author_url(fields, report),
         "ip": clip(fields.get("wp:comment_author_IP", "").strip(), 45),
-        "content_html": clean_comment_html(autop(fields.get("wp:comment_content", ""))),
+        "content_html": _content_html(fields, report),
         "user_id": wp_authors.get(number(fields.get("wp:comment_user_id")) or 0),
     }
     if created is not None:
