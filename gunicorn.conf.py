@@ -14,6 +14,9 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 worker_class = "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))  # a stuck worker is killed and replaced
+# The app stops a request itself (our 503 page) at two thirds of that, so a
+# reader never meets gunicorn's kill, which only closes the connection.
+os.environ.setdefault("FLASK_REQUEST_TIME_LIMIT", str(round(timeout * 2 / 3, 1)))
 graceful_timeout = 30
 keepalive = 5
 # A worker is replaced after this many requests (with jitter, so not all at once):
