@@ -30,12 +30,28 @@ FORMATTING = frozenset({
     "a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong",
     "tt", "u",
 })
-# A start tag of one of these ends an open element of the same name (an
-# unclosed <li> before the next <li>), as the parser's implied end tags do.
-SIBLING_CLOSES = frozenset({
-    "li", "dt", "dd", "p", "option", "optgroup", "tr", "td", "th", "thead", "tbody",
-    "tfoot", "rb", "rt", "rp", "rtc",
-})
+# A start tag of one of these ends an open element of a name it lists (an
+# unclosed <li> before the next <li>), as the parser's implied end tags do, but
+# only when nothing stands between them except phrasing elements and the ones
+# listed second: an <li> inside a nested <ul> ends nothing, and the list nests.
+SIBLING_CLOSES = {
+    "li": ({"li"}, set()),
+    "dt": ({"dt", "dd"}, set()),
+    "dd": ({"dt", "dd"}, set()),
+    "p": ({"p"}, set()),
+    "td": ({"td", "th"}, set()),
+    "th": ({"td", "th"}, set()),
+    "tr": ({"tr"}, {"td", "th"}),
+    "thead": ({"thead", "tbody", "tfoot"}, {"tr", "td", "th"}),
+    "tbody": ({"thead", "tbody", "tfoot"}, {"tr", "td", "th"}),
+    "tfoot": ({"thead", "tbody", "tfoot"}, {"tr", "td", "th"}),
+    "option": ({"option"}, set()),
+    "optgroup": ({"optgroup", "option"}, set()),
+}
+PHRASING = FORMATTING | {
+    "abbr", "acronym", "cite", "dfn", "del", "ins", "kbd", "mark", "q", "samp", "span", "sub",
+    "sup", "time", "var",
+}
 
 _SPACE = "\t\n\f\r "
 # A tag as HTML's tokenizer reads it: a name, then attributes whose values may
@@ -178,11 +194,20 @@ class _OpenElements:
             self._pop_to(name)
         elif name not in VOID:
             if name in SIBLING_CLOSES:
-                self._pop_to(name)
+                self._close_sibling(*SIBLING_CLOSES[name])
             self.stack.append(name)
             if name in FORMATTING:
                 self.formatting.setdefault(name, []).append(1 + attributes)
                 self.formatting_weight += 1 + attributes
+
+    def _close_sibling(self, closes: set[str], passes: set[str]) -> None:
+        for index in range(len(self.stack) - 1, -1, -1):
+            open_name = self.stack[index]
+            if open_name in closes:
+                del self.stack[index:]
+                return
+            if open_name not in PHRASING and open_name not in passes:
+                return
 
     def _pop_to(self, name: str) -> None:
         if name in self.stack:

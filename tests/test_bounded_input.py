@@ -139,7 +139,8 @@ def test_linkifier_still_links_what_bleach_linked():
 
 PIECES = ["word ", "a\n", "<", "&", "&amp;", "&#x41;", "a.co ", "a-", "a. ", "<b>", "</b>",
           "<b t=1>", "<a href=x>", "<a>", "<p>", "<p>x", "<br>", "<blockquote>", "<!--", "<x>",
-          '<a title="', "<q>", "é", "[", "*a", "<div>", "<li>", "<table><td>"]
+          '<a title="', "<q>", "é", "[", "*a", "<div>", "<li>", "<table><td>", "<ul><li>",
+          "<b><i></b></i>", "<p>x</p>"]
 texts = st.lists(st.tuples(st.sampled_from(PIECES), st.integers(1, 6_000)), min_size=1,
                  max_size=5).map(lambda parts: "".join(piece * n for piece, n in parts))
 
@@ -197,6 +198,8 @@ HOSTILE_SOURCES = [
     ("markdown", "&#x41;" * 50_000),
     ("html", "<div>" * 20_000),
     ("html", "&#x41;" * 50_000),
+    ("html", "<ul><li>" * 6_000),  # found by bench/worst_case.py: 7 s, nesting lists
+    ("markdown", "## A heading\n\nSome *words* and a [link](https://example.org/).\n\n" * 6_000),
 ]
 
 
