@@ -4,11 +4,11 @@
 grows it to the largest size its limits accept (a text beyond them is refused
 before any parser sees it, in one linear pass), and times the work a request
 does with it: sanitizing a comment (the comment form and the admin's edit),
-the live comment preview, and rendering a post from Markdown or HTML (the
-editor's save and preview). `--fuzz N` then searches N more shapes with
-hypothesis, steered towards the slowest (hypothesis.target). It prints the
-slowest shape of each family against its bound: 50 ms for a comment, 1 s for
-a post. Figures and the machine are in bench/README.md.
+the live comment preview, rendering a post from Markdown or HTML (the
+editor's save and preview), and the importer's shortcode pass. `--fuzz N`
+then searches N more shapes with hypothesis, steered towards the slowest
+(hypothesis.target). It prints the slowest shape of each family against its
+bound: 50 ms for a comment, 1 s for a post. Figures and the machine are in bench/README.md.
 """
 
 from __future__ import annotations
@@ -34,10 +34,11 @@ from dreamweaver.sanitize import (  # noqa: E402
     clean_comment,
     explain_comment,
 )
+from dreamweaver.wxr.content import prepare  # noqa: E402
 
 COMMENT_MAX = 65_525
 VERBOSE = "--verbose" in sys.argv
-BOUND = {"comment": 0.050, "preview": 0.050, "markdown": 1.0, "html": 1.0}
+BOUND = {"comment": 0.050, "preview": 0.050, "markdown": 1.0, "html": 1.0, "shortcodes": 1.0}
 
 # Pieces a hostile text is made of: every one is repeated as often as the
 # limits let it, alone and after a prefix that opens what the limits allow.
@@ -53,6 +54,22 @@ UNITS = [
     "<img src=x>", "<section>", "<details>", "a-", "a-b.", "a_", "1.", "a ", "x.y ", "-",
     "a.", "a.b.c ", "a.com/", "(a.com) ",
 ]
+# The importer's shortcode and paragraph pass (wxr/content.py), on the worst
+# shapes found for it, each built at the size of the largest post we render.
+SHORTCODE_SHAPES = {
+    "[caption a…]x[/caption]": lambda n: "[caption " + "a" * n + "]x[/caption]",
+    "[a  × n": lambda n: "[a " * (n // 3),
+    "[a b= × n": lambda n: "[a b=" * (n // 5),
+    "[a][b] × n, [/a][/b] × n": lambda n: "[a][b]" * (n // 12) + "[/a][/b]" * (n // 16),
+    "[a] × n, [/a]": lambda n: "[a]" * (n // 3) + "[/a]",
+    "[a] × n (never closed)": lambda n: "[a]" * (n // 3),
+    "[caption a=\" × n": lambda n: '[caption a="' * (n // 12),
+    "[[a] × n": lambda n: "[[a]" * (n // 4),
+    "<pre × n": lambda n: "<pre" * (n // 4),
+    "[caption] × n, [/caption]": lambda n: "[caption]" * (n // 9) + "[/caption]",
+    "[a]…x…[/a] nested": lambda n: "[a]" * (n // 7) + "x" + "[/a]" * (n // 7),
+    "<div  × n across lines": lambda n: "x\n" + "<div " * (n // 5) + "y\nz",
+}
 PREFIXES = {
     "": "",
     "open formatting": "".join(f"<b t={i}>" for i in range(8)) + "<p>x</p>",
@@ -112,7 +129,11 @@ def timed(function: Callable[[str], object], text: str, repeat: int = 3) -> floa
 
 def run_shapes(families: list[str]) -> dict[str, list[tuple[float, str, int]]]:
     results: dict[str, list[tuple[float, str, int]]] = {f: [] for f in families}
-    for family in families:
+    if "shortcodes" in families:
+        for name, make in SHORTCODE_SHAPES.items():
+            text = make(SOURCE_MAX)[:SOURCE_MAX]
+            results["shortcodes"].append((timed(prepare, text), name, len(text)))
+    for family in (f for f in families if f != "shortcodes"):
         for label, prefix in PREFIXES.items():
             for unit in UNITS:
                 text = largest(family, prefix, unit)
@@ -131,7 +152,7 @@ def fuzz(families: list[str], examples: int, results) -> None:
     from hypothesis import HealthCheck, given, settings, target
     from hypothesis import strategies as st
 
-    for family in families:
+    for family in (f for f in families if f != "shortcodes"):
         pieces = st.lists(st.tuples(st.sampled_from(UNITS), st.integers(1, 4000)),
                           min_size=1, max_size=6)
 
@@ -152,7 +173,7 @@ def fuzz(families: list[str], examples: int, results) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--families", default="comment,preview,markdown,html")
+    parser.add_argument("--families", default="comment,preview,markdown,html,shortcodes")
     parser.add_argument("--fuzz", type=int, default=0, help="hypothesis examples per family")
     parser.add_argument("--top", type=int, default=3)
     parser.add_argument("--verbose", action="store_true", help="each shape as it is timed")
