@@ -382,6 +382,16 @@ def test_sitemap_index_page_size_one(app, client, site):
     assert everything == list(sitemap_urls(client.get("/sitemap.xml")))
 
 
+def test_sitemap_pages_hold_2000_urls_by_default(app, client, runner):
+    """WordPress's page size: a page is quick to build on a cache miss (50,000
+    URLs took a worker two seconds of CPU)."""
+    result = runner.invoke(args=["seed-bench", "--posts", "2000", "--comments", "0"])
+    assert result.exit_code == 0, result.output
+    index = text(client.get("/sitemap.xml"))
+    assert "<sitemapindex" in index and index.count("<sitemap>") == 2
+    assert len(list(sitemap_urls(client.get("/sitemap-1.xml")))) == 2000
+
+
 # robots.txt
 
 
