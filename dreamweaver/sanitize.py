@@ -2,7 +2,9 @@
 
 Sanitize once, on write: what these functions return is stored and later
 rendered with |safe. Each returns a fixed point: cleaning its own output
-changes nothing.
+changes nothing. Every text is measured first (htmlshape.py) and refused with
+TooComplex beyond its policy's limits; the cleaners walk their trees with
+treewalk.py's walker (html5lib's own is quadratic in siblings).
 """
 
 import re
