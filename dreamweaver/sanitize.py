@@ -225,7 +225,7 @@ def _paragraphs(text: str) -> str:
 # docs/decisions.md). Within these, bleach takes at most a few tens of
 # milliseconds on a comment and a few hundred on a post (bench/worst_case.py).
 COMMENT_LIMITS = Limits("comment", chars=80_000, tags=1_000, depth=16, formatting=16,
-                        reopened=2_000, attributes=8, ampersands=1_000, links=1_000)
+                        reopened=2_000, attributes=8, ampersands=1_000, links=500)
 POST_LIMITS = Limits("post", chars=600_000, tags=12_000, depth=64, formatting=24,
                      reopened=40_000, attributes=16, ampersands=12_000)
 
