@@ -52,7 +52,7 @@ UNITS = [
     "*a", "_a", "**a", "`", "``a", "> ", "- ", "1. ", "    ", "|a", "| a |\n", "[^1]",
     "[a]: b\n", "*[", "![", "<div>", "<table>", "<td>", "<li>", "<ul><li>", "<h1>",
     "<img src=x>", "<section>", "<details>", "a-", "a-b.", "a_", "1.", "a ", "x.y ", "-",
-    "a.", "a.b.c ", "a.com/", "(a.com) ",
+    "a.", "a.b.c ", "a.com/", "(a.com) ", "(", "((a ", "(a", "<br>y", "<b>x</b>y",
 ]
 # The importer's shortcode and paragraph pass (wxr/content.py), on the worst
 # shapes found for it, each built at the size of the largest post we render.
@@ -75,6 +75,8 @@ PREFIXES = {
     "open formatting": "".join(f"<b t={i}>" for i in range(8)) + "<p>x</p>",
     "deep": "<blockquote>" * 15,
     "many attributes": "<a " + " ".join(f"a{i}=v" for i in range(8)) + ">",
+    "long attribute": '<a title="' + "x" * 400 + '">',
+    "open table": "<table>",
 }
 
 

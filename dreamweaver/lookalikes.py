@@ -2,8 +2,8 @@
 look like another are undone, so that "Site Owner (official)", "site-owner"
 and "Sіte Owner" (a Cyrillic і) all hold "siteowner".
 
-A small table of the common Latin look-alikes (Cyrillic, Greek, a few digits
-and signs) stands in for Unicode's full confusables list (UTS #39), which no
+A small table of the common Latin look-alikes (Cyrillic, Greek, Armenian,
+Cherokee, a few digits and signs) stands in for Unicode's full confusables list (UTS #39), which no
 small, maintained package offers; names written in other scripts still
 compare exactly.
 """
@@ -11,31 +11,31 @@ compare exactly.
 import unicodedata
 
 _LOOKALIKES = {
-    "a": "АаΑα",
-    "b": "ВвЬьΒβ",
-    "c": "СсϹϲ",
-    "d": "ԁ",
-    "e": "ЕеΕε",
-    "g": "ɡ",
-    "h": "НнҺһΗ",
+    "a": "АаΑαᎪ",
+    "b": "ВвЬьΒβᏴ",
+    "c": "СсϹϲᏟ",
+    "d": "ԁᎠ",
+    "e": "ЕеΕεᎬ",
+    "g": "ɡցᏀ",
+    "h": "НнҺһΗհᎻ",
     # Capital I, small l, 1 and | are told apart by font only: one letter for all.
     "i": "ІіΙιӀӏıǀl1|",
-    "j": "Јј",
-    "k": "КкΚκ",
-    "m": "МмΜ",
-    "n": "Νηп",
-    "o": "ОоΟο0",
-    "p": "РрΡρ",
-    "q": "Ԛԛ",
+    "j": "ЈјᎫ",
+    "k": "КкΚκᏦ",
+    "m": "МмΜᎷ",
+    "n": "Νηпո",
+    "o": "ОоΟο0օՕ",
+    "p": "РрΡρᏢ",
+    "q": "Ԛԛզ",
     "r": "г",
-    "s": "Ѕѕ",
-    "t": "ТтΤτ",
-    "u": "υμ",
-    "v": "ν",
-    "w": "Ԝԝω",
+    "s": "ЅѕՏᏚ",
+    "t": "ТтΤτᎢ",
+    "u": "υμսՍ",
+    "v": "νᏙ",
+    "w": "ԜԝωᎳ",
     "x": "ХхΧχ",
     "y": "УуΥγү",
-    "z": "Ζ",
+    "z": "ΖᏃ",
 }
 _FOLD = str.maketrans({lookalike: latin for latin, lookalikes in _LOOKALIKES.items()
                        for lookalike in lookalikes})

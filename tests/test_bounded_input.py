@@ -62,6 +62,9 @@ HOSTILE_COMMENTS = {
     "lines": "a\n" * 30_000,
     "ampersands": "&#x41;" * 10_000,
     "dotted names": "a.io " * 13_000,
+    # Found by the audit: a long attribute copied into every later block (59 MB).
+    "a formatting tag's long attribute copied into every block":
+        ('<blockquote><a title="' + "x" * 60_000 + '">x</blockquote>' + "<p>y" * 980)[:COMMENT_MAX],
 }
 
 
@@ -122,14 +125,19 @@ def test_comment_within_limits_is_stored(app, client, url):
     assert stored_comments(app) == 1
 
 
-def test_linkifier_scans_each_word_once():
-    """bleach's own URL pattern took 46 s on this (quadratic in a hyphenated run)."""
-    assert cpu_seconds(clean_comment, ("a-" * 40_000)[:COMMENT_MAX]) < 0.5
+@pytest.mark.parametrize("unit", ["a-", "(", "((a ", "(a"])
+def test_linkifier_scans_each_word_once(unit):
+    """bleach's own URL pattern took 46 s on "a-a-a-…" (quadratic in a hyphenated
+    run); our first one 0.4 s on "(" × 1,500 (every "(" a start)."""
+    assert cpu_seconds(clean_comment, (unit * 40_000)[:COMMENT_MAX]) < 0.5
 
 
 def test_linkifier_still_links_what_bleach_linked():
     html = clean_comment("see example.org/a, www.example.co.uk and mailto:x@example.org; "
+                         "(in brackets.org) ((twice.org)) x(after.org) "
                          "not end.Start or file.notatld")
+    assert '(in <a href="http://brackets.org"' in html
+    assert '((<a href="http://twice.org"' in html and 'x(<a href="http://after.org"' in html
     assert 'href="http://example.org/a"' in html
     assert 'href="http://www.example.co.uk"' in html
     assert 'href="mailto:x@example.org"' in html
@@ -175,7 +183,7 @@ def test_every_accepted_post_renders_in_bounded_time(app, value):
 def test_shape_check_is_linear():
     """The pass itself: four times the text, at most about four times the work."""
     roomy = Limits("test", chars=10**9, tags=10**9, depth=64, formatting=64, reopened=10**9,
-                   attributes=64, ampersands=10**9)
+                   attributes=64, ampersands=10**9, fostered=10**9)
     one = "<p><b>x</b> <a href='https://example.org/'>y</a> &amp; z.</p>\n" * 1_000
     small = min(cpu_seconds(check, one, roomy, POST_TAGS) for _ in range(3))
     large = min(cpu_seconds(check, one * 4, roomy, POST_TAGS) for _ in range(3))
@@ -199,6 +207,8 @@ HOSTILE_SOURCES = [
     ("html", "<div>" * 20_000),
     ("html", "&#x41;" * 50_000),
     ("html", "<ul><li>" * 6_000),  # found by bench/worst_case.py: 7 s, nesting lists
+    ("html", "<table>" + "<b>x</b>y" * 5_900),  # found by the audit: foster parenting
+    ("html", '<div><a title="' + "x" * 40_000 + '">x</div>' + "<p>y" * 4_000),  # 160 MB out
     ("markdown", "## A heading\n\nSome *words* and a [link](https://example.org/).\n\n" * 6_000),
 ]
 
@@ -233,6 +243,17 @@ def test_post_preview_is_bounded(client, auth, fmt, source):
         "csrf_token": csrf_token(client, "/admin/posts/new"), "source": source, "format": fmt})
     assert time.thread_time() - start < 2.0
     assert response.status_code in (200, 422)
+
+
+def test_sanitized_output_stays_near_the_input_size():
+    """Every formatting element the parser copies is paid for in the limits,
+    its attributes' length included."""
+    text = ('<a title="' + "x" * 500 + '">x' + "<p>y" * 900)[:COMMENT_MAX]
+    try:
+        html = clean_comment(text)
+    except TooComplex:
+        return
+    assert len(html) < 20 * len(text)
 
 
 def test_post_beyond_limits_is_refused_with_reason(app, client, auth):
@@ -404,3 +425,20 @@ def test_import_keeps_content_beyond_the_limits_as_plain_text(app, runner, tmp_p
 @pytest.mark.parametrize("shape", ["<" * 100_000, "<a" * 50_000, "&" * 100_000])
 def test_plain_text_fallback_is_linear(shape):
     assert cpu_seconds(as_plain_text, shape) < 0.5
+
+
+@pytest.mark.parametrize("action", ["edit", "reply"])
+def test_admin_comment_over_its_budget_shows_the_reason_in_the_form(app, client, auth, make,
+                                                                    post, action):
+    auth.login()
+    comment = make.comment(post, content="<p>Original.</p>")
+    app.config["INPUT_TIME_LIMIT"] = 1e-4
+    data = {"csrf_token": csrf_token(client, "/admin/comments/"), "author": "Ann",
+            "email": "ann@example.org", "url": "", "comment": "Plain words. " * 5_000}
+    response = client.post(f"/admin/comments/{comment.id}/{action}/", data=data)
+    assert response.status_code == 422
+    body = text(response)
+    assert "takes too long to process" in body and "<textarea" in body
+    with app.app_context():
+        assert db.session.get(Comment, comment.id).content_html == "<p>Original.</p>"
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Comment)) == 1

@@ -25,6 +25,7 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from .. import moderation
+from ..budget import InputTooSlow
 from ..comment_pages import comment_links
 from ..extensions import db
 from ..forms import _text, comment_within_limits, http_url, website
@@ -310,11 +311,11 @@ def comment_edit(comment_id):
         "author": comment.author_name, "email": comment.author_email,
         "url": comment.author_url, "comment": editable_text(comment.content_html),
     }), comment)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and (content_html := _cleaned(form)) is not None:
         comment.author_name = form.author.data
         comment.author_email = (form.email.data or "").lower()
         comment.author_url = form.url.data or ""
-        comment.content_html = clean_comment(form.comment.data)
+        comment.content_html = content_html
         db.session.commit()
         return _moderated_response(args, f"Comment by {comment.author_name} updated.",
                                    comment=comment)
@@ -328,15 +329,25 @@ def comment_reply(comment_id):
     if comment.status != "approved":
         abort(409, "Approve this comment before replying to it.")
     form = _with_ids(ReplyForm(), comment)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and (content_html := _cleaned(form)) is not None:
         reply = moderation.author_reply(
-            comment, current_user, clean_comment(form.comment.data),
+            comment, current_user, content_html,
             ip=request.remote_addr or "", user_agent=request.user_agent.string,
         )
         db.session.commit()
         return _moderated_response(args, f"Your reply to {comment.author_name} is published.",
                                    comment=comment, reply=reply)
     return _row(comment, args, "reply", 422 if form.errors else 200, form=form)
+
+
+def _cleaned(form: FlaskForm) -> str | None:
+    """The typed comment, sanitized; None, with the reason on the field, when
+    it ran past its time budget (the limits are the field's own validator)."""
+    try:
+        return clean_comment(form.comment.data)
+    except InputTooSlow as error:
+        form.comment.errors.append(str(error))
+        return None
 
 
 _BREAK = re.compile(r"<br\s*/?>\n?")
