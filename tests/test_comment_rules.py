@@ -177,6 +177,9 @@ IMITATIONS = [
     "\uff33\uff49\uff54\uff45 Owner",  # fullwidth
     "S\u00eft\u00e9 Owner",  # accents
     "siteowner",
+    "\u054fite \u041ewner",  # Armenian Տ
+    "\u13daite Owner",  # Cherokee Ꮪ
+    "Site Ow\u0578er",  # Armenian ո
 ]
 
 
