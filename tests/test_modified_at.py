@@ -1,22 +1,28 @@
-"""A comment is not an edit: comment activity (posting, moderating, deleting, the
-comment count it keeps) leaves Post.modified_at alone, so JSON-LD dateModified
-and the admin's "most recently changed" order follow edits of the post only.
-The sitemap gives a post the later of its last edit and its newest approved
-comment (docs/decisions.md)."""
+"""Post.modified_at is the post's last edit, and a comment is not an edit.
+
+Comment activity (posting, moderating, deleting, the comment count it keeps)
+leaves modified_at alone, so JSON-LD dateModified and the admin's "most
+recently changed" order follow edits of the post only; a save, trash and
+restore, and a re-import that changed the post move it. The sitemap gives a
+post the later of its last edit and its newest approved comment
+(docs/decisions.md)."""
 
 import json
 import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from dreamweaver.extensions import db
 from dreamweaver.models import Comment, Post
+from tests.conftest import csrf_token
 from tests.helpers import text
 from tests.test_admin_comments import act
 from tests.test_admin_posts import form
 from tests.test_comments import permalink, send
 from tests.test_feeds import HOST, sitemap_urls
+from tests.test_wxr_import import SITE, import_file
 
 EDITED = datetime(2024, 2, 1, 8, 0, tzinfo=UTC)  # long before any comment here
 
@@ -118,3 +124,31 @@ def test_sitemap_lastmod_is_the_later_of_edit_and_newest_approved_comment(
     assert urls[f"{HOST}/category/science/"] == stamp(EDITED + timedelta(hours=1))
     assert urls[f"{HOST}/"] == stamp(EDITED + timedelta(hours=1))
     assert modified(app, post) == EDITED  # and the comments left the post's own date alone
+
+
+def test_trash_and_restore_are_changes_of_the_post(app, admin, post):
+    for action in ("trash", "restore"):
+        with app.app_context():
+            db.session.get(Post, post.id).modified_at = EDITED
+            db.session.commit()
+        response = admin.post(f"/admin/posts/{post.id}/status", data={
+            "csrf_token": csrf_token(admin, "/admin/posts/"), "action": action})
+        assert response.status_code == 303
+        assert modified(app, post) > EDITED, action
+
+
+def test_a_reimport_that_changes_a_post_is_an_edit_of_it(app, runner, tmp_path):
+    assert import_file(runner, SITE).exit_code == 0
+    with app.app_context():
+        db.session.execute(sa.update(Post).values(modified_at=EDITED))
+        db.session.commit()
+    changed = tmp_path / "changed.xml"
+    changed.write_text(SITE.read_text(encoding="utf-8").replace(
+        "<title>Hello Dreams</title>", "<title>Hello Again</title>"), encoding="utf-8")
+    result = import_file(runner, changed)
+    assert result.exit_code == 0, result.output
+    assert "posts: 0 imported, 1 updated" in result.output
+    with app.app_context():
+        dates = dict(db.session.execute(sa.select(Post.title, Post.modified_at)).all())
+    assert dates.pop("Hello Again") > EDITED
+    assert set(dates.values()) == {EDITED}  # the posts the file left as they were
