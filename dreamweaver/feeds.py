@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 import xml.etree.ElementTree as ET
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from email.utils import format_datetime
 from xml.sax.saxutils import escape
 
@@ -272,9 +272,31 @@ def _counts() -> tuple[int, datetime | None, int]:
     return entries, newest, categories
 
 
+def _moment(value) -> datetime | None:
+    if isinstance(value, str):  # SQLite hands back an aggregate's datetime as text
+        value = datetime.fromisoformat(value)
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value
+
+
+# A post's page shows its approved comments, so its lastmod is the later of its
+# last edit and its newest approved comment (docs/decisions.md, "A comment is not
+# an edit"); listings show posts, not comments, and follow edits only.
+LATEST_COMMENT = (
+    sa.select(sa.func.max(Comment.created_at))
+    .where(Comment.post_id == Post.id, Comment.status == "approved")
+    .correlate(Post).scalar_subquery()
+)
+
+
+def _page_lastmod(row) -> datetime | None:
+    return max(filter(None, (_moment(row.modified_at), _moment(row.latest_comment))),
+               default=None)
+
+
 def _url(loc: str, lastmod) -> str:
-    if isinstance(lastmod, str):  # SQLite hands back an aggregate's datetime as text
-        lastmod = datetime.fromisoformat(lastmod)
+    lastmod = _moment(lastmod)
     stamp = f"<lastmod>{lastmod.isoformat(timespec='seconds')}</lastmod>" if lastmod else ""
     return f"<url><loc>{escape(loc)}</loc>{stamp}</url>\n"
 
@@ -297,10 +319,11 @@ def _urls(start: int, stop: int, counts) -> list[str]:
     first, last = max(start - 1 - categories, 0), max(min(stop - 1 - categories, entries), 0)
     if first < last:
         rows = db.session.execute(
-            sa.select(Post.id, Post.type, Post.slug, Post.published_local, Post.modified_at)
+            sa.select(Post.id, Post.type, Post.slug, Post.published_local, Post.modified_at,
+                      LATEST_COMMENT.label("latest_comment"))
             .where(_entries_visible()).order_by(Post.id).offset(first).limit(last - first)
         )
-        urls += [_url(post_url(row, _external=True), row.modified_at) for row in rows]
+        urls += [_url(post_url(row, _external=True), _page_lastmod(row)) for row in rows]
     return urls
 
 

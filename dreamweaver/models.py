@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from sqlalchemy.types import TypeDecorator
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -172,7 +173,11 @@ class Post(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_local: Mapped[datetime | None] = mapped_column(sa.DateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    modified_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # The last edit of the post itself (publishing.save, trash and restore), set
+    # there and nowhere else: no onupdate, since a comment count or any other
+    # bookkeeping UPDATE of the row is not an edit (JSON-LD dateModified, the
+    # sitemap and the admin's order follow this).
+    modified_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     comments_open: Mapped[bool] = mapped_column(default=True)
     sticky: Mapped[bool] = mapped_column(default=False)
@@ -197,6 +202,28 @@ class Post(db.Model):
         return self.published_local is not None and self.status in (
             "published", "scheduled", "private"
         )
+
+    # A scheduled post is published from the moment it is due, though its stored
+    # status stays "scheduled" (nothing runs at that moment to change it): every
+    # place that shows or exports a status asks this, in Python or in SQL.
+    @hybrid_method
+    def status_at(self, now: datetime) -> str:
+        if self.status == "scheduled" and self.published_at is not None \
+                and self.published_at <= now:
+            return "published"
+        return self.status
+
+    @status_at.expression
+    def status_at(cls, now):  # noqa: N805 (the class, as SQLAlchemy passes it)
+        return sa.case(
+            (sa.and_(cls.status == "scheduled", cls.published_at <= now), "published"),
+            else_=cls.status,
+        )
+
+    @property
+    def shown_status(self) -> str:
+        """The status the owner sees and an export writes, as of now."""
+        return self.status_at(utcnow())
 
     @validates("content_html")
     def _keep_text(self, _key, content_html: str) -> str:

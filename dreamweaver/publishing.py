@@ -80,10 +80,20 @@ def save(post: Post, *, author: User, title: str, slug: str, source: str, fmt: s
     if post.author_id is None:
         post.author = author
     _schedule(post, status, published)
+    edited(post)
     if was_live and old_slug and old_slug != post.slug:
         db.session.add(OldSlug(post=post, slug=old_slug))
     db.session.add(post)
     return post
+
+
+def edited(post: Post) -> None:
+    """Stamp a change the owner made to the post (its content or its status).
+
+    The only writer of modified_at: comment activity and other bookkeeping
+    leave it alone (docs/decisions.md, "A comment is not an edit").
+    """
+    post.modified_at = utcnow()
 
 
 def _schedule(post: Post, status: str, published: datetime | None) -> None:

@@ -23,6 +23,27 @@ def is_visible(now=None):
                    Post.published_at <= (utcnow() if now is None else now))
 
 
+# The stored statuses a post shown as each status can have (Post.status_at):
+# the index on status narrows a tab's rows before the rule is tested on each.
+STORED_AS = {"published": ("published", "scheduled")}
+
+
+def shown_as(status: str, now: datetime):
+    """Posts the owner sees as `status` at `now`: a due scheduled post is published."""
+    return sa.and_(Post.status.in_(STORED_AS.get(status, (status,))),
+                   Post.status_at(now) == status)
+
+
+def status_counts(where, now: datetime) -> dict[str, int]:
+    """How many posts matching `where` show as each status at `now`."""
+    # Grouped over a subquery: the rule's bound `now` would be two parameters in
+    # SELECT and GROUP BY, which PostgreSQL will not take for the same expression.
+    shown = sa.select(Post.status_at(now).label("status")).where(where).subquery()
+    return dict(db.session.execute(
+        sa.select(shown.c.status, sa.func.count()).group_by(shown.c.status)
+    ).all())
+
+
 def visible_posts(now: datetime | None = None):
     return sa.select(Post).where(Post.type == "post", is_visible(now))
 

@@ -11,8 +11,9 @@ from ..extensions import db
 from ..htmlshape import TooComplex
 from ..htmx import render
 from ..markup import render as render_markup
-from ..models import Category, Post
+from ..models import Category, Post, utcnow
 from ..params import whole_number
+from ..queries import shown_as, status_counts
 from .blueprint import bp
 from .forms import PostForm
 
@@ -31,14 +32,13 @@ def _listing(kind: str):
     mine = Post.type == kind
     if not current_user.is_admin:
         mine = sa.and_(mine, Post.author_id == current_user.id)
-    counts = dict(db.session.execute(
-        sa.select(Post.status, sa.func.count()).where(mine).group_by(Post.status)
-    ).all())
+    now = utcnow()
+    counts = status_counts(mine, now)
     query = sa.select(Post).where(mine)
     if status == "all":
         query = query.where(Post.status != "trash")
     else:
-        query = query.where(Post.status == status)
+        query = query.where(shown_as(status, now))
     if words:
         escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(Post.title.ilike(f"%{escaped}%", escape="\\"))
@@ -49,7 +49,7 @@ def _listing(kind: str):
     return render(
         "admin/posts.html", "admin/_post_list.html",
         kind=kind, posts=rows[:PER_PAGE], has_more=len(rows) > PER_PAGE, number=number,
-        status=status, counts=counts, words=words, statuses=LIST_STATUSES,
+        status=status, counts=counts, words=words, statuses=LIST_STATUSES, now=now,
     )
 
 
@@ -146,8 +146,10 @@ def post_status(post_id):
     action = request.form.get("action")
     if action == "trash":
         post.status = "trash"
+        publishing.edited(post)
     elif action == "restore" and post.status == "trash":
         post.status = "draft"
+        publishing.edited(post)
     elif action == "delete" and post.status == "trash":
         db.session.delete(post)
     else:

@@ -80,6 +80,8 @@ class Exporter:
         self.out = out
         self.site_url = site_url.rstrip("/")
         self.logins: dict[int, str] = {}
+        # One moment for the whole file: a post due by then is written as published.
+        self.now = datetime.now(UTC)
         self.counts = {"authors": 0, "categories": 0, "tags": 0, "posts": 0, "pages": 0,
                        "comments": 0}
 
@@ -93,7 +95,7 @@ class Exporter:
             "\t", el("title", config.get("SITE_TITLE", "")), "\n",
             "\t", el("link", self.site_url + "/"), "\n",
             "\t", el("description", config.get("SITE_TAGLINE", "")), "\n",
-            "\t<pubDate>", format_datetime(datetime.now(UTC).replace(microsecond=0)),
+            "\t<pubDate>", format_datetime(self.now.replace(microsecond=0)),
             "</pubDate>\n",
             "\t<language>en</language>\n",
             f"\t<wp:wxr_version>{WXR_VERSION}</wp:wxr_version>\n",
@@ -212,6 +214,7 @@ class Exporter:
             local = dates.to_local(post.published_at)
         content = post.source if post.format == "html" else post.content_html
         pub = format_datetime(post.published_at or post.created_at)
+        status = post.status_at(self.now)
         self.write(
             "\n\t<item>\n",
             "\t\t", el("title", post.title), "\n",
@@ -229,7 +232,7 @@ class Exporter:
                        raw=True), "\n",
             "\t\t", el("wp:ping_status", "closed", raw=True), "\n",
             "\t\t", el("wp:post_name", post.slug, raw=True), "\n",
-            "\t\t", el("wp:status", STATUSES.get(post.status, post.status), raw=True), "\n",
+            "\t\t", el("wp:status", STATUSES.get(status, status), raw=True), "\n",
             "\t\t", el("wp:post_parent", 0), "\n",
             "\t\t", el("wp:menu_order", 0), "\n",
             "\t\t", el("wp:post_type", post.type, raw=True), "\n",

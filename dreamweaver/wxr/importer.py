@@ -27,6 +27,7 @@ from ..freshness import bump
 from ..htmlshape import TooComplex
 from ..markup import as_plain_text, render, text_of
 from ..models import OLD_SLUG_LENGTH, OldSlug, Post, User, post_categories, post_tags
+from ..publishing import edited
 from ..slugs import is_reserved_page_slug, slugify, unique_slug
 from .content import media_urls, prepare
 from .ids import Ids, bump_sequences, make_room, source_of
@@ -156,7 +157,10 @@ class Importer:
             if slug and slug != post.slug and not (
                     kind == "page" and is_reserved_page_slug(slug)):
                 values["slug"] = self._free_slug(slug, kind, post_id, post.id)
-            return post, apply(post, values)
+            outcome = apply(post, values)
+            if outcome == "updated":
+                edited(post)  # the file changed the post: that is an edit of it
+            return post, outcome
         if published_at is None and status in ("published", "scheduled", "private"):
             values["published_at"] = datetime.now(UTC).replace(microsecond=0)
             values["published_local"] = dates.to_local(values["published_at"])

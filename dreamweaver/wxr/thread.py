@@ -204,9 +204,9 @@ def _recount(post: Post) -> bool:
         Comment.post_id == post.id, Comment.status == "approved"))
     if post.comment_count == count:
         return False
-    # A count is not an edit: modified_at stays as it was.
+    # A count is not an edit: modified_at stays as it was (publishing.edited).
     db.session.execute(
         sa.update(Post).where(Post.id == post.id)
-        .values(comment_count=count, modified_at=Post.modified_at)
+        .values(comment_count=count)
         .execution_options(synchronize_session="fetch"))
     return True
