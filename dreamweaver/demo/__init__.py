@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from .. import dates
 from ..extensions import db
-from ..markup import render
+from ..markup import render, render_teaser
 from ..models import Category, Comment, Post, Tag, User
 from ..moderation import add_comment
 from ..sanitize import clean_comment
@@ -107,6 +107,7 @@ def _post(meta: dict, body: str, users: dict[str, User], kind: str) -> Post:
         source=body,
         format="markdown",
         content_html=render(body, "markdown"),
+        teaser_html=render_teaser(body, "markdown"),
         excerpt=meta.get("excerpt", ""),
         published_local=local,
         published_at=dates.from_local(local),
