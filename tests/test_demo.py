@@ -267,26 +267,37 @@ def reachable_comments(client, url):
         ids.update(re.findall(r'<li id="comment-(\d+)"', html))
         queue.extend(re.findall(r'<a class="nav-(?:previous|next)" href="([^"#]+)#comments"',
                                 html))
-    return shown, ids
+    return shown, ids, len(seen_pages)
 
 
-def test_demo_every_comment_counted_is_reachable(app, runner, client):
+@pytest.fixture(params=[None, 1], ids=["default-pages", "one-thread-a-page"])
+def per_page(request, app):
+    """The site's comment paging, and one thread a page, which splits every
+    demo discussion with more than one thread over several comment pages."""
+    if request.param:
+        app.config["COMMENTS_PER_PAGE"] = request.param
+    return app.config["COMMENTS_PER_PAGE"]
+
+
+def test_demo_every_comment_counted_is_reachable(app, runner, client, per_page):
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     with app.test_request_context():
         posts = db.session.scalars(sa.select(Post).where(Post.status == "published")).all()
         urls = {post_url(post): post.comment_count for post in posts}
         total = db.session.scalar(sa.select(sa.func.count()).select_from(Comment))
-    found = {}
+    found, most_pages = {}, 0
     for url in urls:
-        shown, ids = reachable_comments(client, url)
+        shown, ids, pages = reachable_comments(client, url)
         found[url] = (shown, len(ids))
+        most_pages = max(most_pages, pages)
     wrong = {url: pair for url, pair in found.items() if pair[0] != pair[1]}
     assert wrong == {}
     # Every demo comment is on some page: replies included (half the demo's).
     assert sum(reached for _, reached in found.values()) == total == 36
+    assert (most_pages > 1) == (per_page == 1)
 
 
-def test_demo_recent_comments_links_land_on_their_comment(app, runner, client):
+def test_demo_recent_comments_links_land_on_their_comment(app, runner, client, per_page):
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     widget = section(client.get("/"), "recent-comments")
     links = re.findall(r'<a href="([^"]+)">', widget)
