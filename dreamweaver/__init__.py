@@ -87,10 +87,14 @@ def read_secret_key(app) -> str | None:
 
 
 def write_secret_key(app) -> bool:
-    """Create instance/secret_key (private to its owner) unless it exists."""
+    """Create instance/secret_key (private to its owner) unless it exists or a
+    key is configured (FLASK_SECRET_KEY, config.py): the configured key wins,
+    so a file beside it would be a second secret that nothing uses."""
     from . import private_files
 
     path = secret_key_path(app)
+    if app.config.get("SECRET_KEY") and not os.path.exists(path):
+        return False
     with app.app_context():
         try:
             fd = private_files.create(path, exclusive=True)

@@ -15,10 +15,13 @@ from .extensions import db
 @with_appcontext
 def init_db_command():
     """Create or upgrade the schema to the latest migration (and instance/secret_key)."""
-    from . import write_secret_key
+    from . import read_secret_key, write_secret_key
 
     if write_secret_key(current_app):
         click.echo("Wrote a new random secret key to instance/secret_key.")
+    elif read_secret_key(current_app) is None:
+        click.echo("Using the configured secret key (FLASK_SECRET_KEY); "
+                   "wrote no instance/secret_key.")
     upgrade()
     click.echo("The database schema is up to date.")
 

@@ -20,7 +20,7 @@ from .extensions import csrf, db, limiter
 from .forms import NOT_UTF8_MESSAGE, CommentForm, form_is_utf8, has_control_characters
 from .htmx import is_partial, retarget
 from .models import Comment, Post, utcnow
-from .moderation import hold_reason
+from .moderation import add_comment, hold_reason
 from .params import MAX_ID, whole_number
 from .permalinks import PERMALINK, post_at
 from .sanitize import TooComplex, clean_comment, explain_comment
@@ -92,6 +92,7 @@ def _accept(post: Post, form: CommentForm) -> Comment:
         if parent is None:
             form.comment_parent.errors.append("The comment you are replying to is not available.")
             raise Refused(422, "The comment you are replying to is not available.")
+        # Placed now for the duplicate check; add_comment finds the same place.
         parent = reply_parent(parent)
     _check_flood()
     try:
@@ -105,8 +106,6 @@ def _accept(post: Post, form: CommentForm) -> Comment:
     held = hold_reason(form.author.data, email, content_html, signed_in)
     comment = Comment(
         post_id=post.id,
-        parent_id=parent.id if parent else None,
-        thread_id=(parent.thread_id or parent.id) if parent else None,
         status="pending" if held else "approved",
         held_reason=held,
         author_name=form.author.data,
@@ -116,15 +115,7 @@ def _accept(post: Post, form: CommentForm) -> Comment:
         ip=request.remote_addr or "",
         user_agent=request.user_agent.string[:255],
     )
-    db.session.add(comment)
-    db.session.flush()
-    if not held:
-        db.session.execute(
-            sa.update(Post).where(Post.id == post.id)
-            .values(comment_count=Post.comment_count + 1)
-            .execution_options(synchronize_session=False)
-        )
-    return comment
+    return add_comment(comment, parent)
 
 
 def _check_flood():

@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 
 from . import queries
 from .comment_pages import comment_links
+from .excerpts import excerpt_of
 from .extensions import db
 from .freshness import cached
 from .markup import auto_excerpt, text_of
@@ -148,7 +149,7 @@ def _post_feed(title: str, link: str, description: str, posts) -> str:
         for term in (*post.categories, *post.tags):
             _add(item, "category", term.name)
         _add(item, "guid", _guid(post), isPermaLink="false")
-        _add(item, "description", post.excerpt or auto_excerpt(post.content_text))
+        _add(item, "description", excerpt_of(post))
         _add(item, _q("content", "encoded"), post.content_html)
         _add(item, _q("wfw", "commentRss"), post_feed_url(post, _external=True))
         _add(item, _q("slash", "comments"), post.comment_count)

@@ -36,6 +36,32 @@ def render(source: str, fmt: str) -> str:
     return clean_post(to_html(source, fmt))
 
 
+# WordPress's <!--more--> (and <!--more Custom text-->): the post's teaser ends there.
+MORE = "<!--more"
+_CLOSING_OR_SPACE = re.compile(r"</[a-zA-Z0-9]+>|\s+")
+
+
+def render_teaser(source: str, fmt: str) -> str:
+    """The teaser a listing shows: the post's HTML before its first <!--more-->,
+    kept to the post policy; "" without a marker or with nothing after it.
+
+    The marker is looked for in the source rendered (not cleaned: the policy
+    drops comments), so a marker inside Markdown code, which renders as text,
+    does not count. Cut there, the HTML may leave elements open (a marker
+    inside a paragraph); the post policy closes them, as WordPress's
+    force_balance_tags.
+    """
+    html = to_html(source, fmt)
+    at = html.find(MORE)
+    if at == -1:
+        return ""
+    end = html.find("-->", at)
+    rest = "" if end == -1 else html[end + 3:]
+    if not _CLOSING_OR_SPACE.sub("", rest):
+        return ""
+    return clean_post(html[:at]).strip()
+
+
 def to_html(source: str, fmt: str) -> str:
     """The source as HTML, not yet cleaned (Markdown rendered, HTML as it is)."""
     if len(source) > SOURCE_MAX:

@@ -166,6 +166,9 @@ class Post(db.Model):
     # automatic excerpts quote.
     content_text: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     excerpt: Mapped[str] = mapped_column(sa.Text, default="")
+    # The HTML before the source's <!--more--> (markup.render_teaser), "" without
+    # one: what listings show, as WordPress's theme does.
+    teaser_html: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     # published_at is the instant (UTC) that orders posts and decides when a
     # scheduled post shows. published_local is the wall-clock time in the
     # site's timezone at publication, as WordPress's post_date: permalinks and

@@ -210,11 +210,8 @@ def author_reply(parent: Comment, user: User, content_html: str, ip: str = "",
                  user_agent: str = "") -> Comment:
     """A reply by the site's author, approved at once, placed as a reader's reply
     would be (beside `parent` when it is at COMMENT_MAX_DEPTH)."""
-    above = reply_parent(parent)
     reply = Comment(
         post_id=parent.post_id,
-        parent_id=above.id if above else None,
-        thread_id=(above.thread_id or above.id) if above else None,
         user_id=user.id,
         status="approved",
         author_name=user.display_name,
@@ -223,7 +220,23 @@ def author_reply(parent: Comment, user: User, content_html: str, ip: str = "",
         ip=ip,
         user_agent=user_agent[:255],
     )
-    db.session.add(reply)
+    return add_comment(reply, parent)
+
+
+def add_comment(comment: Comment, parent: Comment | None) -> Comment:
+    """Store a new comment in its thread: the one rule every new comment follows
+    (a reader's, the author's reply, the demo's).
+
+    A reply goes where reply_parent puts it (beside `parent` at
+    COMMENT_MAX_DEPTH); its thread_id is its top-level comment's id, which a
+    top-level comment leaves NULL. An approved comment counts on its post.
+    `parent` must be flushed (have an id).
+    """
+    above = reply_parent(parent) if parent is not None else None
+    comment.parent_id = above.id if above else None
+    comment.thread_id = (above.thread_id or above.id) if above else None
+    db.session.add(comment)
     db.session.flush()
-    _count_approved(reply.post_id, 1)
-    return reply
+    if comment.status == "approved":
+        _count_approved(comment.post_id, 1)
+    return comment

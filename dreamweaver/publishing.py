@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from . import dates
 from .extensions import db
-from .markup import render
+from .markup import render, render_teaser
 from .models import Category, OldSlug, Post, Tag, User, utcnow
 from .slugs import RESERVED, is_reserved_page_slug, slugify, unique_slug
 
@@ -66,12 +66,13 @@ def save(post: Post, *, author: User, title: str, slug: str, source: str, fmt: s
     budget's InputTooSlow) before anything about the post has changed.
     """
     content_html = render(source, fmt)
+    teaser_html = render_teaser(source, fmt)
     was_live = post.id is not None and post.status in ("published", "scheduled")
     old_slug = post.slug
     post.title = title.strip()
     post.slug = post_slug(post, slug)
     post.source, post.format = source, fmt
-    post.content_html = content_html
+    post.content_html, post.teaser_html = content_html, teaser_html
     post.excerpt = excerpt.strip()
     post.categories = categories or ([default_category()] if post.type == "post" else [])
     post.tags = tags

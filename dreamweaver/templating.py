@@ -6,8 +6,8 @@ from flask import current_app, g, request, url_for
 from markupsafe import Markup
 
 from . import dates, widgets
+from .excerpts import excerpt_of, summary_of
 from .fragments import cached_fragment, comment_form_html
-from .markup import auto_excerpt
 from .permalinks import comment_page_url, comments_url, post_url
 from .threads import comment_tree
 
@@ -40,7 +40,7 @@ def summary(post, length: int = 160) -> str:
     protected post)."""
     if post.password:
         return current_app.config["SITE_TAGLINE"]
-    text = post.excerpt or auto_excerpt(post.content_text)
+    text = excerpt_of(post)
     text = text.removesuffix(" [\u2026]")
     if len(text) <= length:
         return text
@@ -122,7 +122,7 @@ def init_app(app):
     app.add_template_global(list_title)
     app.add_template_global(summary)
     app.add_template_global(blog_posting)
-    app.add_template_global(auto_excerpt)
+    app.add_template_global(summary_of)
     app.add_template_global(comment_tree)
     app.add_template_global(list_nav)
     app.add_template_global(cached_fragment)

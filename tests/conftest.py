@@ -13,7 +13,7 @@ from flask_migrate import upgrade
 
 from dreamweaver import create_app
 from dreamweaver.extensions import db
-from dreamweaver.markup import render
+from dreamweaver.markup import render, render_teaser
 from dreamweaver.models import Category, Comment, Post, Tag, User
 from dreamweaver.slugs import slugify, unique_slug
 
@@ -152,6 +152,7 @@ class Factory:
                                                           Post.type == kind),
             source=source,
             content_html=render(source, "markdown"),
+            teaser_html=render_teaser(source, "markdown"),
             published_at=published_at,
             published_local=dates.to_local(published_at),
             # merge() leaves the caller's objects detached and readable after commit.

@@ -10,12 +10,16 @@ import pytest
 import dreamweaver
 from dreamweaver import create_app
 from dreamweaver.config import database_uri
+from dreamweaver.extensions import db
+from tests.conftest import TEST_SETTINGS
 
 
 @pytest.fixture
 def instance(app, tmp_path):
-    """Point the app's instance folder at a temporary one, away from the checkout."""
+    """Point the app's instance folder at a temporary one, away from the checkout,
+    with no key configured (the test settings carry one), as on a new site."""
     app.instance_path = str(tmp_path)
+    app.config["SECRET_KEY"] = None
     return tmp_path
 
 
@@ -65,6 +69,22 @@ def test_init_db_key_read_back_by_create_app(app, runner, instance):
     assert init_db(app, runner).exit_code == 0
     key = (instance / "secret_key").read_text(encoding="ascii")
     assert dreamweaver.read_secret_key(app) == key
+
+
+def test_init_db_writes_no_key_file_when_key_configured(database_uri, _migrated, tmp_path,
+                                                        monkeypatch):
+    monkeypatch.setenv("FLASK_SECRET_KEY", "key-from-the-environment")
+    settings = {name: value for name, value in TEST_SETTINGS.items() if name != "SECRET_KEY"}
+    app = create_app({**settings, "SQLALCHEMY_DATABASE_URI": database_uri})
+    app.instance_path = str(tmp_path)
+    result = app.test_cli_runner().invoke(args=["init-db"])
+    assert result.exit_code == 0, repr(result.exception)
+    assert "Using the configured secret key" in result.output
+    assert "up to date" in result.output
+    assert not (tmp_path / "secret_key").exists()
+    assert app.config["SECRET_KEY"] == "key-from-the-environment"
+    with app.app_context():
+        db.engine.dispose()
 
 
 # --- the secret key rule -------------------------------------------------------------

@@ -1,10 +1,12 @@
 """`seed-demo`: the demo site it loads, and that it loads it only into an empty database."""
 
+import importlib.util
 import os
 import re
 import unicodedata
 from collections import Counter
 from datetime import datetime
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -14,8 +16,10 @@ from dreamweaver import create_app
 from dreamweaver.extensions import db
 from dreamweaver.markup import text_of
 from dreamweaver.models import Category, Comment, Post, Tag, User
+from dreamweaver.permalinks import post_url
 from dreamweaver.sanitize import clean_post
 from tests.conftest import TEST_SETTINGS
+from tests.helpers import section, text
 
 DEMO_DIR = Path(__file__).parents[1] / "dreamweaver" / "demo"
 SEED_PAGE = Path(__file__).parents[2] / "shared" / "reference" / "seed-page.txt"
@@ -239,3 +243,119 @@ def test_demo_categories_are_the_seed_pages_list_in_its_order():
     ours = [n for n in (DEMO_DIR / "categories.txt").read_text(encoding="utf-8").splitlines() if n]
     assert len(seed) == 137
     assert ours == seed
+
+
+# --- the demo as a reader sees it -------------------------------------------------------
+
+
+def reachable_comments(client, url):
+    """The comment ids a reader can reach from a post: its page, then every
+    comment page linked from there; and the count its heading shows."""
+    first = client.get(url)
+    assert first.status_code == 200, url
+    heading = re.search(r'<h2 class="comments-title"[^>]*>(One|\d+) thoughts? on', text(first))
+    shown = 0 if heading is None else (1 if heading[1] == "One" else int(heading[1]))
+    seen_pages, queue, ids = set(), [url], set()
+    while queue:
+        page = queue.pop()
+        if page in seen_pages:
+            continue
+        seen_pages.add(page)
+        response = client.get(page)
+        assert response.status_code == 200, page
+        html = text(response)
+        ids.update(re.findall(r'<li id="comment-(\d+)"', html))
+        queue.extend(re.findall(r'<a class="nav-(?:previous|next)" href="([^"#]+)#comments"',
+                                html))
+    return shown, ids, len(seen_pages)
+
+
+@pytest.fixture(params=[None, 1], ids=["default-pages", "one-thread-a-page"])
+def per_page(request, app):
+    """The site's comment paging, and one thread a page, which splits every
+    demo discussion with more than one thread over several comment pages."""
+    if request.param:
+        app.config["COMMENTS_PER_PAGE"] = request.param
+    return app.config["COMMENTS_PER_PAGE"]
+
+
+def test_demo_every_comment_counted_is_reachable(app, runner, client, per_page):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    with app.test_request_context():
+        posts = db.session.scalars(sa.select(Post).where(Post.status == "published")).all()
+        urls = {post_url(post): post.comment_count for post in posts}
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(Comment))
+    found, most_pages = {}, 0
+    for url in urls:
+        shown, ids, pages = reachable_comments(client, url)
+        found[url] = (shown, len(ids))
+        most_pages = max(most_pages, pages)
+    wrong = {url: pair for url, pair in found.items() if pair[0] != pair[1]}
+    assert wrong == {}
+    # Every demo comment is on some page: replies included (half the demo's).
+    assert sum(reached for _, reached in found.values()) == total == 36
+    assert (most_pages > 1) == (per_page == 1)
+
+
+def test_demo_recent_comments_links_land_on_their_comment(app, runner, client, per_page):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    widget = section(client.get("/"), "recent-comments")
+    links = re.findall(r'<a href="([^"]+)">', widget)
+    assert len(links) == 5
+    with app.app_context():
+        replies = set(db.session.scalars(
+            sa.select(Comment.id).where(Comment.parent_id.is_not(None))).all())
+    linked_ids = set()
+    for link in links:
+        path, _, anchor = unescape(link).partition("#")
+        response = client.get(path)
+        assert response.status_code == 200, link
+        assert f'id="{anchor}"' in text(response), link
+        linked_ids.add(int(anchor.removeprefix("comment-")))
+    # The demo's latest comments include replies, the ones that were lost.
+    assert linked_ids & replies
+
+
+# --- 0011: the repair for databases seeded before -------------------------------------
+
+REPAIR = importlib.util.spec_from_file_location(
+    "repair_demo_threads",
+    Path(__file__).resolve().parents[1] / "migrations/versions/0011_repair_demo_threads.py")
+repair_demo_threads = importlib.util.module_from_spec(REPAIR)
+REPAIR.loader.exec_module(repair_demo_threads)
+
+
+def test_repair_threads_lost_replies_and_recounts(app, make, client):
+    post = make.post("Talked about")
+    other = make.post("Quiet")
+    top = make.comment(post, "Ana")
+    reply = make.comment(post, "Ben", parent=top)
+    deeper = make.comment(post, "Cy", parent=reply)
+    make.comment(post, "Held", parent=top, status="pending")
+    second = make.comment(post, "Dee")
+    with app.app_context():
+        # As seed-demo left them: replies without a thread, counts that are wrong.
+        with db.engine.begin() as connection:
+            connection.execute(sa.update(Comment).where(Comment.parent_id.is_not(None))
+                               .values(thread_id=None))
+            connection.execute(sa.update(Post).values(comment_count=7))
+            before = connection.execute(sa.text(
+                "SELECT value FROM site_state WHERE key = 'content'")).scalar_one()
+        with app.test_request_context():
+            url = post_url(post)
+        assert f'id="comment-{deeper.id}"' not in text(client.get(url))
+        with db.engine.begin() as connection:
+            repair_demo_threads.repair(connection)
+        with db.engine.begin() as connection:
+            after = connection.execute(sa.text(
+                "SELECT value FROM site_state WHERE key = 'content'")).scalar_one()
+        db.session.remove()
+        threads = dict(db.session.execute(sa.select(Comment.id, Comment.thread_id)).all())
+        counts = dict(db.session.execute(sa.select(Post.id, Post.comment_count)).all())
+    assert threads[top.id] is None and threads[second.id] is None
+    assert threads[reply.id] == threads[deeper.id] == top.id
+    assert counts == {post.id: 4, other.id: 0}
+    assert after == before + 1
+    page = text(client.get(url))
+    assert all(f'id="comment-{c.id}"' in page for c in (top, reply, deeper, second))
+    assert "4 thoughts on" in page

@@ -104,6 +104,7 @@ def test_backup_private(tmp_path, settings, expected):
 def test_secret_key_private(tmp_path):
     app = site(tmp_path / "site.sqlite")
     app.instance_path = str(tmp_path)
+    app.config["SECRET_KEY"] = None  # none configured: init-db writes one
     assert write_secret_key(app)
     assert mode(tmp_path / "secret_key") == 0o600
     os.chmod(tmp_path / "secret_key", 0o644)

@@ -14,8 +14,9 @@ import sqlalchemy as sa
 
 from .. import dates
 from ..extensions import db
-from ..markup import render
+from ..markup import render, render_teaser
 from ..models import Category, Comment, Post, Tag, User
+from ..moderation import add_comment
 from ..sanitize import clean_comment
 from ..slugs import slugify, unique_slug
 
@@ -106,6 +107,7 @@ def _post(meta: dict, body: str, users: dict[str, User], kind: str) -> Post:
         source=body,
         format="markdown",
         content_html=render(body, "markdown"),
+        teaser_html=render_teaser(body, "markdown"),
         excerpt=meta.get("excerpt", ""),
         published_local=local,
         published_at=dates.from_local(local),
@@ -128,9 +130,7 @@ def _comments(posts: dict[str, Post], users: dict[str, User]) -> int:
         parent = saved.get(item["parent"]) if item["parent"] else None
         author = by_name.get(item["author"])
         comment = Comment(
-            post=post,
-            parent=parent,
-            thread_id=(parent.thread_id or parent.id) if parent else None,
+            post_id=post.id,
             user_id=author.id if author else None,
             status="approved",
             author_name=item["author"],
@@ -139,8 +139,6 @@ def _comments(posts: dict[str, Post], users: dict[str, User]) -> int:
             content_html=clean_comment(item["content"]),
             created_at=dates.from_local(item["date"]),
         )
-        db.session.add(comment)
-        post.comment_count += 1
-        saved[item["key"]] = comment
-    db.session.flush()
+        # A reader's comment goes through the same rule (parent, thread, count).
+        saved[item["key"]] = add_comment(comment, parent)
     return len(saved)

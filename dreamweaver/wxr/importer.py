@@ -25,7 +25,7 @@ from ..budget import InputTooSlow
 from ..extensions import db
 from ..freshness import bump
 from ..htmlshape import TooComplex
-from ..markup import as_plain_text, render, text_of
+from ..markup import as_plain_text, render, render_teaser, text_of
 from ..models import OLD_SLUG_LENGTH, OldSlug, Post, User, post_categories, post_tags
 from ..publishing import edited
 from ..slugs import is_reserved_page_slug, slugify, unique_slug
@@ -108,14 +108,15 @@ class Importer:
             self.pages[post_id] = (clip(item.get("wp:post_name", "").strip(), 200),
                                    number(item.get("wp:post_parent")), post.id)
 
-    def _content_html(self, title: str, source: str) -> str:
-        """The post's HTML; as plain text, with a note, when it is beyond what
-        the site renders (the author can edit it down in /admin)."""
+    def _content_html(self, title: str, source: str) -> tuple[str, str]:
+        """The post's HTML and its teaser (markup.render_teaser); as plain text
+        without a teaser, with a note, when it is beyond what the site renders
+        (the author can edit it down in /admin)."""
         try:
-            return render(source, "html")
+            return render(source, "html"), render_teaser(source, "html")
         except (TooComplex, InputTooSlow) as error:
             self.report.notes.append(f"“{title}” was imported as plain text: {error}")
-            return as_plain_text(source)
+            return as_plain_text(source), ""
 
     def _post(self, post_id: int, kind: str, status: str, item: dict) -> tuple[Post, str]:
         title = clip(item.get("title", "").strip(), 500)
@@ -133,10 +134,12 @@ class Importer:
         if local is None and published_at is not None:
             local = dates.to_local(published_at)
         creator = item.get("dc:creator", "").strip()
+        content_html, teaser_html = self._content_html(title, source)
         values = {
             "type": kind, "status": status, "title": title,
             "password": clip(item.get("wp:post_password", ""), 255),
-            "source": source, "format": "html", "content_html": self._content_html(title, source),
+            "source": source, "format": "html", "content_html": content_html,
+            "teaser_html": teaser_html,
             "excerpt": text_of(item.get("excerpt:encoded", "").replace("\x00", "")),
             "comments_open": item.get("wp:comment_status", "open").strip() != "closed",
             "sticky": kind == "post" and item.get("wp:is_sticky", "0").strip() == "1",
