@@ -225,7 +225,7 @@ def atom():
 def _atom(parent, name: str, text=None, **attributes):
     # Here names and titles land in attributes too: cleaned as texts are.
     cleaned = {key: _NOT_XML.sub("", value) for key, value in attributes.items()}
-    return _add(parent, _q("atom", name), text, **cleaned)
+    return _add(parent, name, text, **cleaned)
 
 
 def _atom_feed() -> str:
@@ -233,7 +233,9 @@ def _atom_feed() -> str:
     config = current_app.config
     posts = _latest_posts()
     home = url_for("blog.index", _external=True)
-    root = ET.Element(_q("atom", "feed"), {XML_LANG: LANGUAGE})
+    # Atom's names unprefixed, as feed readers expect: the namespace is declared
+    # as a plain attribute (ElementTree's default_namespace refuses plain attributes).
+    root = ET.Element("feed", {"xmlns": NS["atom"], XML_LANG: LANGUAGE})
     _atom(root, "title", config["SITE_TITLE"], type="text")
     _atom(root, "subtitle", config["SITE_TAGLINE"], type="text")
     _atom(root, "updated", _w3c(max((post.modified_at for post in posts), default=utcnow())))
@@ -257,8 +259,7 @@ def _atom_feed() -> str:
         _atom(entry, "link", rel="replies", type="application/rss+xml",
               href=post_feed_url(post, _external=True),
               **{_q("thr", "count"): str(post.comment_count)})
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            + ET.tostring(root, encoding="unicode", default_namespace=NS["atom"]))
+    return _xml(root)
 
 
 def _w3c(moment: datetime) -> str:
