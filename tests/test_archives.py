@@ -113,6 +113,7 @@ def test_day_archive_partial(client, site):
 
 def test_day_archive_is_cacheable(client, site):
     response = client.get("/2024/01/20/")
+    assert response.status_code == 200
     assert "Set-Cookie" not in response.headers
     assert "cookie" not in response.headers.get("Vary", "").lower()
 

@@ -28,6 +28,7 @@ def moved(client, query: str) -> str:
     response = client.get(f"/?{query}")
     assert response.status_code == 301, (query, response.status_code)
     assert "Set-Cookie" not in response.headers
+    assert "cookie" not in response.headers.get("Vary", "").lower()
     return response.headers["Location"]
 
 
