@@ -1,6 +1,6 @@
 """Reader-facing pages: home, single posts and pages, and the archives."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import (
@@ -15,15 +15,15 @@ from flask import (
     url_for,
 )
 
-from . import postpass, queries
+from . import postpass, queries, query_links
 from .article import render_article
-from .dates import month_label
+from .dates import MAX_YEAR, MIN_YEAR, long_date, month_label
 from .extensions import csrf, db, limiter
 from .forms import PostPasswordForm, SearchForm
 from .htmx import is_partial, push_url, render
 from .known_posts import visible_post
-from .models import OLD_SLUG_LENGTH, Category, ImportedPost, Post, Tag
-from .params import plain_text, whole_number
+from .models import OLD_SLUG_LENGTH, Category, Post, Tag
+from .params import whole_number
 from .permalinks import PERMALINK, page_at, post_at, post_url
 from .search import clean_query as search_words
 from .search import highlight, search_posts
@@ -33,9 +33,9 @@ bp = Blueprint("blog", __name__)
 
 # Far past any real listing, and small enough that OFFSET fits in 64 bits.
 MAX_PAGE = 10**9
-# datetime's range, less one year so that "the end of this year" still exists.
-MIN_YEAR, MAX_YEAR = 1, 9998
-
+# What a filter form's answer may be rendered as in place, for htmx.
+LISTINGS = ("blog.index", "blog.category", "blog.tag", "blog.author", "blog.year",
+            "blog.month", "blog.day")
 
 
 def listing(query, page: int):
@@ -52,17 +52,11 @@ def listing(query, page: int):
 @bp.get("/", defaults={"page": 1})
 @bp.get("/page/<int:page>/")
 def index(page):
-    if "p" in request.args or "page_id" in request.args:
-        return by_id(request.args.get("p") or request.args.get("page_id") or "")
+    target = query_links.target(request.args, page)
+    if target is not None:
+        return _moved(*target)
     if "s" in request.args:
         return search(page)
-    if "cat" in request.args:
-        slug = plain_text(request.args["cat"])
-        if slug is None:
-            abort(404)
-        return _filtered("blog.category", slug=slug) if slug else _filtered("blog.index")
-    if "m" in request.args:
-        return _filtered(*_month_filter(request.args["m"]))
     return home(page)
 
 
@@ -83,44 +77,15 @@ def set_list_route(endpoint: str, **values):
     g.list_route = (endpoint, values)
 
 
-def _month_filter(value: str) -> tuple:
-    """WordPress's `?m=YYYYMM` (or YYYY) as the archive it names."""
-    if not value:
-        return ("blog.index",)
-    if whole_number(value) is None or len(value) not in (4, 6):
-        abort(404)
-    if len(value) == 4:
-        return ("blog.year", {"year": int(value)})
-    return ("blog.month", {"year": int(value[:4]), "month": int(value[4:])})
-
-
-def _filtered(endpoint: str, values: dict | None = None, **more):
-    """A filter form's choice: the archive it names. A plain request is sent
-    there (302); htmx gets the list at once, with that URL pushed to history."""
-    values = {**(values or {}), **more}
+def _moved(endpoint: str, values: dict):
+    """WordPress's query-string address (or a filter form's choice) moves
+    permanently to its pretty one; htmx gets a listing at once, with that URL
+    pushed to history (the filters swap the list in place)."""
     url = url_for(endpoint, **values)
-    if not is_partial():
-        return redirect(url, 302)
+    if endpoint not in LISTINGS or not is_partial():
+        return redirect(url, 301)
     show = home if endpoint == "blog.index" else current_app.view_functions[endpoint]
-    return push_url(make_response(show(**values, page=1)), url)
-
-
-def by_id(post_id: str):
-    """WordPress's plain links (`/?p=123`, `/?page_id=2`) move permanently to the permalink."""
-    number = whole_number(post_id)
-    if number is None:
-        abort(404)
-    found = db.session.scalar(sa.select(Post).where(Post.id == number, queries.is_visible()))
-    if found is None:
-        # An imported post given a new id (its WordPress id was taken here) is
-        # still reached by it, while nothing here answers to that id.
-        found = db.session.scalar(
-            sa.select(Post).join(ImportedPost, ImportedPost.post_id == Post.id)
-            .where(ImportedPost.wp_id == number, queries.is_visible())
-            .order_by(Post.id).limit(1))
-    if found is None:
-        abort(404)
-    return redirect(post_url(found), 301)
+    return push_url(make_response(show(**values)), url)
 
 
 def search(page: int):
@@ -248,6 +213,25 @@ def month(year, month, page):
     query = queries.visible_posts().where(queries.published_between(start, end))
     return archive(query, page, f"Month: {month_label(year, month)}", "month",
                    ("blog.month", {"year": year, "month": month}),
+                   selected_month=f"{year:04d}{month:02d}")
+
+
+@bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<int(fixed_digits=2):day>/",
+        defaults={"page": 1})
+@bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<int(fixed_digits=2):day>"
+        "/page/<int:page>/")
+def day(year, month, day, page):
+    """One day's posts, as WordPress lists them (its posts live one level down)."""
+    try:
+        start = datetime(year, month, day)
+    except ValueError:
+        abort(404)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        abort(404)
+    query = queries.visible_posts().where(
+        queries.published_between(start, start + timedelta(days=1)))
+    return archive(query, page, f"Day: {long_date(start)}", "day",
+                   ("blog.day", {"year": year, "month": month, "day": day}),
                    selected_month=f"{year:04d}{month:02d}")
 
 

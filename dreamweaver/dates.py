@@ -5,6 +5,10 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+# The years archives and dates in links may name: datetime's range, less one
+# year so that "the end of this year" still exists.
+MIN_YEAR, MAX_YEAR = 1, 9998
+
 
 def site_zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["SITE_TIMEZONE"])

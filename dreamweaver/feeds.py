@@ -1,5 +1,5 @@
-"""For feed readers and search engines: RSS 2.0 feeds as WordPress serves them,
-the sitemap (an index of sitemap pages past SITEMAP_PAGE_SIZE URLs) and robots.txt.
+"""For feed readers and search engines: RSS 2.0 and Atom 1.0 feeds as WordPress
+serves them, the sitemap (an index of sitemap pages past SITEMAP_PAGE_SIZE URLs) and robots.txt.
 
 Password-protected posts are left out of every feed and of the sitemap, and
 comments on them out of the comment feeds: nothing here asks for a password.
@@ -25,7 +25,7 @@ from .excerpts import excerpt_of
 from .extensions import db
 from .freshness import cached
 from .markup import auto_excerpt, text_of
-from .models import Category, Comment, Post, post_categories, utcnow
+from .models import Category, Comment, Post, Tag, post_categories, utcnow
 from .permalinks import PERMALINK, post_at, post_url
 
 bp = Blueprint("feeds", __name__)
@@ -36,6 +36,7 @@ SITEMAP_PAGE_SIZE = 2_000
 LANGUAGE = "en"  # as <html lang> says
 MAX_AGE = 300
 RSS_TYPE = "application/rss+xml; charset=utf-8"
+ATOM_TYPE = "application/atom+xml; charset=utf-8"
 XML_TYPE = "application/xml; charset=utf-8"
 
 NS = {
@@ -45,7 +46,9 @@ NS = {
     "atom": "http://www.w3.org/2005/Atom",
     "sy": "http://purl.org/rss/1.0/modules/syndication/",
     "slash": "http://purl.org/rss/1.0/modules/slash/",
+    "thr": "http://purl.org/syndication/thread/1.0",
 }
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 for _prefix, _uri in NS.items():
     ET.register_namespace(_prefix, _uri)
@@ -170,6 +173,37 @@ def category(slug):
     return _shared(RSS_TYPE, lambda: _category_feed(slug))
 
 
+@bp.get("/tag/<slug>/feed/")
+def tag(slug):
+    return _shared(RSS_TYPE, lambda: _tag_feed(slug))
+
+
+def _tag_feed(slug: str) -> str:
+    found = db.session.scalar(sa.select(Tag).where(Tag.slug == slug)) or abort(404)
+    config = current_app.config
+    return _post_feed(
+        f"{config['SITE_TITLE']} \u00bb {found.name}",
+        url_for("blog.tag", slug=found.slug, _external=True), config["SITE_TAGLINE"],
+        _latest_posts(Post.tags.any(Tag.id == found.id)),
+    )
+
+
+@bp.get("/author/<slug>/feed/")
+def author(slug):
+    return _shared(RSS_TYPE, lambda: _author_feed(slug))
+
+
+def _author_feed(slug: str) -> str:
+    # The archive's rule: an account with no post readers can see has no feed.
+    found = queries.public_author(slug) or abort(404)
+    config = current_app.config
+    return _post_feed(
+        f"{config['SITE_TITLE']} \u00bb Posts by {found.display_name}",
+        url_for("blog.author", slug=found.slug, _external=True), config["SITE_TAGLINE"],
+        _latest_posts(Post.author_id == found.id),
+    )
+
+
 def _category_feed(slug: str) -> str:
     found = db.session.scalar(sa.select(Category).where(Category.slug == slug)) or abort(404)
     config = current_app.config
@@ -179,6 +213,59 @@ def _category_feed(slug: str) -> str:
         found.description or config["SITE_TAGLINE"],
         _latest_posts(Post.categories.any(Category.id == found.id)),
     )
+
+
+# Atom
+
+
+@bp.get("/feed/atom/")
+def atom():
+    return _shared(ATOM_TYPE, _atom_feed)
+
+
+def _atom(parent, name: str, text=None, **attributes):
+    # Here names and titles land in attributes too: cleaned as texts are.
+    cleaned = {key: _NOT_XML.sub("", value) for key, value in attributes.items()}
+    return _add(parent, name, text, **cleaned)
+
+
+def _atom_feed() -> str:
+    """The latest posts as Atom 1.0, as WordPress's /feed/atom/: the same posts as /feed/."""
+    config = current_app.config
+    posts = _latest_posts()
+    home = url_for("blog.index", _external=True)
+    # Atom's names unprefixed, as feed readers expect: the namespace is declared
+    # as a plain attribute (ElementTree's default_namespace refuses plain attributes).
+    root = ET.Element("feed", {"xmlns": NS["atom"], XML_LANG: LANGUAGE})
+    _atom(root, "title", config["SITE_TITLE"], type="text")
+    _atom(root, "subtitle", config["SITE_TAGLINE"], type="text")
+    _atom(root, "updated", _w3c(max((post.modified_at for post in posts), default=utcnow())))
+    _atom(root, "link", rel="alternate", type="text/html", href=home)
+    _atom(root, "id", request.base_url)
+    _atom(root, "link", rel="self", type="application/atom+xml", href=request.base_url)
+    for post in posts:
+        entry = _atom(root, "entry")
+        # Atom asks every entry for an author: the site stands in for a post without one.
+        _atom(_atom(entry, "author"), "name",
+              post.author.display_name if post.author else config["SITE_TITLE"])
+        _atom(entry, "title", post.title, type="text")
+        _atom(entry, "link", rel="alternate", type="text/html", href=post_url(post, _external=True))
+        _atom(entry, "id", _guid(post))
+        _atom(entry, "updated", _w3c(post.modified_at))
+        _atom(entry, "published", _w3c(post.published_at))
+        for term in (*post.categories, *post.tags):
+            _atom(entry, "category", term=term.name)
+        _atom(entry, "summary", post.excerpt or auto_excerpt(post.content_text), type="text")
+        _atom(entry, "content", post.content_html, type="html")
+        _atom(entry, "link", rel="replies", type="application/rss+xml",
+              href=post_feed_url(post, _external=True),
+              **{_q("thr", "count"): str(post.comment_count)})
+    return _xml(root)
+
+
+def _w3c(moment: datetime) -> str:
+    """"2024-01-15T12:00:00+00:00", Atom's date (from an aware UTC datetime)."""
+    return moment.isoformat(timespec="seconds")
 
 
 def _comment_feed(title: str, link: str, description: str, rows, on_site: bool) -> str:

@@ -22,9 +22,14 @@ def _values(post) -> dict:
     return {"year": local.year, "month": local.month, "day": local.day, "slug": post.slug}
 
 
+def address(post) -> tuple[str, dict]:
+    """(endpoint, values) of the post's or page's permalink."""
+    return ("blog.page" if post.type == "page" else "blog.post"), _values(post)
+
+
 def post_url(post, **values) -> str:
-    endpoint = "blog.page" if post.type == "page" else "blog.post"
-    return url_for(endpoint, **_values(post), **values)
+    endpoint, own = address(post)
+    return url_for(endpoint, **own, **values)
 
 
 def comment_page_url(post, number: int, last: int, **values) -> str:

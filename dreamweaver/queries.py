@@ -48,11 +48,14 @@ def visible_posts(now: datetime | None = None):
     return sa.select(Post).where(Post.type == "post", is_visible(now))
 
 
-def public_author(slug: str, now: datetime | None = None) -> User | None:
-    """The author whose archive is /author/<slug>/, if readers can see a post of
-    theirs: an account that has published nothing is not shown to exist."""
+def public_author(slug: str | None = None, now: datetime | None = None, *,
+                  user_id: int | None = None) -> User | None:
+    """The author whose archive is /author/<slug>/ (or with that id: WordPress's
+    `?author=<id>`), if readers can see a post of theirs: an account that has
+    published nothing is not shown to exist."""
     has_posts = visible_posts(now).where(Post.author_id == User.id).exists()
-    return db.session.scalar(sa.select(User).where(User.slug == slug, has_posts))
+    which = User.slug == slug if user_id is None else User.id == user_id
+    return db.session.scalar(sa.select(User).where(which, has_posts))
 
 
 NEWEST_FIRST = (Post.published_at.desc(), Post.id.desc())

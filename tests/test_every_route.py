@@ -23,7 +23,8 @@ def site(make):
     comment = make.comment(post)
     local = post.published_local
     slugs = {"blog.author": author.slug, "blog.category": category.slug,
-             "feeds.category": category.slug, "blog.tag": tag.slug}
+             "feeds.category": category.slug, "blog.tag": tag.slug, "feeds.tag": tag.slug,
+             "feeds.author": author.slug}
     page_endpoints = {"blog.page", "blog.unlock_page", "comments.create_on_page",
                       "feeds.page_comments"}
     values = {"year": local.year, "month": local.month, "day": local.day, "page": 2,
@@ -86,6 +87,8 @@ BAD_QUERIES = [
     "a=" + "x" * 100_000,
     "s=%", "s=%zz", "s=%ff%fe", "p=%00", "s=\x01\x02", "page=-1", "p=99999999999999999999",
     "replytocom=abc", "replytocom=" + "9" * 40, "cat=%00", "m=2024%0013", "m=999999",
+    "cat=" + "9" * 40, "author=%00", "tag=a%00", "feed=%00", "year=0&monthnum=99&day=99",
+    "paged=" + "9" * 40, "m=99999999",
     "&&&===&&", "s[]=1&s[]=2", "next=//evil.example", "status=%ff", "v=../../etc/passwd",
 ]
 BAD_HEADERS = [

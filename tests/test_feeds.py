@@ -208,6 +208,117 @@ def test_category_feed_is_not_the_archive(client, site):
     assert client.get("/category/art/").headers["Content-Type"].startswith("text/html")
 
 
+def test_tag_feed(client, site, make):
+    make.post("Locked colour", source="SECRET-CONTENT", password="pw", tags=[site["colour"]])
+    make.post("Drafted colour", source="SECRET-CONTENT", status="draft", tags=[site["colour"]])
+    parsed = feed(client, "/tag/colour/feed/")
+    assert parsed.feed.title == "Psychedelic Dreamweaver \u00bb Colour"
+    assert parsed.feed.link == f"{HOST}/tag/colour/"
+    assert [e.title for e in parsed.entries] == ["Fish & <Chips>"]
+    assert parsed.entries[0].link == permalink(site["newest"])
+    assert not any(secret in text(client.get("/tag/colour/feed/")) for secret in SECRETS)
+    assert client.get("/tag/nope/feed/").status_code == 404
+
+
+def test_author_feed(client, site, make):
+    make.post("Locked by Wendy", source="SECRET-CONTENT", password="pw", author=site["writer"])
+    parsed = feed(client, "/author/writer/feed/")
+    assert parsed.feed.title == "Psychedelic Dreamweaver \u00bb Posts by Wendy Writer"
+    assert parsed.feed.link == f"{HOST}/author/writer/"
+    assert [e.title for e in parsed.entries] == ["Fish & <Chips>", "Second post"]
+    assert [e.link for e in parsed.entries] == [permalink(site["newest"]),
+                                                permalink(site["second"])]
+    assert not any(secret in text(client.get("/author/writer/feed/")) for secret in SECRETS)
+
+
+def test_author_feed_only_for_a_public_author(client, site, make):
+    """As the author archive: no feed for an account readers have seen nothing from."""
+    drafter = make.user("drafter")
+    make.post("Only a draft", status="draft", author=drafter)
+    make.user("idle")
+    for slug in ("drafter", "idle", "nobody", "%00"):
+        assert client.get(f"/author/{slug}/feed/").status_code == 404, slug
+
+
+def test_head_links_tag_and_author(client, site):
+    assert head_feeds(client, "/tag/colour/")[2:] == [
+        ("Psychedelic Dreamweaver &raquo; Colour Tag Feed", "/tag/colour/feed/"),
+    ]
+    assert head_feeds(client, "/author/writer/")[2:] == [
+        ("Psychedelic Dreamweaver &raquo; Posts by Wendy Writer Feed", "/author/writer/feed/"),
+    ]
+
+
+# Atom
+
+
+def atom(client, url="/feed/atom/"):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
+    assert_cacheable(response)
+    parsed = feedparser.parse(response.data)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.version == "atom10"
+    root = ET.fromstring(response.data)
+    assert root.tag == "{http://www.w3.org/2005/Atom}feed"
+    return parsed
+
+
+def test_atom_feed(client, site):
+    parsed = atom(client)
+    assert parsed.feed.title == "Psychedelic Dreamweaver"
+    assert parsed.feed.subtitle == "All about psychedelics and how they can work for you."
+    assert parsed.feed.link == f"{HOST}/"
+    assert parsed.feed.id == f"{HOST}/feed/atom/"
+    assert [link.href for link in parsed.feed.links if link.rel == "self"] == [
+        f"{HOST}/feed/atom/"]
+    assert [e.title for e in parsed.entries] == ["Fish & <Chips>", "Second post", "Third post"]
+    first, newest = parsed.entries[0], site["newest"]
+    assert first.link == permalink(newest)
+    assert first.id == f"{HOST}/?p={newest.id}"
+    assert first.author == "Wendy Writer"
+    assert parsed.entries[2].author == "Psychedelic Dreamweaver"  # a post with no author
+    assert [t.term for t in first.tags] == ["Art", "Science & Nature", "Colour"]
+    assert first.content[0].value == newest.content_html
+    assert first.content[0].type == "text/html"
+    assert first.summary == auto_excerpt(newest.content_text)
+    assert parsed.entries[1].summary == "A hand-written excerpt."
+    assert datetime(*first.published_parsed[:6], tzinfo=UTC) == newest.published_at
+    replies = [link for link in first.links if link.rel == "replies"]
+    assert [link.href for link in replies] == [permalink(newest) + "feed/"]
+    root = ET.fromstring(client.get("/feed/atom/").data)
+    reply_link = root.find("{http://www.w3.org/2005/Atom}entry/"
+                           "{http://www.w3.org/2005/Atom}link[@rel='replies']")
+    assert reply_link.get("{http://purl.org/syndication/thread/1.0}count") == "2"
+
+
+def test_atom_feed_leaves_out_what_readers_cannot_see(client, site):
+    body = text(client.get("/feed/atom/"))
+    for secret in SECRETS:
+        assert secret not in body
+    for title in ("Locked post", "Draft post", "Future post", "Private post", "Hidden page"):
+        assert title not in body
+
+
+def test_atom_feed_escapes_everything(client, make):
+    odd = make.category('Odd "<&>" \x07 term')
+    make.post('Title <script>alert("x")</script> & \x01', categories=[odd],
+              excerpt="<b>not bold</b> & \x02", source="<em>fine</em> & <b>bold</b>")
+    parsed = atom(client)
+    entry = parsed.entries[0]
+    assert entry.title.strip() == 'Title <script>alert("x")</script> &'
+    assert entry.summary.strip() == "<b>not bold</b> &"
+    assert [t.term for t in entry.tags] == ['Odd "<&>"  term']
+    assert "<script>" not in text(client.get("/feed/atom/"))
+
+
+def test_atom_feed_empty_site(client):
+    parsed = atom(client)
+    assert parsed.entries == []
+    assert parsed.feed.updated
+
+
 # Comment feeds
 
 
@@ -449,7 +560,7 @@ def test_head_links_post_and_page(client, site):
 
 def test_head_links_elsewhere(client, site):
     assert len(head_feeds(client, "/2024/")) == 2
-    assert len(head_feeds(client, "/tag/colour/")) == 2
+    assert len(head_feeds(client, "/2024/01/15/")) == 2
     response = client.get("/category/nope/")
     assert response.status_code == 404
     assert "/category/nope/feed/" not in text(response)

@@ -23,6 +23,7 @@ def urls(post):
         "/": "post-list",
         "/category/neuroscience/": "post-list",
         f"/{local:%Y/%m}/": "post-list",
+        f"/{local:%Y/%m/%d}/": "post-list",
         f"/{local:%Y/%m/%d}/{post.slug}/": "post",
         "/about/": "page",
     }

@@ -60,6 +60,16 @@ def test_hidden_posts_absent_from_archives(client, hidden_posts):
     assert "Secret" not in text(client.get("/2023/"))
 
 
+def test_hidden_posts_absent_from_day_archives_and_feeds(client, hidden_posts):
+    for post in hidden_posts:
+        local = post.published_local
+        day = client.get(f"/{local:%Y/%m/%d}/")
+        assert day.status_code == 200 and "Secret" not in text(day), post.status
+        assert client.get(f"/?p={post.id}&feed=rss2").status_code == 404, post.status
+    for url in ("/feed/atom/", "/feed/", "/category/shared/feed/"):
+        assert "Secret" not in text(client.get(url)), url
+
+
 def test_scheduled_post_appears_when_its_time_comes(client, make):
     soon = make.post("Coming Soon", status="scheduled",
                      published_at=datetime.now(UTC) + timedelta(days=1))
