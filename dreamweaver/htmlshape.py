@@ -176,16 +176,20 @@ def _check_tags(html: str, limits: Limits, allowed: frozenset[str]) -> None:
         if count > limits.attributes:
             raise TooComplex(f"A tag in this {kind} has more than {limits.attributes} "
                              "attributes.")
-        if elements.in_table() and (not html[text_from:start].isspace() and start > text_from
-                                    or name not in TABLE_PARTS):
-            fostered += 1
-            if fostered > limits.fostered:
-                raise TooComplex(f"This {kind} puts text or tags directly inside a table, "
-                                 f"outside its cells, more than {limits.fostered} times.")
+        in_table = elements.in_table()
+        text = start > text_from and not html[text_from:start].isspace()
         text_from = end
         if name not in allowed:
+            # The sanitizer makes it text, which a table moves out too.
+            fostered += in_table + (text and in_table)
+        else:
+            fostered += (text and in_table) + elements.step(
+                name, closing, count + len(attribute_text) // ATTRIBUTE_CHARS)
+        if fostered > limits.fostered:
+            raise TooComplex(f"This {kind} puts text or tags directly inside a table, "
+                             f"outside its cells, more than {limits.fostered} times.")
+        if name not in allowed:
             continue
-        elements.step(name, closing, count + len(attribute_text) // ATTRIBUTE_CHARS)
         if len(elements.stack) > limits.depth:
             raise TooComplex(f"This {kind} nests tags more than {limits.depth} deep.")
         if elements.formatting_weight > limits.formatting or elements.reopened > limits.reopened:
@@ -216,19 +220,26 @@ class _OpenElements:
     def in_table(self) -> bool:
         return bool(self.stack) and self.stack[-1] in TABLE_CONTEXT
 
-    def step(self, name: str, closing: bool, attributes: int) -> None:
+    def step(self, name: str, closing: bool, attributes: int) -> bool:
+        """Apply one tag; True when the parser moves it out of a table (it
+        arrives where a table holds only table parts, once implied end tags
+        have closed what they close)."""
         self.reopened += self.formatting_weight
         if closing:
+            moved = self.in_table() and name not in TABLE_PARTS
             if self.formatting.get(name):
                 self.formatting_weight -= self.formatting[name].pop()
             self._pop_to(name)
-        elif name not in VOID:
-            if name in SIBLING_CLOSES:
-                self._close_sibling(*SIBLING_CLOSES[name])
+            return moved
+        if name in SIBLING_CLOSES:
+            self._close_sibling(*SIBLING_CLOSES[name])
+        moved = self.in_table() and name not in TABLE_PARTS
+        if name not in VOID:
             self.stack.append(name)
             if name in FORMATTING:
                 self.formatting.setdefault(name, []).append(1 + attributes)
                 self.formatting_weight += 1 + attributes
+        return moved
 
     def _close_sibling(self, closes: set[str], passes: set[str]) -> None:
         for index in range(len(self.stack) - 1, -1, -1):

@@ -208,6 +208,7 @@ HOSTILE_SOURCES = [
     ("html", "&#x41;" * 50_000),
     ("html", "<ul><li>" * 6_000),  # found by bench/worst_case.py: 7 s, nesting lists
     ("html", "<table>" + "<b>x</b>y" * 5_900),  # found by the audit: foster parenting
+    ("html", "<table>" + "<p>x" * 12_000),  # found by bench/worst_case.py: 1.3 s
     ("html", '<div><a title="' + "x" * 40_000 + '">x</div>' + "<p>y" * 4_000),  # 160 MB out
     ("markdown", "## A heading\n\nSome *words* and a [link](https://example.org/).\n\n" * 6_000),
 ]
