@@ -124,8 +124,9 @@ class User(UserMixin, db.Model):
         return self.role in STICKY_ROLES
 
     def can_edit(self, post: Post) -> bool:
-        """Admins edit everything; authors their own posts."""
-        return self.is_admin or post.author_id == self.id
+        """Admins edit everything; authors their own posts (pages are the admins',
+        as /admin/pages/ is)."""
+        return self.is_admin or (post.author_id == self.id and post.type == "post")
 
     def __repr__(self) -> str:
         return f"<User {self.login}>"
