@@ -41,7 +41,7 @@ def personal_rendering() -> bool:
 def edit_url(post) -> str | None:
     """The editor of `post` for a signed-in user who may edit it, else None."""
     user = signed_in()
-    if user is None or not user.can_edit(post):
+    if user is None or not user.can_open_editor(post):
         return None
     return url_for("admin.post_edit", post_id=post.id)
 
