@@ -115,6 +115,18 @@ def test_owner_comment_approved_at_once_linked_and_by_post_author(app, client, a
     assert "bypostauthor" in classes and "comment-held" not in classes
 
 
+def test_owner_comment_by_htmx_swaps_in_as_theirs(app, client, auth, owner_post):
+    app.config["COMMENT_MODERATION"] = True
+    auth.login("owner", "admin")
+    response = send(client, permalink(app, owner_post), htmx=True)
+    assert response.status_code == 200
+    html = text(response)
+    assert "bypostauthor" in html and "comment-awaiting-moderation" not in html
+    assert "Logged in as Owner." in html and 'name="author"' not in html
+    assert "dw_" not in response.headers.get("Set-Cookie", "")
+    assert "private" in response.headers["Cache-Control"]
+
+
 def test_author_comment_on_own_post_approved_elsewhere_moderated(app, client, auth, make,
                                                                 owner_post):
     app.config["COMMENT_MODERATION"] = True
