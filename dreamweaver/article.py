@@ -4,7 +4,7 @@ views and by the comment views when they show the page again."""
 
 from flask import abort, make_response
 
-from . import comment_token, commenter, postpass, queries
+from . import comment_token, commenter, postpass, queries, viewer
 from .comment_pages import SharedDiscussion, discussion, page_count
 from .forms import CommentForm, PostPasswordForm
 from .fragments import BlankCommentForm
@@ -24,6 +24,8 @@ def comment_form(post: Post, reply_to: int | None = None, *, retry: CommentForm 
         form = retry
     else:
         saved = commenter.remembered_author() if author is None else author
+        if viewer.signed_in() is not None:
+            saved = {}  # they comment as their account, with no form fields
         form = CommentForm(formdata=None, data=saved)
         form.cookies_consent.data = bool(saved.get("author"))
         if reply_to is not None:
@@ -36,7 +38,7 @@ def first_comment_form(post: Post) -> CommentForm | BlankCommentForm:
     """The form under a post as it first shows: the reader's saved details, or
     blank (then only a token is made; the rendering is shared, see fragments)."""
     saved = commenter.remembered_author()
-    if not any(saved.values()):
+    if not any(saved.values()) and viewer.signed_in() is None:
         return BlankCommentForm(comment_token.issue(post.id))
     return comment_form(post, author=saved)
 
@@ -44,13 +46,16 @@ def first_comment_form(post: Post) -> CommentForm | BlankCommentForm:
 def render_article(post: Post, *, status: int = 200, cpage: int | None = None,
                    reply_to: int | None = None, password_form=None, form=None,
                    message: str = "", new_comment_id: int | None = None,
-                   partial: str | None = None, held: set[int] | None = None):
+                   partial: str | None = None, held: set[int] | None = None,
+                   preview: bool = False):
+    # Asked first: once a user is signed in, nothing below goes into a shared cache.
+    edit_url = viewer.edit_url(post)
     unlocked = postpass.is_unlocked(post)
     held = commenter.held_ids() | (held or set())
     if cpage is not None and not 1 <= cpage <= page_count(post):
         abort(404)
-    if not unlocked:
-        talk = None
+    if not unlocked or preview:
+        talk = None  # a preview shows the post, not a discussion it may never have
     elif held or reply_to or new_comment_id:
         talk = discussion(post, cpage, held, reply_to)
     else:
@@ -64,8 +69,10 @@ def render_article(post: Post, *, status: int = 200, cpage: int | None = None,
         render(
             page, partial or fragment, post=post, unlocked=unlocked,
             password_form=password_form or (PostPasswordForm() if not unlocked else None),
-            form=form or first_comment_form(post), neighbours=lambda: neighbours(post),
+            form=form or first_comment_form(post),
+            neighbours=lambda: (None, None) if preview else neighbours(post),
             discussion=talk, message=message, new_comment_id=new_comment_id,
+            edit_url=edit_url, preview=preview,
         ),
         status,
     )
@@ -79,8 +86,9 @@ def neighbours(post: Post) -> tuple[Post | None, Post | None]:
 
 def personal(response, post: Post):
     """Mark a response that depends on this reader's cookies (a post password,
-    their saved name, their held comments) as theirs alone: never for a shared cache."""
-    if post.password or commenter.has_cookies():
+    their saved name, their held comments, their signed-in session) as theirs
+    alone: never for a shared cache."""
+    if post.password or commenter.has_cookies() or viewer.personal_rendering():
         response.vary.add("Cookie")
         response.cache_control.private = True
     return response

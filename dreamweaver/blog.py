@@ -15,7 +15,7 @@ from flask import (
     url_for,
 )
 
-from . import postpass, queries, query_links
+from . import postpass, queries, query_links, viewer
 from .article import render_article
 from .dates import MAX_YEAR, MIN_YEAR, long_date, month_label
 from .extensions import csrf, db, limiter
@@ -52,6 +52,10 @@ def listing(query, page: int):
 @bp.get("/", defaults={"page": 1})
 @bp.get("/page/<int:page>/")
 def index(page):
+    if request.args.get("preview") == "true":
+        shown = _preview()
+        if shown is not None:
+            return shown
     target = query_links.target(request.args, page)
     if target is not None:
         return _moved(*target)
@@ -69,6 +73,15 @@ def home(page: int):
         "blog/archive.html", "blog/_post_list.html",
         posts=sticky + listing_page.items, page=listing_page, heading=None,
     )
+
+
+def _preview():
+    """WordPress's `/?p=<id>&preview=true` (`page_id` for pages): the post as
+    readers would see it, for a signed-in user who may edit it. Anyone else is
+    answered as the plain `?p=` link (a 301 to a published post, else 404)."""
+    post_id = whole_number(request.args.get("p") or request.args.get("page_id") or "")
+    post = viewer.previewable(post_id)
+    return None if post is None else render_article(post, preview=True)
 
 
 def set_list_route(endpoint: str, **values):
@@ -110,8 +123,13 @@ def search(page: int):
 @bp.get(PERMALINK, defaults={"cpage": None})
 @bp.get(PERMALINK + "comment-page-<int:cpage>/")
 def post(year, month, day, slug, cpage):
-    found = post_at(year, month, day, slug, lookup=visible_post)
+    found = post_at(year, month, day, slug, lookup=_readable_post)
     return render_article(found, cpage=cpage, reply_to=reply_to_param())
+
+
+def _readable_post(slug: str):
+    """The post readers see at `slug`, or the signed-in user's private one."""
+    return visible_post(slug) or viewer.private_post(slug, "post")
 
 
 @bp.post(PERMALINK)
@@ -124,7 +142,8 @@ def unlock(year, month, day, slug):
 @bp.get("/<slug>/", defaults={"cpage": None})
 @bp.get("/<slug>/comment-page-<int:cpage>/")
 def page(slug, cpage):
-    return render_article(page_at(slug), cpage=cpage, reply_to=reply_to_param())
+    private = viewer.private_post(slug, "page")
+    return render_article(private or page_at(slug), cpage=cpage, reply_to=reply_to_param())
 
 
 @bp.get("/<pagepath:path>/")

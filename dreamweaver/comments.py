@@ -10,16 +10,15 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request
-from flask_login import current_user
 
-from . import comment_token, commenter, postpass, queries
+from . import comment_token, commenter, postpass, queries, viewer
 from .article import comment_form, personal, render_article
 from .budget import InputTooSlow
 from .comment_pages import comment_link, place_of, reply_parent
 from .extensions import csrf, db, limiter
 from .forms import NOT_UTF8_MESSAGE, CommentForm, form_is_utf8, has_control_characters
 from .htmx import is_partial, retarget
-from .models import Comment, Post, utcnow
+from .models import Comment, Post, User, utcnow
 from .moderation import add_comment, hold_reason
 from .params import MAX_ID, whole_number
 from .permalinks import PERMALINK, post_at
@@ -37,14 +36,19 @@ def comment_rate_limit() -> str:
 @csrf.exempt
 @limiter.limit(comment_rate_limit)
 def create(year, month, day, slug):
-    return _create(post_at(year, month, day, slug, follow=False))
+    return _create(post_at(year, month, day, slug, follow=False, lookup=_commentable_post))
 
 
 @bp.post("/<slug>/comments/")
 @csrf.exempt
 @limiter.limit(comment_rate_limit)
 def create_on_page(slug):
-    return _create(queries.page_by_slug(slug) or abort(404))
+    return _create(queries.page_by_slug(slug) or viewer.private_post(slug, "page") or abort(404))
+
+
+def _commentable_post(slug: str) -> Post | None:
+    """A post readers see, or the signed-in user's private one (they talk there too)."""
+    return queries.post_by_slug(slug) or viewer.private_post(slug, "post")
 
 
 class Refused(Exception):
@@ -64,16 +68,30 @@ def _create(post: Post):
         abort(403, "Comments are closed.")
     if not form_is_utf8():
         abort(400, NOT_UTF8_MESSAGE)
-    form = CommentForm(request.form)
+    user = viewer.signed_in()
+    form = CommentForm(request.form if user is None else as_account(user))
+    if user is not None and not user.email:
+        form.email.validators = []  # an account may have none; nothing to type it into
     try:
-        comment = _accept(post, form)
+        comment = _accept(post, form, user)
     except Refused as refused:
         return _show_form(post, form, refused.status, refused.message)
     db.session.commit()
     return _created(post, comment, form)
 
 
-def _accept(post: Post, form: CommentForm) -> Comment:
+def as_account(user: User):
+    """What a signed-in user posts: their comment, and their name and email from
+    the account, as WordPress fills them (the form has no fields for them)."""
+    data = request.form.copy()
+    data.setlist("author", [user.display_name])
+    data.setlist("email", [user.email or ""])
+    data.setlist("url", [""])
+    data.pop("cookies_consent", None)
+    return data
+
+
+def _accept(post: Post, form: CommentForm, user: User | None = None) -> Comment:
     """The new comment, added to the session; Refused if any rule says no."""
     try:
         comment_token.check(form.csrf_token.data, post.id)
@@ -102,10 +120,12 @@ def _accept(post: Post, form: CommentForm) -> Comment:
         raise Refused(422, str(error)) from None
     email = form.email.data.lower()
     _check_duplicate(post, parent, form.author.data, email, content_html)
-    signed_in = current_user if current_user.is_authenticated else None
-    held = hold_reason(form.author.data, email, content_html, signed_in)
+    # As WordPress: "the author and the admins get respect", approved at once.
+    held = "" if user is not None and user.can_edit(post) else hold_reason(
+        form.author.data, email, content_html, user)
     comment = Comment(
         post_id=post.id,
+        user_id=user.id if user is not None else None,
         status="pending" if held else "approved",
         held_reason=held,
         author_name=form.author.data,
@@ -157,10 +177,12 @@ def _created(post: Post, comment: Comment, form: CommentForm):
         retarget(response, "#comments", "outerHTML")
     else:
         response = redirect(comment_link(post, comment.id, place), 303)
-    if form.cookies_consent.data:
-        commenter.remember_author(response, form.author.data, form.email.data, form.url.data)
-    else:
-        commenter.forget_author(response)
+    if comment.user_id is None:  # a signed-in user's name is their account's: no cookies
+        if form.cookies_consent.data:
+            commenter.remember_author(response, form.author.data, form.email.data,
+                                      form.url.data)
+        else:
+            commenter.forget_author(response)
     if comment.status == "pending":
         commenter.remember_held(response, comment.id)
     return response
@@ -185,7 +207,7 @@ def form(post_id):
         abort(404)
     post = db.session.scalar(
         sa.select(Post).where(Post.id == post_id, queries.is_visible())
-    ) or abort(404)
+    ) or _private(post_id) or abort(404)
     if not post.comments_open or not postpass.is_unlocked(post):
         abort(404)
     reply_to = whole_number(request.args.get("replytocom"))
@@ -200,6 +222,11 @@ def form(post_id):
         form=comment_form(post, target.id if target else None), message="",
     )
     return personal(make_response(html), post)
+
+
+def _private(post_id: int) -> Post | None:
+    post = viewer.previewable(post_id)
+    return post if post is not None and post.status == "private" else None
 
 
 # The live preview runs as the reader types (every few hundred milliseconds),

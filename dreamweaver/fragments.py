@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from .forms import CommentForm
 from .freshness import cached
+from .viewer import personal_rendering
 
 # Stands in for the comment form's token in the cached rendering; the token is
 # URL-safe base64 and a dot, so putting it in is a plain text replacement.
@@ -19,6 +20,8 @@ TOKEN_SLOT = "dw-comment-token-slot"  # noqa: S105 - a marker, not a secret
 
 
 def cached_fragment(*key, caller):
+    if personal_rendering():  # rendered for a signed-in user: not everyone's
+        return caller()
     # caller() is the template's own output, escaped by Jinja when it was
     # rendered; the cache only gives the same markup back.
     return Markup(cached("fragment:" + ":".join(str(part) for part in key),  # noqa: S704
@@ -40,6 +43,9 @@ def comment_form_html(post, form, message: str = "") -> Markup:
     per generation and the reader's fresh token put in."""
     if isinstance(form, BlankCommentForm):
         token = form.token
+    elif personal_rendering():
+        return Markup(render_template("comments/_form.html", post=post,  # noqa: S704
+                                      form=form, message=message))
     else:
         replying = form.comment_parent.data not in (None, "", "0")
         typed = any(field.data for field in (form.comment, form.author, form.email, form.url))

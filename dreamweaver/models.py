@@ -127,6 +127,11 @@ class User(UserMixin, db.Model):
         """Admins edit everything; authors their own posts."""
         return self.is_admin or post.author_id == self.id
 
+    def can_open_editor(self, post: Post) -> bool:
+        """Whether /admin's editor opens `post` for this user: pages are the
+        administrators' (WordPress's edit_pages), as /admin/pages/ is."""
+        return self.can_edit(post) and (post.type == "post" or self.is_admin)
+
     def __repr__(self) -> str:
         return f"<User {self.login}>"
 

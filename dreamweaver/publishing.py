@@ -102,7 +102,9 @@ def _schedule(post: Post, status: str, published: datetime | None) -> None:
     if published is not None:
         post.published_at = dates.from_local(published)
         post.published_local = published
-    elif status == "published" and post.published_at is None:
+    elif status in ("published", "private") and post.published_at is None:
+        # A private post has a date and an address, as in WordPress: its
+        # readers (viewer.private_post) find it there.
         post.published_at = utcnow().replace(microsecond=0)
         post.published_local = dates.to_local(post.published_at)
     if status == "published" and post.published_at > utcnow():

@@ -10,6 +10,7 @@ from .excerpts import excerpt_of, summary_of
 from .fragments import cached_fragment, comment_form_html
 from .permalinks import comment_page_url, comments_url, post_url
 from .threads import comment_tree
+from .viewer import signed_in
 
 
 def site_context():
@@ -33,6 +34,14 @@ def list_title(heading: str | None, number: int) -> str:
     if heading or number > 1:
         return document_title(heading, f"Page {number}" if number > 1 else None)
     return f"{config['SITE_TITLE']} \u2013 {config['SITE_TAGLINE']}"
+
+
+def title_prefix(post) -> str:
+    """WordPress's "Protected: " or "Private: " before a title (private posts
+    are only ever shown to those who may read them)."""
+    if post.password:
+        return "Protected: "
+    return "Private: " if post.status == "private" else ""
 
 
 def summary(post, length: int = 160) -> str:
@@ -121,6 +130,8 @@ def init_app(app):
     app.add_template_global(document_title)
     app.add_template_global(list_title)
     app.add_template_global(summary)
+    app.add_template_global(title_prefix)
+    app.add_template_global(signed_in)
     app.add_template_global(blog_posting)
     app.add_template_global(summary_of)
     app.add_template_global(comment_tree)

@@ -129,7 +129,7 @@ def page_new():
 
 def _own(post_id: int) -> Post:
     post = db.session.get(Post, post_id) or abort(404)
-    if not current_user.can_edit(post) or (post.type == "page" and not current_user.is_admin):
+    if not current_user.can_open_editor(post):
         abort(403)
     return post
 
