@@ -4,8 +4,10 @@
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import event
 
 from dreamweaver import search, search_query
+from dreamweaver.extensions import db
 from dreamweaver.search_query import MAX_WORD_CHARS, MAX_WORDS, Term, parse
 from tests.helpers import text, titles
 
@@ -154,3 +156,33 @@ def test_search_hostile_terms_give_a_normal_page(client, shelf, words):
     assert response.status_code == 200
     assert "Search Results for:" in text(response)
     assert client.get("/page/2/", query_string={"s": words}).status_code == 404
+
+
+def test_sqlite_prefix_snippets_in_one_fts5_pass(app, client, make, database_uri):
+    """FTS5 merges a prefix's postings on every evaluation: a prefix query's
+    snippets come from one pass over the page, a whole word's from a seek per
+    post (search._sqlite_snippets). PostgreSQL makes each with ts_headline."""
+    for n in range(3):
+        make.post(f"Post {n}", source="On psilocybin.")
+    seen = []
+
+    def statement(_conn, _cursor, sql, *_):
+        seen.append(sql)
+
+    def snippet_sql(words):
+        seen.clear()
+        event.listen(db.engine, "before_cursor_execute", statement)
+        try:
+            assert len(search_titles(client, words)) == 3
+        finally:
+            event.remove(db.engine, "before_cursor_execute", statement)
+        return [sql for sql in seen if "snippet(" in sql or "ts_headline(" in sql]
+
+    with app.app_context():
+        prefix, whole = snippet_sql("psilo"), snippet_sql('"psilocybin"')
+    if database_uri.startswith("postgresql"):
+        assert all("ts_headline(" in sql for sql in prefix + whole)
+        return
+    assert len(prefix) == 1 and "WITH snippets AS MATERIALIZED" in prefix[0]
+    assert len(whole) == 1 and "MATERIALIZED" not in whole[0]
+    assert "posts_fts.rowid = posts.id" in whole[0]
