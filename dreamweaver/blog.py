@@ -25,8 +25,8 @@ from .known_posts import visible_post
 from .models import OLD_SLUG_LENGTH, Category, Post, Tag
 from .params import whole_number
 from .permalinks import PERMALINK, page_at, post_at, post_url
-from .search import clean_query as search_words
 from .search import highlight, search_posts
+from .search_query import clean_query as search_words
 from .security import is_same_origin
 
 bp = Blueprint("blog", __name__)

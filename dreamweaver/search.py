@@ -1,8 +1,9 @@
 """Full-text search behind one function: SQLite FTS5 or PostgreSQL tsvector.
 
-Reader input never reaches either query language as syntax: on SQLite every
-term is quoted as an FTS5 string; on PostgreSQL websearch_to_tsquery parses
-it (it never raises on bad syntax). Both mark the matched words in the
+What a reader types is parsed once (search_query.parse: terms, "phrases",
+-exclusions) and each engine's query is built from those terms: on SQLite
+every term is quoted as an FTS5 string, on PostgreSQL as a tsquery lexeme;
+no operator a reader types survives. Both mark the matched words in the
 snippet with two control characters that cannot occur in stored text, and
 highlight() turns them into <mark> after escaping everything else.
 
@@ -13,24 +14,19 @@ for a word in most of 100,000 posts; a date order lets both engines walk the
 listing index and stop after one page. See docs/decisions.md.
 """
 
-import re
-
 import sqlalchemy as sa
 from markupsafe import Markup, escape
 
 from .extensions import db
 from .models import Post, utcnow
 from .queries import NEWEST_FIRST, is_visible
+from .search_query import SearchQuery, Term, parse
 
-MAX_QUERY_CHARS = 200
-MAX_TERMS = 12
 START, STOP = "\x02", "\x03"
 SNIPPET_WORDS = 30
 # SQLite: a group with fewer FTS matches than this is read from the FTS index
 # and sorted; a bigger one is read by walking the listing index (see _sqlite_group).
 FEW_MATCHES = 1000
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 fts = sa.table("posts_fts", sa.column("rowid"))
 FTS_TABLE = sa.literal_column("posts_fts")
@@ -40,15 +36,31 @@ ENGLISH = sa.literal_column("'english'::regconfig")
 TITLE_VECTOR = sa.func.to_tsvector(ENGLISH, Post.title)
 
 
-def clean_query(raw: str | None) -> str:
-    """What we search for: control characters out, length capped."""
-    return " ".join(_CONTROL.sub(" ", raw or "").split())[:MAX_QUERY_CHARS]
+def fts5_phrase(term: Term) -> str:
+    """A term as one quoted FTS5 string (a phrase when it has several words),
+    with FTS5's prefix mark after the quotes when it is a prefix."""
+    quoted = '"' + " ".join(term.words).replace('"', '""') + '"'
+    return quoted + "*" if term.prefix else quoted
 
 
-def fts5_match(words: str) -> str:
-    """Each term as a quoted FTS5 string, all required: no operator survives."""
-    terms = words.split()[:MAX_TERMS]
-    return " ".join('"' + term.replace('"', '""') + '"' for term in terms)
+def fts5_match(query: SearchQuery) -> tuple[str, str]:
+    """FTS5 expressions for (every required term, any excluded term or '')."""
+    return (" ".join(fts5_phrase(term) for term in query.required),
+            " OR ".join(fts5_phrase(term) for term in query.excluded))
+
+
+def tsquery_text(terms: tuple[Term, ...], negate: bool = False) -> str:
+    """Terms in to_tsquery syntax: each word a quoted lexeme, a phrase's words
+    joined by <->, a prefix marked :*. Words hold only letters and digits
+    (search_query), and quotes and backslashes are escaped all the same."""
+    parts = []
+    for term in terms:
+        lexemes = ["'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+                   for word in term.words]
+        if term.prefix:
+            lexemes[-1] += ":*"
+        parts.append(("!" if negate else "") + "(" + " <-> ".join(lexemes) + ")")
+    return " & ".join(parts)
 
 
 def search_posts(words: str):
@@ -56,29 +68,36 @@ def search_posts(words: str):
 
     Returns window(limit, offset): the select of those (Post, snippet) rows in
     order, or None when there are none, for queries.paginate(). None when there
-    is nothing to search for.
+    is nothing to search for (no term, or only exclusions).
     """
-    words = clean_query(words)
-    if not words:
+    query = parse(words)
+    if query is None:
         return None
     now = utcnow()
     if db.engine.dialect.name == "sqlite":
-        match = fts5_match(words)
-        title = f"{{title}} : ({match})"
-        groups = [_sqlite_group(title, now), _sqlite_group(f"({match}) NOT {title}", now)]
-        snippet = (
-            sa.select(sa.func.snippet(FTS_TABLE, 1, START, STOP, "\u2026", SNIPPET_WORDS))
-            .where(FTS_TABLE.op("MATCH")(match), fts.c.rowid == Post.id)
-            .scalar_subquery()
-        )
+        required, excluded = fts5_match(query)
+        title = f"{{title}} : ({required})"
+        other = f"({required}) NOT {title}"
+        match = required
+        if excluded:
+            title, other, match = (f"({expression}) NOT ({excluded})"
+                                   for expression in (title, other, match))
+        groups = [_sqlite_group(title, now), _sqlite_group(other, now)]
+        any_prefix = any(term.prefix for term in query.required)
+
+        def posts_with_snippets(ids):
+            return _sqlite_snippets(match, ids, once=any_prefix)
     else:
-        tsquery = sa.func.websearch_to_tsquery(ENGLISH, words)
-        in_title = TITLE_VECTOR.op("@@", is_comparison=True)(tsquery)
+        required = tsquery_text(query.required)
+        whole = " & ".join(filter(None, [required, tsquery_text(query.excluded, negate=True)]))
+        tsquery = sa.func.to_tsquery(ENGLISH, whole)
+        in_title = TITLE_VECTOR.op("@@", is_comparison=True)(
+            sa.func.to_tsquery(ENGLISH, required))
         anywhere = sa.literal_column("posts.search_vector").op("@@", is_comparison=True)(tsquery)
-        # A title alone can match "word -other" whose body holds "other": then the
-        # whole post must match too. Only then: that test reads each post's whole
-        # vector (16 ms instead of 4 for page 3 of a common word).
-        title_hit = in_title & anywhere if "-" in words else in_title
+        # A title can hold every term while the body holds an excluded word: then
+        # the whole post must match too. Only then: that test reads each post's
+        # whole vector (16 ms instead of 4 for page 3 of a common word).
+        title_hit = in_title & anywhere if query.excluded else in_title
         groups = [_postgres_group(title_hit, now),
                   _postgres_group(anywhere & ~in_title, now)]
         snippet = sa.func.ts_headline(
@@ -86,13 +105,16 @@ def search_posts(words: str):
             f"StartSel={START}, StopSel={STOP}, MaxWords={SNIPPET_WORDS}, MinWords=12",
         )
 
+        def posts_with_snippets(ids):
+            return sa.select(Post, snippet).where(Post.id.in_(ids))
+
     def window(limit: int, offset: int):
         ids = _page_ids(groups, limit, offset)
         if not ids:
             return None
         # The page's posts in the order found, with snippets made for these only.
         order = sa.case({post_id: n for n, post_id in enumerate(ids)}, value=Post.id)
-        return sa.select(Post, snippet).where(Post.id.in_(ids)).order_by(order)
+        return posts_with_snippets(ids).order_by(order)
 
     return window
 
@@ -155,6 +177,31 @@ def _sqlite_group(match: str, now):
         return _readable(now).where((Post.id + 0).in_(matches))
 
     return query
+
+
+def _sqlite_snippets(match: str, ids: list[int], *, once: bool):
+    """The posts of `ids` with their FTS5 snippets.
+
+    A whole-word query is evaluated for each post (a seek, 0.1 ms). A prefix
+    query cannot seek: FTS5 merges the postings of every word with the prefix
+    each time it is evaluated (5-30 ms at 100,000 posts), so it is evaluated
+    once for the whole page, in a materialized CTE; `rowid + 0` keeps the ids a
+    filter rather than one evaluation per id.
+    """
+    snippet = sa.func.snippet(FTS_TABLE, 1, START, STOP, "\u2026", SNIPPET_WORDS)
+    if not once:
+        return sa.select(Post, (
+            sa.select(snippet).where(FTS_TABLE.op("MATCH")(match), fts.c.rowid == Post.id)
+            .scalar_subquery()
+        )).where(Post.id.in_(ids))
+    found = (
+        sa.select(fts.c.rowid.label("id"), snippet.label("snippet"))
+        .where(FTS_TABLE.op("MATCH")(match), (fts.c.rowid + 0).in_(ids),
+               fts.c.rowid.between(min(ids), max(ids)))
+        .cte("snippets").prefix_with("MATERIALIZED")
+    )
+    return (sa.select(Post, found.c.snippet)
+            .outerjoin(found, found.c.id == Post.id).where(Post.id.in_(ids)))
 
 
 def highlight(snippet: str | None) -> Markup:

@@ -100,14 +100,11 @@ def test_search_by_title_only_or_body_only(client, make, sqlite_plan):
     assert titles(client.get("/?s=trail")) == ["Walks"]
 
 
-def test_search_excluded_word_in_body_excludes_title_hit(client, make, database_uri):
+def test_search_excluded_word_in_body_excludes_title_hit(client, make, sqlite_plan):
     make.post("Mycelium networks", source="Along the trail.")
     make.post("Mycelium maps", source="Underground.")
-    found = titles(client.get("/", query_string={"s": "mycelium -trail"}))
-    if database_uri.startswith("postgresql"):  # websearch syntax: -word excludes
-        assert found == ["Mycelium maps"]
-    else:  # every term quoted: "-trail" is the word trail, required like the others
-        assert found == ["Mycelium networks"]
+    make.post("Trail mycelium", source="Roots.")
+    assert titles(client.get("/", query_string={"s": "mycelium -trail"})) == ["Mycelium maps"]
 
 
 @pytest.mark.parametrize(("few", "plan"), [
