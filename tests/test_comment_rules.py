@@ -226,9 +226,12 @@ def test_create_signed_in_user_may_use_their_own_name(app, client, auth, make, u
     auth.login("owner")  # display name "Owner"
     send(client, url, comment="Mine.", author="Owner")
     assert stored(app)[-1].status == "approved"
+    # Signed in, a comment is always in the account's own name (issue 16, item 10):
+    # the form's name field cannot put another user's on it.
     send(client, url, comment="Not mine.", author="Site Owner (official)")
-    held = stored(app)[-1]
-    assert (held.status, held.content_html) == ("pending", "<p>Not mine.</p>")
+    last = stored(app)[-1]
+    assert (last.author_name, last.status, last.content_html) == (
+        "Owner", "approved", "<p>Not mine.</p>")
 
 
 def test_create_imitation_reason_shown_to_the_owner(app, client, auth, make, url):
