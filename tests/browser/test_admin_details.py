@@ -43,7 +43,7 @@ def overflow(page) -> int:
         " - window.innerWidth")
 
 
-def test_admin_lists_fit_a_phone(page, live_app, live_server, owner):
+def test_admin_pages_fit_narrow_screens(page, live_app, live_server, owner):
     with live_app.app_context():
         post = db.session.scalar(sa.select(Post).where(Post.type == "post").limit(1))
         db.session.add(Comment(
@@ -53,14 +53,18 @@ def test_admin_lists_fit_a_phone(page, live_app, live_server, owner):
             content_html="<p>Held so that the pending list has a row.</p>",
             held_reason="First comment from this email address"))
         db.session.commit()
+        post_id = post.id
     problems = watch_console(page)
-    page.set_viewport_size({"width": 390, "height": 800})
     log_in(page, live_server, owner)
-    for path in ("/admin/", "/admin/posts/", "/admin/pages/", "/admin/comments/",
-                 "/admin/comments/?status=pending", "/admin/posts/new"):
-        page.goto(live_server + path)
-        page.wait_for_load_state("networkidle")
-        assert overflow(page) <= 0, path
+    for width in (320, 390, 768):
+        page.set_viewport_size({"width": width, "height": 800})
+        for path in ("/admin/", "/admin/posts/", "/admin/pages/", "/admin/comments/",
+                     "/admin/comments/?status=pending", "/admin/categories/",
+                     "/admin/posts/new", f"/admin/posts/{post_id}/edit"):
+            page.goto(live_server + path)
+            page.wait_for_load_state("networkidle")
+            assert overflow(page) <= 0, (width, path)
+    page.set_viewport_size({"width": 390, "height": 800})
     page.goto(live_server + "/admin/posts/")
     assert page.locator(".admin-table tbody tr").count() > 1
     # Stacked, each cell says what it is.
