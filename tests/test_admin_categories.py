@@ -153,12 +153,12 @@ def test_categories_list_shows_counts_slugs_parents_descriptions(client, admin, 
     assert response.status_code == 200
     body = text(response)
     assert "<th scope=\"col\">Posts</th>" in body and "whatever its status" in body
-    assert re.search(r"<td>3</td>", row_html(response, parent))
-    assert re.search(r"<td>1</td>", row_html(response, child))
-    assert re.search(r"<td>0</td>", row_html(response, empty))
+    assert re.search(r'<td data-label="Posts">3</td>', row_html(response, parent))
+    assert re.search(r'<td data-label="Posts">1</td>', row_html(response, child))
+    assert re.search(r'<td data-label="Posts">0</td>', row_html(response, empty))
     assert "Brains &amp; chemistry" in row_html(response, parent)
-    assert "<td>neuroscience</td>" in row_html(response, parent)
-    assert "<td>Neuroscience</td>" in row_html(response, child)
+    assert '<td data-label="Slug">neuroscience</td>' in row_html(response, parent)
+    assert '<td data-label="Parent">Neuroscience</td>' in row_html(response, child)
     # Case-insensitive order, as the seed lists them.
     names = re.findall(r'<tr id="category-\d+">\s*<th scope="row">([^<]+)</th>', body)
     assert names == ["Ayahuasca", "Neuroscience", "zebra studies"]

@@ -1,6 +1,8 @@
 """The admin home: what needs attention, and the signed-in account."""
 
+import sqlalchemy as sa
 from flask import render_template, request
+from flask_login import current_user
 
 from ..models import Post, utcnow
 from ..queries import status_counts
@@ -10,7 +12,12 @@ from .forms import SignOutEverywhereForm
 
 @bp.get("/")
 def index():
-    counts = status_counts(Post.type == "post", utcnow())
+    # An author sees their own posts, as in the posts list: other people's drafts
+    # are none of their business (the pending count in the context is scoped the same way).
+    mine = Post.type == "post"
+    if not current_user.is_admin:
+        mine = sa.and_(mine, Post.author_id == current_user.id)
+    counts = status_counts(mine, utcnow())
     return render_template("admin/index.html", counts=counts,
                            sign_out_form=SignOutEverywhereForm(),
                            signed_out="signed_out" in request.args)

@@ -75,9 +75,13 @@ def _form_for(post: Post) -> PostForm:
     )
     if not current_user.can_make_sticky:
         del form.sticky  # neither shown nor read: a forged field changes nothing
+    # The checked categories lead the list: in a scrolled box of 137 the one just
+    # chosen would otherwise be out of sight after saving.
+    checked = set(form.categories.data or ())
+    everything = db.session.scalars(sa.select(Category).order_by(Category.sort_key))
     form.categories.choices = [
         SelectChoice(c.id, c.name)
-        for c in db.session.scalars(sa.select(Category).order_by(Category.sort_key))
+        for c in sorted(everything, key=lambda c: c.id not in checked)
     ]
     return form
 
