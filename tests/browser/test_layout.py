@@ -11,6 +11,7 @@ from dreamweaver.extensions import db
 from dreamweaver.models import Comment, Post, Tag, User, post_tags
 from dreamweaver.permalinks import post_url
 from tests.browser.test_admin_flow import log_in, owner  # noqa: F401 (a fixture)
+from tests.browser.test_smoke import watch_console
 
 WIDTHS = [320, 390, 768, 1280]
 
@@ -53,8 +54,14 @@ def overflow(page, url, width):
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_no_reader_page_is_wider_than_the_screen(page, live_server, reader_urls, width):
-    wider = {name: overflow(page, live_server + url, width) for name, url in reader_urls.items()}
+    problems = watch_console(page)
+    wider, csp = {}, {}
+    for name, url in reader_urls.items():
+        wider[name] = overflow(page, live_server + url, width)
+        csp[name] = page.evaluate("window.__csp")
     assert {name: px for name, px in wider.items() if px > 0} == {}
+    assert {name: errors for name, errors in csp.items() if errors} == {}
+    assert [p for p in problems if "404" not in p] == []  # the 404 page's own status
 
 
 @pytest.mark.parametrize("width", WIDTHS)
