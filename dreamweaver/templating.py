@@ -118,6 +118,7 @@ WIDGETS = (
     widgets.recent_comments,
     widgets.archive_months,
     widgets.category_counts,
+    widgets.top_categories,
 )
 
 

@@ -78,3 +78,21 @@ def category_counts() -> list[CategoryLink]:
         CategoryLink(name, slug, count, url_for("blog.category", slug=slug))
         for name, slug, count in queries.category_counts()
     ])
+
+
+# The Categories widget's short form: the seed site files its posts under 137
+# categories, and listing them all made every page metres long.
+TOP_CATEGORIES = 10
+
+
+def top_categories(current: str | None = None, limit: int = TOP_CATEGORIES) -> list[CategoryLink]:
+    """The `limit` categories with the most posts (ties: the first in the list),
+    and the `current` one (a slug) wherever it ranks, kept in the list's own
+    order; every category when there are no more."""
+    everything = category_counts()
+    if len(everything) <= limit:
+        return everything
+    # sorted() is stable: among equal counts the one listed first wins.
+    busiest = set(sorted(range(len(everything)), key=lambda i: -everything[i].count)[:limit])
+    return [category for i, category in enumerate(everything)
+            if i in busiest or category.slug == current]

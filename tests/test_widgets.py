@@ -119,3 +119,43 @@ def test_category_slugs_clash_in_creation_order(client, make):
     body = text(client.get("/"))
     assert has_link(body, "/category/psychology-spirituality/", "Psychology &amp; Spirituality")
     assert has_link(body, "/category/psychology-spirituality-2/", "Psychology/Spirituality")
+
+
+def many_categories(make):
+    """Twelve categories, "Cat 00" to "Cat 11"; Cat 11 has 3 posts, Cat 00 and
+    Cat 05 have 2, the others 1: two more than the widget's short form shows."""
+    categories = [make.category(f"Cat {n:02d}") for n in range(12)]
+    make.post("Every one", categories=categories)
+    make.post("Two more", categories=[categories[0], categories[5], categories[11]])
+    make.post("Three", categories=[categories[11]])
+    return categories
+
+
+def test_many_categories_show_the_most_used_with_counts(client, make):
+    many_categories(make)
+    widget = section(client.get("/"), "categories-title")
+    short, everything = widget.split("<details", 1)
+    # The ten with most posts, ties broken by the list's order, kept in that order.
+    assert re.findall(r'">(Cat \d\d)</a> \((\d)\)', short) == [
+        ("Cat 00", "2"), ("Cat 01", "1"), ("Cat 02", "1"), ("Cat 03", "1"), ("Cat 04", "1"),
+        ("Cat 05", "2"), ("Cat 06", "1"), ("Cat 07", "1"), ("Cat 08", "1"), ("Cat 11", "3")]
+    assert "<summary>All categories (12)</summary>" in everything
+    assert re.findall(r'">(Cat \d\d)</a>', everything) == [f"Cat {n:02d}" for n in range(12)]
+    assert 'href="/category/cat-10/"' in everything
+
+
+def test_shown_category_joins_the_short_list(client, make):
+    many_categories(make)
+    widget = section(client.get("/category/cat-10/"), "categories-title")
+    short, everything = widget.split("<details", 1)
+    assert re.findall(r'">(Cat 1\d)</a>', short) == ["Cat 10", "Cat 11"]
+    current = 'href="/category/cat-10/" hx-get="/category/cat-10/" aria-current="page"'
+    assert f"{current}>Cat 10</a> (1)" in short
+    assert everything.startswith(' class="all-categories">')  # closed: a short page
+
+
+def test_few_categories_are_one_list(client, make):
+    make.post("Tagged", categories=[make.category(f"Cat {n}") for n in range(10)])
+    widget = section(client.get("/"), "categories-title")
+    assert "<details" not in widget and "(1)" not in widget
+    assert len(re.findall(r'">(Cat \d)</a>', widget)) == 10

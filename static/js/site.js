@@ -3,6 +3,13 @@
 (function () {
   "use strict";
 
+  // Say on <html> that htmx is here, for styles that only make sense with it
+  // (the list filters' "Show" buttons). htmx is loaded before this script; if it
+  // ever loads later, its first htmx:load says so.
+  function markHtmx() { document.documentElement.classList.add("has-htmx"); }
+  if (window.htmx) markHtmx();
+  else document.addEventListener("htmx:load", markHtmx, { once: true });
+
   // Keep the menu's and the sidebar's "current" markers in step with the URL
   // after htmx has pushed a new one into history.
   function markCurrent() {
