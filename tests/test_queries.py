@@ -74,6 +74,7 @@ def test_query_count_constant_from_10_to_1000_posts(site, client, count_queries)
     # BEGIN counts as one: SQLite's transactions are begun by hand (database.py).
     # With older comment pages, the Recent Comments widget finds the page of
     # its comments in one statement more (tests run it uncached; a site runs it
-    # once per content generation).
-    budget = 13 if site.config["COMMENTS_PER_PAGE"] >= 3 else 14
+    # once per content generation). The Categories widget's ten most used
+    # (issue 16, item 3) are one statement more, also cached on a site.
+    budget = 14 if site.config["COMMENTS_PER_PAGE"] >= 3 else 15
     assert max(large.values()) <= budget, large
