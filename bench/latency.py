@@ -21,7 +21,8 @@ from sqlalchemy import event
 # The checkout this script sits in comes first: the app measured is this one.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dreamweaver import create_app, queries  # noqa: E402
+from dreamweaver import create_app  # noqa: E402
+from dreamweaver.blog import queries
 from dreamweaver.extensions import db  # noqa: E402
 from dreamweaver.models import Category, Post, Tag, post_categories, post_tags  # noqa: E402
 from dreamweaver.permalinks import post_url  # noqa: E402

@@ -107,14 +107,15 @@ def write_secret_key(app) -> bool:
 
 
 def register_extensions(app):
-    from . import budget, freshness, pagecache
-
+    from . import budget
+    from . import caching as freshness
+    from .caching import pages
     db.init_app(app)
     database.init_app(app)
     freshness.init_app(app)  # the first before_request hook: see read_first
     budget.init_app(app)
     # First of all hooks: its lookup runs before any other, its store after all.
-    pagecache.init_app(app)
+    pages.init_app(app)
     compress.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     # The limiter's check runs first, so refused requests count against it too.
@@ -128,7 +129,9 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
-    from . import admin, auth, blog, comments, feeds  # noqa: F401 - auth registers the user loader
+    from . import admin, auth, feeds  # noqa: F401 - auth registers the user loader
+    from .blog import views as blog
+    from .comments import views as comments
     from .params import PagePath, Segment
 
     app.url_map.converters["default"] = Segment

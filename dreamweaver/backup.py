@@ -16,8 +16,8 @@ from pathlib import Path
 from flask import current_app
 
 from . import private_files
+from .caching import CONTENT
 from .extensions import db
-from .freshness import CONTENT
 
 PAGES_PER_STEP = 1024  # then let writers in before the next step
 

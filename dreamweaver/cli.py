@@ -54,7 +54,7 @@ def seed_bench_command(posts, comments, seed):
     """Fill the database with a large synthetic site for benchmarks."""
     import time
 
-    from .benchdata import seed_bench
+    from .demo.bench import seed_bench
 
     started = time.perf_counter()
     added_posts, added_comments = seed_bench(posts, comments, seed)

@@ -7,8 +7,8 @@ import re
 from cmarkgfm import _cmark, cmark
 from cmarkgfm.cmark import Options
 
-from .htmlshape import TooComplex
 from .sanitize import clean_post
+from .sanitize.htmlshape import TooComplex
 
 # GitHub's CommonMark (cmark-gfm, in C): linear in its input by design and
 # fuzzed for it, where Python-Markdown took 95 s on "[" * 20000 (its issue

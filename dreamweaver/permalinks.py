@@ -6,7 +6,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import abort, redirect, url_for
 
-from . import queries
+from .blog import queries
 from .extensions import db
 from .models import OldSlug, Post
 

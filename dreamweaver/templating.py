@@ -5,12 +5,13 @@ from datetime import datetime
 from flask import current_app, g, request, url_for
 from markupsafe import Markup
 
-from . import dates, widgets
-from .excerpts import excerpt_of, summary_of
-from .fragments import cached_fragment, comment_form_html
+from . import dates
+from .blog import widgets
+from .blog.excerpts import excerpt_of, summary_of
+from .comments.fragments import cached_fragment, comment_form_html
+from .comments.threads import comment_tree
 from .permalinks import comment_page_url, comments_url, post_url
-from .threads import comment_tree
-from .viewer import signed_in
+from .reader import signed_in
 
 
 def site_context():

@@ -417,8 +417,7 @@ def test_comment_count_exact_through_every_transition(client, auth, make, post, 
 
 
 def test_set_status_applies_once_when_moderators_race(app, make, post, db_now):
-    from dreamweaver import moderation
-
+    from dreamweaver.comments import moderation
     comment = make.comment(post, status="pending")
     with app.app_context():
         seen = db.session.get(Comment, comment.id)

@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 
 from dreamweaver import budget
 from dreamweaver.extensions import db
-from dreamweaver.htmlshape import Limits, TooComplex, check
 from dreamweaver.markup import SOURCE_MAX, as_plain_text, render, to_html
 from dreamweaver.models import Comment, Post
 from dreamweaver.sanitize import (
@@ -28,6 +27,7 @@ from dreamweaver.sanitize import (
     clean_comment,
     clean_post,
 )
+from dreamweaver.sanitize.htmlshape import Limits, TooComplex, check
 from tests.conftest import csrf_token
 from tests.helpers import text
 from tests.test_comments import HTMX, SAME_ORIGIN, permalink, send

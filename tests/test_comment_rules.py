@@ -10,7 +10,8 @@ from urllib.parse import urlencode
 import pytest
 from itsdangerous import TimestampSigner
 
-from dreamweaver import comment_token, create_app
+from dreamweaver import create_app
+from dreamweaver.comments import token as comment_token
 from dreamweaver.extensions import db
 from dreamweaver.forms import CONTROL_MESSAGE
 from tests.conftest import TEST_SETTINGS, Auth

@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from jinja2 import BytecodeCache
 
-from dreamweaver import comment_token
+from dreamweaver.comments import token as comment_token
 from dreamweaver.extensions import db
 from dreamweaver.models import Comment, Post
 from dreamweaver.permalinks import post_url

@@ -24,10 +24,9 @@ def test_form_partial_refuses_closed_and_locked_posts(client, make):
 def test_form_partial_with_saved_details_is_private(client, make):
     post = make.post("Open")
     with client.application.test_request_context():
-        from dreamweaver import commenter
-
+        from dreamweaver.comments import cookies
         response = client.application.make_response("")
-        commenter.remember_author(response, "Alice", "alice@example.org", "")
+        cookies.remember_author(response, "Alice", "alice@example.org", "")
         cookie = response.headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
     client.set_cookie("dw_commenter", cookie)
     response = client.get(f"/partials/comment-form/{post.id}/")
@@ -42,10 +41,9 @@ def test_spammed_held_comment_disappears_for_its_author(app, client, make):
     post = make.post("Talk", published_at=datetime(2024, 1, 2, tzinfo=UTC))
     held = make.comment(post, author_name="Was Held", status="pending")
     with client.application.test_request_context():
-        from dreamweaver import commenter
-
+        from dreamweaver.comments import cookies
         response = client.application.make_response("")
-        commenter.remember_held(response, held.id)
+        cookies.remember_held(response, held.id)
         cookie = response.headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
     client.set_cookie("dw_held", cookie)
     assert "Was Held" in client.get("/2024/01/02/talk/").get_data(as_text=True)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from dreamweaver import create_app, freshness
+from dreamweaver import caching, create_app
 from dreamweaver.extensions import db
 from dreamweaver.models import Comment, Post, SiteState
 from tests.conftest import TEST_SETTINGS
@@ -122,6 +122,6 @@ def test_values_in_use_are_kept_in_process_as_fresh_as_the_backend(cached_app, m
 def test_bump_helper_for_bulk_loads(app):
     before = current_generation(app)
     with app.app_context():
-        freshness.bump()
+        caching.bump()
         db.session.commit()
     assert current_generation(app) == before + 1

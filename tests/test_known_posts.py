@@ -3,8 +3,8 @@
 import pytest
 
 from dreamweaver import create_app
+from dreamweaver.blog.lookup import KnownPost, visible_post
 from dreamweaver.extensions import cache, db
-from dreamweaver.known_posts import KnownPost, visible_post
 from dreamweaver.models import Post
 from tests.conftest import TEST_SETTINGS
 

@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from dreamweaver import comment_token, create_app
+from dreamweaver import create_app
+from dreamweaver.comments import token as comment_token
 from dreamweaver.extensions import db
 from dreamweaver.models import Comment, Post
 from tests.conftest import TEST_SETTINGS

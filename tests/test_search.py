@@ -6,10 +6,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from dreamweaver import search
+from dreamweaver.blog import search
+from dreamweaver.blog.queries import NEWEST_FIRST
 from dreamweaver.extensions import db
 from dreamweaver.models import utcnow
-from dreamweaver.queries import NEWEST_FIRST
 from tests.helpers import text, titles
 
 HOSTILE = [

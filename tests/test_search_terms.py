@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import event
 
-from dreamweaver import search, search_query
+from dreamweaver.blog import search, search_query
+from dreamweaver.blog.search_query import MAX_WORD_CHARS, MAX_WORDS, Term, parse
 from dreamweaver.extensions import db
-from dreamweaver.search_query import MAX_WORD_CHARS, MAX_WORDS, Term, parse
 from tests.helpers import text, titles
 
 

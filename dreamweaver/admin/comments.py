@@ -24,15 +24,15 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
-from .. import moderation
+from ..blog.queries import Page
 from ..budget import InputTooSlow
-from ..comment_pages import comment_links
+from ..comments import moderation
+from ..comments.discussion import comment_links
 from ..extensions import db
 from ..forms import _text, comment_within_limits, http_url, website
 from ..htmx import is_partial, render
 from ..models import COMMENT_STATUSES, Comment, Post
 from ..params import MAX_ID, whole_number
-from ..queries import Page
 from ..sanitize import clean_comment
 from .blueprint import bp
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from .. import dates
+from ..comments.moderation import add_comment
 from ..extensions import db
 from ..markup import render, render_teaser
 from ..models import Category, Comment, Post, Tag, User
-from ..moderation import add_comment
 from ..sanitize import clean_comment
 from ..slugs import slugify, unique_slug
 

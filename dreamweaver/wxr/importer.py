@@ -22,12 +22,12 @@ import sqlalchemy as sa
 
 from .. import dates
 from ..budget import InputTooSlow
+from ..caching import bump
 from ..extensions import db
-from ..freshness import bump
-from ..htmlshape import TooComplex
 from ..markup import as_plain_text, render, render_teaser, text_of
 from ..models import OLD_SLUG_LENGTH, OldSlug, Post, User, post_categories, post_tags
 from ..publishing import edited
+from ..sanitize.htmlshape import TooComplex
 from ..slugs import is_reserved_page_slug, slugify, unique_slug
 from .content import media_urls, prepare
 from .ids import Ids, bump_sequences, make_room, source_of

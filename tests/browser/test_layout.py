@@ -6,7 +6,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from dreamweaver import queries
+from dreamweaver.blog import queries
 from dreamweaver.extensions import db
 from dreamweaver.models import Comment, Post, Tag, User, post_tags
 from dreamweaver.permalinks import post_url

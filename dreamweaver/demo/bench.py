@@ -15,12 +15,12 @@ from pathlib import Path
 import click
 import sqlalchemy as sa
 
-from . import dates
-from .extensions import db
-from .freshness import bump
-from .markup import text_of
-from .models import Category, Comment, Post, Tag, User, post_categories, post_tags
-from .slugs import slugify
+from .. import dates
+from ..caching import bump
+from ..extensions import db
+from ..markup import text_of
+from ..models import Category, Comment, Post, Tag, User, post_categories, post_tags
+from ..slugs import slugify
 
 BATCH = 5_000
 WORDS = """
@@ -154,7 +154,7 @@ def _categories(connection) -> list[int]:
     ids = list(connection.scalars(sa.select(Category.id).order_by(Category.id)))
     if ids:
         return ids
-    names = Path(__file__).with_name("demo").joinpath("categories.txt").read_text().splitlines()
+    names = Path(__file__).with_name("categories.txt").read_text().splitlines()
     taken: set[str] = set()
     for name in filter(None, names):
         slug, n = slugify(name), 2

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import defer, load_only, selectinload
 
-from .extensions import db
-from .models import Category, Comment, Post, User, post_categories, utcnow
+from ..extensions import db
+from ..models import Category, Comment, Post, User, post_categories, utcnow
 
 VISIBLE_STATUSES = ("published", "scheduled")
 

@@ -4,12 +4,14 @@ views and by the comment views when they show the page again."""
 
 from flask import abort, make_response
 
-from . import comment_token, commenter, postpass, queries, viewer
-from .comment_pages import SharedDiscussion, discussion, page_count
-from .forms import CommentForm, PostPasswordForm
-from .fragments import BlankCommentForm
-from .htmx import render
-from .models import Post
+from .. import reader
+from ..comments import cookies, token
+from ..comments.discussion import SharedDiscussion, discussion, page_count
+from ..comments.fragments import BlankCommentForm
+from ..forms import CommentForm, PostPasswordForm
+from ..htmx import render
+from ..models import Post
+from . import postpass, queries
 
 
 def comment_form(post: Post, reply_to: int | None = None, *, retry: CommentForm | None = None,
@@ -23,23 +25,23 @@ def comment_form(post: Post, reply_to: int | None = None, *, retry: CommentForm 
     if retry is not None:
         form = retry
     else:
-        saved = commenter.remembered_author() if author is None else author
-        if viewer.signed_in() is not None:
+        saved = cookies.remembered_author() if author is None else author
+        if reader.signed_in() is not None:
             saved = {}  # they comment as their account, with no form fields
         form = CommentForm(formdata=None, data=saved)
         form.cookies_consent.data = bool(saved.get("author"))
         if reply_to is not None:
             form.comment_parent.data = str(reply_to)
-    form.csrf_token.data = comment_token.issue(post.id)
+    form.csrf_token.data = token.issue(post.id)
     return form
 
 
 def first_comment_form(post: Post) -> CommentForm | BlankCommentForm:
     """The form under a post as it first shows: the reader's saved details, or
     blank (then only a token is made; the rendering is shared, see fragments)."""
-    saved = commenter.remembered_author()
-    if not any(saved.values()) and viewer.signed_in() is None:
-        return BlankCommentForm(comment_token.issue(post.id))
+    saved = cookies.remembered_author()
+    if not any(saved.values()) and reader.signed_in() is None:
+        return BlankCommentForm(token.issue(post.id))
     return comment_form(post, author=saved)
 
 
@@ -49,9 +51,9 @@ def render_article(post: Post, *, status: int = 200, cpage: int | None = None,
                    partial: str | None = None, held: set[int] | None = None,
                    preview: bool = False):
     # Asked first: once a user is signed in, nothing below goes into a shared cache.
-    edit_url = viewer.edit_url(post)
+    edit_url = reader.edit_url(post)
     unlocked = postpass.is_unlocked(post)
-    held = commenter.held_ids() | (held or set())
+    held = cookies.held_ids() | (held or set())
     if cpage is not None and not 1 <= cpage <= page_count(post):
         abort(404)
     if not unlocked or preview:
@@ -88,7 +90,7 @@ def personal(response, post: Post):
     """Mark a response that depends on this reader's cookies (a post password,
     their saved name, their held comments, their signed-in session) as theirs
     alone: never for a shared cache."""
-    if post.password or commenter.has_cookies() or viewer.personal_rendering():
+    if post.password or cookies.has_cookies() or reader.personal_rendering():
         response.vary.add("Cookie")
         response.cache_control.private = True
     return response

@@ -17,8 +17,8 @@ listing index and stop after one page. See docs/decisions.md.
 import sqlalchemy as sa
 from markupsafe import Markup, escape
 
-from .extensions import db
-from .models import Post, utcnow
+from ..extensions import db
+from ..models import Post, utcnow
 from .queries import NEWEST_FIRST, is_visible
 from .search_query import SearchQuery, Term, parse
 

@@ -15,19 +15,20 @@ from flask import (
     url_for,
 )
 
-from . import postpass, queries, query_links, viewer
+from .. import reader
+from ..dates import MAX_YEAR, MIN_YEAR, long_date, month_label
+from ..extensions import csrf, db, limiter
+from ..forms import PostPasswordForm, SearchForm
+from ..htmx import is_partial, push_url, render
+from ..models import OLD_SLUG_LENGTH, Category, Post, Tag
+from ..params import whole_number
+from ..permalinks import PERMALINK, page_at, post_at, post_url
+from ..security import is_same_origin
+from . import postpass, queries, query_links
 from .article import render_article
-from .dates import MAX_YEAR, MIN_YEAR, long_date, month_label
-from .extensions import csrf, db, limiter
-from .forms import PostPasswordForm, SearchForm
-from .htmx import is_partial, push_url, render
-from .known_posts import visible_post
-from .models import OLD_SLUG_LENGTH, Category, Post, Tag
-from .params import whole_number
-from .permalinks import PERMALINK, page_at, post_at, post_url
+from .lookup import visible_post
 from .search import highlight, search_posts
 from .search_query import clean_query as search_words
-from .security import is_same_origin
 
 bp = Blueprint("blog", __name__)
 
@@ -80,7 +81,7 @@ def _preview():
     readers would see it, for a signed-in user who may edit it. Anyone else is
     answered as the plain `?p=` link (a 301 to a published post, else 404)."""
     post_id = whole_number(request.args.get("p") or request.args.get("page_id") or "")
-    post = viewer.previewable(post_id)
+    post = reader.previewable(post_id)
     return None if post is None else render_article(post, preview=True)
 
 
@@ -129,7 +130,7 @@ def post(year, month, day, slug, cpage):
 
 def _readable_post(slug: str):
     """The post readers see at `slug`, or the signed-in user's private one."""
-    return visible_post(slug) or viewer.private_post(slug, "post")
+    return visible_post(slug) or reader.private_post(slug, "post")
 
 
 @bp.post(PERMALINK)
@@ -142,7 +143,7 @@ def unlock(year, month, day, slug):
 @bp.get("/<slug>/", defaults={"cpage": None})
 @bp.get("/<slug>/comment-page-<int:cpage>/")
 def page(slug, cpage):
-    private = viewer.private_post(slug, "page")
+    private = reader.private_post(slug, "page")
     return render_article(private or page_at(slug), cpage=cpage, reply_to=reply_to_param())
 
 

@@ -9,12 +9,12 @@ from datetime import date
 import sqlalchemy as sa
 from flask import abort
 
+from ..dates import MAX_YEAR, MIN_YEAR
+from ..extensions import db
+from ..models import Category, ImportedPost, Post, Tag
+from ..params import plain_text, whole_number
+from ..permalinks import address
 from . import queries
-from .dates import MAX_YEAR, MIN_YEAR
-from .extensions import db
-from .models import Category, ImportedPost, Post, Tag
-from .params import plain_text, whole_number
-from .permalinks import address
 
 # WordPress's public query vars that name an address here; `s` (search) is
 # answered where it is asked, and anything else is not WordPress's to map.

@@ -32,11 +32,12 @@ from flask import current_app, request, session
 from flask_caching.backends import NullCache
 from werkzeug.http import parse_cookie, parse_etags
 
-from . import commenter, postpass
-from .extensions import cache, db
-from .freshness import KNOWN, next_due, read_generation
-from .htmx import VARY_ON
-from .models import utcnow
+from ..blog import postpass
+from ..comments import cookies
+from ..extensions import cache, db
+from ..htmx import VARY_ON
+from ..models import utcnow
+from . import KNOWN, next_due, read_generation
 
 ENVIRON_KEY = "dreamweaver.page_cache_key"
 VARIANT_HEADERS = (*VARY_ON, "Accept-Encoding")
@@ -44,8 +45,8 @@ NOT_STORED = frozenset({"set-cookie", "content-length", "date", "x-cache"})
 
 
 def personal_cookies(app) -> frozenset[str]:
-    return frozenset({app.config["SESSION_COOKIE_NAME"], commenter.AUTHOR_COOKIE,
-                      commenter.HELD_COOKIE, postpass.COOKIE})
+    return frozenset({app.config["SESSION_COOKIE_NAME"], cookies.AUTHOR_COOKIE,
+                      cookies.HELD_COOKIE, postpass.COOKIE})
 
 
 def _is_anonymous(environ, personal: frozenset[str]) -> bool:

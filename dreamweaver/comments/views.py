@@ -1,7 +1,7 @@
 """Readers' comments: posting (htmx or plain form), the reply form, the live preview.
 
 The rules a comment must pass live elsewhere, one place each: the token in
-comment_token.py, the HTML policy in sanitize.py, the moderation policy in
+token.py, the HTML policy in sanitize.py, the moderation policy in
 moderation.py. This module applies them in order and answers with DESIGN's
 status codes.
 """
@@ -11,19 +11,21 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request
 
-from . import comment_token, commenter, postpass, queries, viewer
-from .article import comment_form, personal, render_article
-from .budget import InputTooSlow
-from .comment_pages import comment_link, place_of, reply_parent
-from .extensions import csrf, db, limiter
-from .forms import NOT_UTF8_MESSAGE, CommentForm, form_is_utf8, has_control_characters
-from .htmx import is_partial, retarget
-from .models import Comment, Post, User, utcnow
+from .. import reader
+from ..blog import postpass, queries
+from ..blog.article import comment_form, personal, render_article
+from ..budget import InputTooSlow
+from ..extensions import csrf, db, limiter
+from ..forms import NOT_UTF8_MESSAGE, CommentForm, form_is_utf8, has_control_characters
+from ..htmx import is_partial, retarget
+from ..models import Comment, Post, User, utcnow
+from ..params import MAX_ID, whole_number
+from ..permalinks import PERMALINK, post_at
+from ..sanitize import TooComplex, clean_comment, explain_comment
+from ..security import is_same_origin
+from . import cookies, token
+from .discussion import comment_link, place_of, reply_parent
 from .moderation import add_comment, hold_reason
-from .params import MAX_ID, whole_number
-from .permalinks import PERMALINK, post_at
-from .sanitize import TooComplex, clean_comment, explain_comment
-from .security import is_same_origin
 
 bp = Blueprint("comments", __name__)
 
@@ -43,12 +45,12 @@ def create(year, month, day, slug):
 @csrf.exempt
 @limiter.limit(comment_rate_limit)
 def create_on_page(slug):
-    return _create(queries.page_by_slug(slug) or viewer.private_post(slug, "page") or abort(404))
+    return _create(queries.page_by_slug(slug) or reader.private_post(slug, "page") or abort(404))
 
 
 def _commentable_post(slug: str) -> Post | None:
     """A post readers see, or the signed-in user's private one (they talk there too)."""
-    return queries.post_by_slug(slug) or viewer.private_post(slug, "post")
+    return queries.post_by_slug(slug) or reader.private_post(slug, "post")
 
 
 class Refused(Exception):
@@ -68,7 +70,7 @@ def _create(post: Post):
         abort(403, "Comments are closed.")
     if not form_is_utf8():
         abort(400, NOT_UTF8_MESSAGE)
-    user = viewer.signed_in()
+    user = reader.signed_in()
     form = CommentForm(request.form if user is None else as_account(user))
     if user is not None and not user.email:
         form.email.validators = []  # an account may have none; nothing to type it into
@@ -94,8 +96,8 @@ def as_account(user: User):
 def _accept(post: Post, form: CommentForm, user: User | None = None) -> Comment:
     """The new comment, added to the session; Refused if any rule says no."""
     try:
-        comment_token.check(form.csrf_token.data, post.id)
-    except comment_token.TokenError as error:
+        token.check(form.csrf_token.data, post.id)
+    except token.TokenError as error:
         raise Refused(400, str(error)) from None
     if form.subject.data:
         raise Refused(400, "Your comment could not be accepted.")
@@ -179,12 +181,12 @@ def _created(post: Post, comment: Comment, form: CommentForm):
         response = redirect(comment_link(post, comment.id, place), 303)
     if comment.user_id is None:  # a signed-in user's name is their account's: no cookies
         if form.cookies_consent.data:
-            commenter.remember_author(response, form.author.data, form.email.data,
+            cookies.remember_author(response, form.author.data, form.email.data,
                                       form.url.data)
         else:
-            commenter.forget_author(response)
+            cookies.forget_author(response)
     if comment.status == "pending":
-        commenter.remember_held(response, comment.id)
+        cookies.remember_held(response, comment.id)
     return response
 
 
@@ -225,7 +227,7 @@ def form(post_id):
 
 
 def _private(post_id: int) -> Post | None:
-    post = viewer.previewable(post_id)
+    post = reader.previewable(post_id)
     return post if post is not None and post.status == "private" else None
 
 

@@ -17,7 +17,7 @@ from bleach.html5lib_shim import allowed_protocols as _bleach_protocols
 from bleach.linkifier import TLDS, LinkifyFilter
 from bleach.sanitizer import Cleaner
 
-from . import budget
+from .. import budget
 from .htmlshape import Limits, TooComplex, attributes, check, tags
 from .treewalk import LinearTreeWalker
 

@@ -6,10 +6,10 @@ import re
 import sqlalchemy as sa
 from flask import current_app
 
-from .comment_pages import reply_parent
-from .extensions import db
+from ..extensions import db
+from ..models import COMMENT_STATUSES, Comment, Post, User
+from .discussion import reply_parent
 from .lookalikes import skeleton
-from .models import COMMENT_STATUSES, Comment, Post, User
 
 _LINK = re.compile(r"<a\s", re.IGNORECASE)
 

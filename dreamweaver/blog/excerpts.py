@@ -3,7 +3,7 @@
 
 from typing import NamedTuple
 
-from .markup import auto_excerpt, text_of
+from ..markup import auto_excerpt, text_of
 
 
 def excerpt_of(post) -> str:

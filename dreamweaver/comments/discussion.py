@@ -19,9 +19,9 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import aliased
 
-from .extensions import db
-from .models import Comment, Post
-from .permalinks import comment_page_url
+from ..extensions import db
+from ..models import Comment, Post
+from ..permalinks import comment_page_url
 from .threads import Node, comment_tree
 
 OLDEST_FIRST = (Comment.created_at, Comment.id)

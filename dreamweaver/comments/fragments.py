@@ -10,9 +10,9 @@ Only what depends on nothing but the site's content may go in one.
 from flask import render_template
 from markupsafe import Markup
 
-from .forms import CommentForm
-from .freshness import cached
-from .viewer import personal_rendering
+from ..caching import cached
+from ..forms import CommentForm
+from ..reader import personal_rendering
 
 # Stands in for the comment form's token in the cached rendering; the token is
 # URL-safe base64 and a dot, so putting it in is a plain text replacement.

@@ -15,10 +15,10 @@ from __future__ import annotations
 from flask import abort
 from sqlalchemy.orm import defer
 
+from ..caching import cached
+from ..extensions import db
+from ..models import Post
 from . import queries
-from .extensions import db
-from .freshness import cached
-from .models import Post
 
 FIELDS = ("id", "type", "status", "title", "slug", "published_at", "published_local",
           "modified_at", "author_id", "comments_open", "sticky", "comment_count")

@@ -22,8 +22,8 @@ from flask_caching.backends import NullCache
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from .extensions import cache, db
-from .models import Category, Comment, OldSlug, Post, SiteState, Tag, User, utcnow
+from ..extensions import cache, db
+from ..models import Category, Comment, OldSlug, Post, SiteState, Tag, User, utcnow
 
 CONTENT = "content"
 WATCHED = (Post, Comment, Category, Tag, User, OldSlug)

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from flask import url_for
 
+from ..caching import cached
+from ..comments.discussion import comment_links
+from ..dates import month_label
+from ..permalinks import post_url
 from . import queries
-from .comment_pages import comment_links
-from .dates import month_label
-from .freshness import cached
-from .permalinks import post_url
 
 
 @dataclass(frozen=True)
