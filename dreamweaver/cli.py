@@ -15,7 +15,7 @@ from .extensions import db
 @with_appcontext
 def init_db_command():
     """Create or upgrade the schema to the latest migration (and instance/secret_key)."""
-    from . import read_secret_key, write_secret_key
+    from .instance import read_secret_key, write_secret_key
 
     if write_secret_key(current_app):
         click.echo("Wrote a new random secret key to instance/secret_key.")

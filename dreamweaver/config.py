@@ -45,7 +45,7 @@ DEFAULTS = {
     "POST_PASSWORD_MAX_AGE": 10 * 24 * 3600,
     "WTF_CSRF_TIME_LIMIT": None,
     # The database, secret key, backups and exports are made 0600; true makes
-    # them 0640, for a deployment whose group must read them (private_files.py).
+    # them 0640, for a deployment whose group must read them (instance.py).
     "FILES_GROUP_READABLE": False,
 }
 

@@ -5,16 +5,17 @@ drafts, the comment form as themselves); everyone else is an anonymous reader.
 A request that sent no session cookie is a reader without asking Flask-Login,
 so it never reads the session (no `Vary: Cookie`, and the page cache's
 anonymous pages stay the same for all). What is rendered for a signed-in
-user is theirs alone: `personal_rendering` keeps it out of the shared
+user is theirs alone: `caching.mark_personal` keeps it out of the shared
 fragment caches, and article.personal() out of every shared cache.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app, g, request, url_for
+from flask import current_app, request, url_for
 from flask_login import current_user
 
+from . import caching
 from .extensions import db
 from .models import Post, User
 
@@ -29,13 +30,8 @@ def signed_in() -> User | None:
         return None
     if not current_user.is_authenticated:
         return None
-    g.personal_rendering = True
+    caching.mark_personal()
     return current_user._get_current_object()
-
-
-def personal_rendering() -> bool:
-    """Whether this response holds something for the signed-in user alone."""
-    return bool(g.get("personal_rendering"))
 
 
 def edit_url(post) -> str | None:

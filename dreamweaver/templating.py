@@ -8,7 +8,8 @@ from markupsafe import Markup
 from . import dates
 from .blog import widgets
 from .blog.excerpts import excerpt_of, summary_of
-from .comments.fragments import cached_fragment, comment_form_html
+from .caching import cached_fragment
+from .comments.fragments import comment_form_html
 from .comments.threads import comment_tree
 from .permalinks import comment_page_url, comments_url, post_url
 from .reader import signed_in

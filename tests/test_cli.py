@@ -68,7 +68,7 @@ def test_init_db_keeps_existing_secret_key(app, runner, instance):
 def test_init_db_key_read_back_by_create_app(app, runner, instance):
     assert init_db(app, runner).exit_code == 0
     key = (instance / "secret_key").read_text(encoding="ascii")
-    assert dreamweaver.read_secret_key(app) == key
+    assert dreamweaver.instance.read_secret_key(app) == key
 
 
 def test_init_db_writes_no_key_file_when_key_configured(database_uri, _migrated, tmp_path,
@@ -95,7 +95,7 @@ NO_KEY_CONFIG = {"TESTING": False, "SECRET_KEY": None, "SQLALCHEMY_DATABASE_URI"
 @pytest.fixture
 def no_key(monkeypatch):
     """No key anywhere: not in the environment, not in instance/secret_key."""
-    monkeypatch.setattr(dreamweaver, "read_secret_key", lambda app: None)
+    monkeypatch.setattr(dreamweaver.instance, "read_secret_key", lambda app: None)
     for name in ("FLASK_SECRET_KEY", "FLASK_DEBUG", "FLASK_TESTING"):
         monkeypatch.delenv(name, raising=False)
 
@@ -143,7 +143,7 @@ def test_create_app_secret_key_from_instance_file(monkeypatch, tmp_path):
     key_file = tmp_path / "secret_key"
     key_file.write_text("key-from-the-file\n", encoding="ascii")
     monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
-    monkeypatch.setattr(dreamweaver, "secret_key_path", lambda app: str(key_file))
+    monkeypatch.setattr(dreamweaver.instance, "secret_key_path", lambda app: str(key_file))
     app = create_app(NO_KEY_CONFIG)
     assert app.config["SECRET_KEY"] == "key-from-the-file"
 

@@ -8,8 +8,9 @@ import stat
 import pytest
 from flask_migrate import upgrade
 
-from dreamweaver import create_app, write_secret_key
+from dreamweaver import create_app
 from dreamweaver.extensions import db
+from dreamweaver.instance import write_secret_key
 from tests.conftest import TEST_SETTINGS
 
 

@@ -4,7 +4,7 @@ views and by the comment views when they show the page again."""
 
 from flask import abort, make_response
 
-from .. import reader
+from .. import caching, reader
 from ..comments import cookies, token
 from ..comments.discussion import SharedDiscussion, discussion, page_count
 from ..comments.fragments import BlankCommentForm
@@ -90,7 +90,7 @@ def personal(response, post: Post):
     """Mark a response that depends on this reader's cookies (a post password,
     their saved name, their held comments, their signed-in session) as theirs
     alone: never for a shared cache."""
-    if post.password or cookies.has_cookies() or reader.personal_rendering():
+    if post.password or cookies.has_cookies() or caching.is_personal():
         response.vary.add("Cookie")
         response.cache_control.private = True
     return response

@@ -15,7 +15,7 @@ from flask import (
     url_for,
 )
 
-from .. import reader
+from .. import caching, reader
 from ..dates import MAX_YEAR, MIN_YEAR, long_date, month_label
 from ..extensions import csrf, db, limiter
 from ..forms import PostPasswordForm, SearchForm
@@ -31,6 +31,8 @@ from .search import highlight, search_posts
 from .search_query import clean_query as search_words
 
 bp = Blueprint("blog", __name__)
+# A reader who unlocked a protected post sees it; nobody else may be served that page.
+bp.record_once(lambda state: caching.register_personal_cookies(state.app, postpass.COOKIE))
 
 # Far past any real listing, and small enough that OFFSET fits in 64 bits.
 MAX_PAGE = 10**9

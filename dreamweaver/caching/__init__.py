@@ -8,17 +8,24 @@ an in-process cache in each gunicorn worker is as fresh as a shared Redis.
 
 Time changes what readers see too (a scheduled post comes due with no write
 at all), so a value is also kept only until the next scheduled publication
-it knew of.
+it knew of (expiry(), the one rule for how long anything is kept).
+
+This package is the mechanism and knows none of its consumers: the areas
+register the cookies that make a reader's page their own
+(register_personal_cookies), and init_app installs every listener and hook.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
+import pickle
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app, g, has_request_context, request
 from flask_caching.backends import NullCache
+from markupsafe import Markup
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -127,7 +134,7 @@ def cached(name: str, compute, *, keep_none: bool = True):
     key = f"dw:{name}:{number}"
     recent = _recent().of(number)
     now = utcnow()
-    hit = recent.get(key) or cache.get(key)
+    hit = recent.get(key) or _read(key)
     if hit is not None:
         value, until = hit
         if until is None or now < until:
@@ -136,20 +143,85 @@ def cached(name: str, compute, *, keep_none: bool = True):
     value = compute()
     if value is None and not keep_none:
         return None
-    until = next_due(now)
-    timeout = None if until is None else max(1, int((until - now).total_seconds()) + 1)
+    until, timeout = expiry(now)
     cache.set(key, (value, until), timeout=timeout)
     recent[key] = (value, until)
     return value
 
 
-@event.listens_for(Session, "after_flush")
+def expiry(now: datetime, cap: int | None = None) -> tuple[datetime | None, int | None]:
+    """(until, timeout in seconds) for a value cached now: kept until the next
+    scheduled publication, and for `cap` seconds at most (None: no cap)."""
+    until = next_due(now)
+    timeout = cap
+    if until is not None:
+        left = max(1, int((until - now).total_seconds()) + 1)
+        timeout = left if cap is None else min(cap, left)
+    return until, timeout
+
+
+# What unpickling an entry written by another release can raise: a class that
+# moved (ModuleNotFoundError, AttributeError) or changed shape (TypeError).
+# cachelib catches only PickleError, so during a rolling deploy on a shared
+# Redis such an entry would be a 500, not the miss it is.
+UNREADABLE = (pickle.UnpicklingError, ImportError, AttributeError, TypeError, ValueError,
+              EOFError)
+
+
+def _read(key: str):
+    try:
+        return cache.get(key)
+    except UNREADABLE as error:
+        logging.getLogger(__name__).warning("cache entry %s unreadable, read as a miss: %r",
+                                            key, error)
+        return None
+
+
+def mark_personal() -> None:
+    """What this request renders is for one reader (a signed-in user's Edit
+    links, say): no shared fragment is read or written for it."""
+    g.personal_rendering = True
+
+
+def is_personal() -> bool:
+    return bool(g.get("personal_rendering"))
+
+
+def cached_fragment(*key, caller):
+    """A rendered piece of a page that is the same for every reader, cached
+    like any value, so pages the page cache cannot serve (a reader with
+    cookies, the first reader after a write) still skip the costly parts.
+
+    In a template: {% call cached_fragment("sidebar", selection) %}...{% endcall %}.
+    Only what depends on nothing but the site's content may go in one.
+    """
+    if is_personal():
+        return caller()
+    # caller() is the template's own output, escaped by Jinja when it was
+    # rendered; the cache only gives the same markup back.
+    return Markup(cached("fragment:" + ":".join(str(part) for part in key),  # noqa: S704
+                         lambda: str(caller())))
+
+
+PERSONAL_COOKIES = "dreamweaver.personal_cookies"
+
+
+def register_personal_cookies(app, *names: str) -> None:
+    """Cookies that make a reader's pages their own (an area's, such as the
+    commenter's saved details): a request sending one is never served from,
+    nor stored in, a shared cache."""
+    app.extensions.setdefault(PERSONAL_COOKIES, set()).update(names)
+
+
+def personal_cookies(app) -> frozenset[str]:
+    return frozenset({app.config["SESSION_COOKIE_NAME"], *app.extensions.get(PERSONAL_COOKIES, ())})
+
+
 def _note_changes(session, _context):
     if any(isinstance(row, WATCHED) for row in (*session.new, *session.dirty, *session.deleted)):
         session.info["content_changed"] = True
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _note_bulk_changes(state):
     # UPDATE/DELETE statements on models (sa.update(Post)...) bypass after_flush.
     if (state.is_update or state.is_delete) and any(
@@ -158,24 +230,42 @@ def _note_bulk_changes(state):
         state.session.info["content_changed"] = True
 
 
-@event.listens_for(Session, "before_commit")
 def _bump_on_commit(session):
     session.flush()
     if session.info.pop("content_changed", False):
         bump(session)
 
 
-@event.listens_for(Session, "after_commit")
 def _read_again(_session):
     # This request wrote: what it renders next must not come from before.
     if has_request_context() and "content_generation" in g:
         g.content_generation = read_generation(db.engine)
 
 
-@event.listens_for(Session, "after_rollback")
 def _forget(session):
     session.info.pop("content_changed", None)
 
 
+LISTENERS = (
+    ("after_flush", _note_changes),
+    ("do_orm_execute", _note_bulk_changes),
+    ("before_commit", _bump_on_commit),
+    ("after_commit", _read_again),
+    ("after_rollback", _forget),
+)
+
+
 def init_app(app):
+    """Everything the caches hang on, in the order it must run: the session
+    listeners (once per process, whatever the number of apps), the generation
+    read as the first before-request hook, and the page cache around the app,
+    its store registered first so that it is the last after-request hook
+    (Flask runs them in reverse), on the response as it leaves."""
+    from . import pages
+
+    for name, listener in LISTENERS:
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
     app.before_request(read_first)
+    app.wsgi_app = pages.PageCache(app.wsgi_app, app)
+    app.after_request(pages.revalidate)

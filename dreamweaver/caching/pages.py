@@ -4,7 +4,7 @@ A reader who sends none of our cookies sees exactly what every other such
 reader sees (DESIGN's anonymous-page rule), so their GET responses are
 stored whole: status, headers (security headers and Vary included, the body
 already compressed) and body. A key holds the content generation
-(freshness.py), so any write anyone makes anywhere moves every worker and
+(caching/__init__.py), so any write anyone makes anywhere moves every worker and
 server past the old entries at once; an entry also ends at the next
 scheduled publication it knew of, and after PAGE_CACHE_SECONDS at most, so
 that the comment form's signed token on a cached page is never old.
@@ -32,21 +32,14 @@ from flask import current_app, request, session
 from flask_caching.backends import NullCache
 from werkzeug.http import parse_cookie, parse_etags
 
-from ..blog import postpass
-from ..comments import cookies
 from ..extensions import cache, db
 from ..htmx import VARY_ON
 from ..models import utcnow
-from . import KNOWN, next_due, read_generation
+from . import KNOWN, expiry, personal_cookies, read_generation
 
 ENVIRON_KEY = "dreamweaver.page_cache_key"
 VARIANT_HEADERS = (*VARY_ON, "Accept-Encoding")
 NOT_STORED = frozenset({"set-cookie", "content-length", "date", "x-cache"})
-
-
-def personal_cookies(app) -> frozenset[str]:
-    return frozenset({app.config["SESSION_COOKIE_NAME"], cookies.AUTHOR_COOKIE,
-                      cookies.HELD_COOKIE, postpass.COOKIE})
 
 
 def _is_anonymous(environ, personal: frozenset[str]) -> bool:
@@ -75,20 +68,22 @@ class PageCache:
     def __init__(self, wsgi_app, app):
         self.wsgi_app = wsgi_app
         self.app = app
-        self.personal = personal_cookies(app)
+        self.personal = None
         self.backend = None
         self.engine = None
 
     def _bind(self) -> bool:
-        """The app's cache backend and engine, looked up once per process."""
+        """The app's cache backend, engine and personal cookies (the areas
+        register theirs with their blueprints), looked up once per process."""
         if self.backend is None:
             with self.app.app_context():
                 self.backend = cache.cache
                 self.engine = db.engine
+            self.personal = personal_cookies(self.app)
         return self.app.config["PAGE_CACHE"] and not isinstance(self.backend, NullCache)
 
     def __call__(self, environ, start_response):
-        if not _is_anonymous(environ, self.personal) or not self._bind():
+        if not self._bind() or not _is_anonymous(environ, self.personal):
             return self.wsgi_app(environ, start_response)
         try:
             generation = read_generation(self.engine)
@@ -140,19 +135,8 @@ def revalidate(response):
 
 
 def _store(key: str, response) -> None:
-    now = utcnow()
-    until = next_due(now)
-    timeout = current_app.config["PAGE_CACHE_SECONDS"]
-    if until is not None:
-        timeout = min(timeout, max(1, int((until - now).total_seconds()) + 1))
+    until, timeout = expiry(utcnow(), cap=current_app.config["PAGE_CACHE_SECONDS"])
     headers = [(k, v) for k, v in response.headers.items() if k.lower() not in NOT_STORED]
     cache.set(key, (response.status_code, headers, response.get_data(), until), timeout=timeout)
 
 
-def init_app(app):
-    """The hit path wraps the WSGI app; the store is registered before every
-    other hook so that, Flask running after_request hooks in reverse, it runs
-    last, on the response as it leaves (security headers, Vary and
-    compression included)."""
-    app.wsgi_app = PageCache(app.wsgi_app, app)
-    app.after_request(revalidate)

@@ -1,31 +1,16 @@
-"""Rendered pieces of a page that are the same for every reader, cached per
-content generation (freshness.py), so pages the page cache cannot serve (a
-reader with cookies, the first reader after a write) still skip the costly
-parts: the sidebar's few hundred links and a post's comment threads.
-
-In a template: {% call cached_fragment("sidebar", selection) %}...{% endcall %}.
-Only what depends on nothing but the site's content may go in one.
-"""
+"""The comment form under a post, rendered once per content generation for
+every reader who has nothing typed or saved in it (caching.cached_fragment
+does the same for the other shared pieces of a page)."""
 
 from flask import render_template
 from markupsafe import Markup
 
-from ..caching import cached
+from ..caching import cached, is_personal
 from ..forms import CommentForm
-from ..reader import personal_rendering
 
 # Stands in for the comment form's token in the cached rendering; the token is
 # URL-safe base64 and a dot, so putting it in is a plain text replacement.
 TOKEN_SLOT = "dw-comment-token-slot"  # noqa: S105 - a marker, not a secret
-
-
-def cached_fragment(*key, caller):
-    if personal_rendering():  # rendered for a signed-in user: not everyone's
-        return caller()
-    # caller() is the template's own output, escaped by Jinja when it was
-    # rendered; the cache only gives the same markup back.
-    return Markup(cached("fragment:" + ":".join(str(part) for part in key),  # noqa: S704
-                         lambda: str(caller())))
 
 
 class BlankCommentForm:
@@ -43,7 +28,7 @@ def comment_form_html(post, form, message: str = "") -> Markup:
     per generation and the reader's fresh token put in."""
     if isinstance(form, BlankCommentForm):
         token = form.token
-    elif personal_rendering():
+    elif is_personal():
         return Markup(render_template("comments/_form.html", post=post,  # noqa: S704
                                       form=form, message=message))
     else:

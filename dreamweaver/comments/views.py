@@ -11,7 +11,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request
 
-from .. import reader
+from .. import caching, reader
 from ..blog import postpass, queries
 from ..blog.article import comment_form, personal, render_article
 from ..budget import InputTooSlow
@@ -28,6 +28,9 @@ from .discussion import comment_link, place_of, reply_parent
 from .moderation import add_comment, hold_reason
 
 bp = Blueprint("comments", __name__)
+# Saved commenter details and held comments make a reader's pages their own.
+bp.record_once(lambda state: caching.register_personal_cookies(
+    state.app, cookies.AUTHOR_COOKIE, cookies.HELD_COOKIE))
 
 
 def comment_rate_limit() -> str:
