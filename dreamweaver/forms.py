@@ -42,7 +42,7 @@ class SearchForm(FlaskForm):
     s = SearchField("Search for:", validators=[Length(max=10_000)])
 
 
-def _text(value):
+def one_line(value):
     """Plain one-line text: control characters and surrounding space dropped."""
     if value is None:
         return value
@@ -56,7 +56,7 @@ _URL_CHARS = re.compile(r"^[!#$%&'()*+,\-./0-9:;=?@A-Z\[\]_a-z~]+$")
 
 def website(value):
     """A website as WordPress takes it: "example.org" means "https://example.org"."""
-    value = _text(value)
+    value = one_line(value)
     if value and not _SCHEME.match(value):
         value = "https://" + value
     return value
@@ -139,11 +139,11 @@ class CommentForm(FlaskForm):
         Length(max=65525, message="Comments are limited to 65,525 characters."),
         comment_within_limits,
     ])
-    author = StringField("Name", filters=[_text], validators=[
+    author = StringField("Name", filters=[one_line], validators=[
         InputRequired("Please enter your name."),
         Length(max=245, message="Names are limited to 245 characters."),
     ])
-    email = EmailField("Email", filters=[_text], validators=[
+    email = EmailField("Email", filters=[one_line], validators=[
         InputRequired("Please enter your email address."),
         Length(max=100, message="Email addresses are limited to 100 characters."),
         Email("Please enter a valid email address."),

@@ -29,7 +29,7 @@ from ..budget import InputTooSlow
 from ..comments import moderation
 from ..comments.discussion import comment_links
 from ..extensions import db
-from ..forms import _text, comment_within_limits, http_url, website
+from ..forms import comment_within_limits, http_url, one_line, website
 from ..htmx import is_partial, render
 from ..models import COMMENT_STATUSES, Comment, Post
 from ..params import MAX_ID, whole_number
@@ -54,7 +54,7 @@ class CommentSearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    s = SearchField("Search comments", filters=[_text], validators=[Length(max=200)])
+    s = SearchField("Search comments", filters=[one_line], validators=[Length(max=200)])
 
 
 class ModerationForm(FlaskForm):
@@ -75,11 +75,11 @@ def _not_blank(message: str):
 
 
 class CommentEditForm(FlaskForm):
-    author = StringField("Name", filters=[_text], validators=[
+    author = StringField("Name", filters=[one_line], validators=[
         InputRequired("Please enter a name."),
         Length(max=245, message="Names are limited to 245 characters."),
     ])
-    email = EmailField("Email", filters=[_text], validators=[
+    email = EmailField("Email", filters=[one_line], validators=[
         Optional(),
         Length(max=100, message="Email addresses are limited to 100 characters."),
         Email("Please enter a valid email address."),
