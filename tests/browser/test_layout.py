@@ -34,8 +34,10 @@ def walk_content(live_app):
     for n in range(live_app.config["COMMENTS_PER_PAGE"] + 1):
         make.comment(long, author_name=f"Reader {n}", created_at=when + timedelta(hours=n),
                      content=f"<p>Comment {n}. {LONG_WORD}</p>")
-    make.comment(long, author_name="Held Reader", status="pending", created_at=when,
-                 author_email="held@example.org", held_reason="First comment from this address")
+    make.comment(long, author_name="A Reader With A Long Name", status="pending",
+                 created_at=when, author_email="a.very.long.address.for.a.reader@example.org",
+                 author_url="https://a-rather-long-domain-name.example.org/about/",
+                 held_reason="First comment from this email address")
     locked = make.post("Behind a Password", published_at=when - timedelta(days=1),
                        slug="behind-a-password", password="open sesame")
     with live_app.test_request_context():
