@@ -1,5 +1,6 @@
 """Reader-facing pages: home, single posts and pages, and the archives."""
 
+import functools
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -20,11 +21,14 @@ from .article import render_article
 from .dates import MAX_YEAR, MIN_YEAR, long_date, month_label
 from .extensions import csrf, db, limiter
 from .forms import PostPasswordForm, SearchForm
+from .htmlshape import TooComplex
 from .htmx import is_partial, push_url, render
 from .known_posts import visible_post
+from .markup import as_plain_text
 from .models import OLD_SLUG_LENGTH, Category, Post, Tag
 from .params import whole_number
 from .permalinks import PERMALINK, page_at, post_at, post_url
+from .sanitize import clean_description
 from .search import highlight, search_posts
 from .search_query import clean_query as search_words
 from .security import is_same_origin
@@ -196,13 +200,27 @@ def archive(query, page: int, heading: str, kind: str, route: tuple, **selected)
     )
 
 
+@functools.lru_cache(maxsize=256)
+def description_html(description: str) -> str:
+    """A category's or tag's description under its archive's heading, as
+    WordPress's archive description (cleaned here, where it is shown: stored as
+    typed, a few lines, cached by its text)."""
+    if not description.strip():
+        return ""
+    try:
+        return clean_description(description)
+    except TooComplex:
+        return as_plain_text(description)
+
+
 @bp.get("/category/<slug>/", defaults={"page": 1})
 @bp.get("/category/<slug>/page/<int:page>/")
 def category(slug, page):
     found = db.session.scalar(sa.select(Category).where(Category.slug == slug)) or abort(404)
     query = queries.visible_posts().where(Post.categories.any(Category.id == found.id))
     return archive(query, page, f"Category: {found.name}", "category",
-                   ("blog.category", {"slug": slug}), selected_category=found.slug)
+                   ("blog.category", {"slug": slug}), selected_category=found.slug,
+                   archive_description=description_html(found.description))
 
 
 @bp.get("/tag/<slug>/", defaults={"page": 1})
@@ -210,7 +228,8 @@ def category(slug, page):
 def tag(slug, page):
     found = db.session.scalar(sa.select(Tag).where(Tag.slug == slug)) or abort(404)
     query = queries.visible_posts().where(Post.tags.any(Tag.id == found.id))
-    return archive(query, page, f"Tag: {found.name}", "tag", ("blog.tag", {"slug": slug}))
+    return archive(query, page, f"Tag: {found.name}", "tag", ("blog.tag", {"slug": slug}),
+                   archive_description=description_html(found.description))
 
 
 @bp.get("/author/<slug>/", defaults={"page": 1})

@@ -267,6 +267,19 @@ def clean_post(html: str) -> str:
     return _PRE_NEWLINE.sub(r"\1\n\n", cleaned)
 
 
+# Block markup a description written in HTML brings its own paragraphs with.
+_BLOCKS = re.compile(r"<(?:p|div|ul|ol|blockquote|h[1-6]|table|figure|pre)\b", re.IGNORECASE)
+
+
+def clean_description(text: str) -> str:
+    """A category's or tag's description, stored as typed (or as WordPress
+    exported it, HTML allowed), as safe HTML for its archive page: blank lines
+    make paragraphs unless it has its own, and the post policy keeps it (the
+    owner wrote it, as they write posts). Raises TooComplex beyond POST_LIMITS."""
+    text = _CONTROL.sub("", text).strip()
+    return clean_post(text if _BLOCKS.search(text) else _paragraphs(text))
+
+
 class _TagCount:
     """Tag names and (tag, attribute) pairs of a piece of HTML, counted (in
     htmlshape's linear pass: the standard library's HTMLParser is quadratic on

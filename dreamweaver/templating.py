@@ -8,6 +8,7 @@ from markupsafe import Markup
 from . import dates, widgets
 from .excerpts import excerpt_of, summary_of
 from .fragments import cached_fragment, comment_form_html
+from .markup import smart_title
 from .permalinks import comment_page_url, comments_url, post_url
 from .threads import comment_tree
 from .viewer import signed_in
@@ -61,7 +62,7 @@ def blog_posting(post) -> dict:
     data = {
         "@context": "https://schema.org",
         "@type": "BlogPosting",
-        "headline": post.title,
+        "headline": smart_title(post.title),
         "datePublished": post.published_at.isoformat(),
         "dateModified": post.modified_at.isoformat(),
         "url": post_url(post, _external=True),
@@ -143,6 +144,7 @@ def init_app(app):
     app.add_template_global(header_selection)
     for widget in WIDGETS:
         app.add_template_global(widget)
+    app.add_template_filter(smart_title)
     app.add_template_filter(dates.long_date)
     app.add_template_filter(dates.comment_date)
     app.add_template_global(dates.month_label)
