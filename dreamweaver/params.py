@@ -25,10 +25,10 @@ class Segment(BaseConverter):
 
 
 class PagePath(BaseConverter):
-    """Two or more segments, as WordPress addressed child pages
-    (/<parent>/<child>/); tried after every other rule."""
+    """A page's address: its slug after its ancestors' (/<parent>/<child>/), as
+    WordPress makes it; tried after every other rule."""
 
-    regex = r"[^/\x00-\x1f\x7f]+(?:/[^/\x00-\x1f\x7f]+)+"
+    regex = r"[^/\x00-\x1f\x7f]+(?:/[^/\x00-\x1f\x7f]+)*"
     part_isolating = False
     weight = 300
 

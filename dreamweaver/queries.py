@@ -167,9 +167,17 @@ def adjacent_posts(post: Post, now: datetime | None = None) -> tuple[Post | None
 # Widgets: one query each, shared by every page's sidebar.
 
 
+def page_tree():
+    """(id, slug, parent_id) of every page, whatever its status: a page's address
+    is made of its ancestors' slugs, shown or not (permalinks.page_path)."""
+    return db.session.execute(
+        sa.select(Post.id, Post.slug, Post.parent_id).where(Post.type == "page"))
+
+
 def nav_pages(now: datetime | None = None) -> list[Post]:
+    """(id, title, parent_id) of the pages readers see, by title."""
     query = (
-        sa.select(Post.id, Post.title, Post.slug)
+        sa.select(Post.id, Post.title, Post.parent_id)
         .where(Post.type == "page", is_visible(now))
         .order_by(Post.title)
     )
