@@ -5,11 +5,11 @@ them); how each is written and how each is found again."""
 from datetime import date
 
 import sqlalchemy as sa
-from flask import abort, redirect, url_for
+from flask import abort, g, redirect, url_for
 
 from . import queries
 from .extensions import db
-from .freshness import cached
+from .freshness import cached, generation
 from .models import OLD_SLUG_LENGTH, OldSlug, Post
 
 PERMALINK = (
@@ -22,15 +22,20 @@ MAX_PAGE_DEPTH = 5
 
 
 def page_paths() -> dict[int, str]:
-    """id -> "parent/child" of every page, cached per content generation. A
-    session that has written reads them afresh: its changes have no generation yet."""
+    """id -> "parent/child" of every page, cached per content generation and
+    kept for the request. A session that has written reads them afresh: its
+    changes have no generation yet."""
     session = db.session
     if session.info.get("content_changed") or session.new or session.dirty or session.deleted:
-        return _paths(queries.page_tree())
-    return cached("page-paths", lambda: _paths(queries.page_tree()))
+        return paths_of(queries.page_tree())
+    number = generation()
+    if g.get("page_paths", (None,))[0] != number:
+        g.page_paths = number, cached("page-paths", lambda: paths_of(queries.page_tree()))
+    return g.page_paths[1]
 
 
-def _paths(rows) -> dict[int, str]:
+def paths_of(rows) -> dict[int, str]:
+    """The paths of pages given as (id, slug, parent id) rows."""
     slugs, parents = {}, {}
     for page_id, slug, parent_id in rows:
         slugs[page_id], parents[page_id] = slug, parent_id

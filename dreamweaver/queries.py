@@ -174,12 +174,15 @@ def page_tree():
         sa.select(Post.id, Post.slug, Post.parent_id).where(Post.type == "page"))
 
 
-def nav_pages(now: datetime | None = None) -> list[Post]:
-    """(id, title, parent_id) of the pages readers see, by title."""
+def nav_pages(now: datetime | None = None) -> list:
+    """(id, slug, parent_id, title, shown) of every page by title; `shown` when
+    readers see it. The menu needs the hidden ones too: their slugs are in
+    their children's addresses."""
+    shown = sa.case((is_visible(now), True), else_=False).label("shown")
     query = (
-        sa.select(Post.id, Post.title, Post.parent_id)
-        .where(Post.type == "page", is_visible(now))
-        .order_by(Post.title)
+        sa.select(Post.id, Post.slug, Post.parent_id, Post.title, shown)
+        .where(Post.type == "page")
+        .order_by(Post.title, Post.id)
     )
     return list(db.session.execute(query))
 

@@ -11,7 +11,7 @@ from . import queries
 from .comment_pages import comment_links
 from .dates import month_label
 from .freshness import cached
-from .permalinks import page_paths, post_url
+from .permalinks import paths_of, post_url
 
 
 @dataclass(frozen=True)
@@ -36,9 +36,10 @@ def nav_pages() -> list[MenuItem]:
 
 
 def _menu() -> list[MenuItem]:
-    shown = {page_id: (title, parent) for page_id, title, parent in queries.nav_pages()}
-    every_parent = {page_id: parent for page_id, _slug, parent in queries.page_tree()}
-    paths = page_paths()
+    rows = queries.nav_pages()
+    shown = {row.id: (row.title, row.parent_id) for row in rows if row.shown}
+    every_parent = {row.id: row.parent_id for row in rows}
+    paths = paths_of((row.id, row.slug, row.parent_id) for row in rows)
     children: dict[int | None, list[int]] = {}
     for page_id in shown:  # by title, as the query gives them
         # Under its nearest shown ancestor: a draft or trashed parent gives way.
