@@ -92,6 +92,38 @@ def levels_below(parents: dict[int, int | None], page_id: int) -> int:
         level += 1
 
 
+def settle(parents: dict[int, int | None]) -> list[tuple[int, str]]:
+    """Make `parents` (id -> parent id, of every page) a tree within
+    MAX_PAGE_DEPTH, as an import must take whatever a file says: a parent that
+    is no page becomes none, a loop is cut at the page that closes it, and a
+    page too deep goes under its ancestor at the deepest level allowed. Returns
+    (page id, "missing" | "loop" | "deep") for each page changed. Linear in the
+    number of pages, however long their chains."""
+    changed, level, on_path = [], {}, set()
+    for start in parents:
+        path, node = [], start
+        while node is not None and node not in level:
+            if node not in parents:  # a parent that is no page
+                parents[path[-1]] = node = None
+                changed.append((path[-1], "missing"))
+                break
+            if node in on_path:  # the last page of the path closes a loop
+                parents[path[-1]] = node = None
+                changed.append((path[-1], "loop"))
+                break
+            path.append(node)
+            on_path.add(node)
+            node = parents[node]
+        for node in reversed(path):
+            on_path.discard(node)
+            parent = parents[node]
+            if parent is not None and level[parent] >= MAX_PAGE_DEPTH:
+                parent = parents[node] = parents[parent]
+                changed.append((node, "deep"))
+            level[node] = 1 if parent is None else level[parent] + 1
+    return changed
+
+
 def parent_refusal(page: Post, parent_id: int | None) -> str | None:
     """Why `page` cannot sit under page `parent_id`; None when it can."""
     if parent_id is None:

@@ -163,7 +163,8 @@ def test_missing_parent_and_loops_make_top_level_pages(app, runner, tmp_path):
     found = hierarchy(app)
     assert found["orphan"] == (None, "orphan")
     assert found["under-post"] == (None, "under-post")
-    assert "page 20: its parent 99 is not a page" in output
+    assert "page 20: its parent is not a page of this file or of an earlier import" in output
+    assert "page 24: its parent is not a page" in output
     assert "its parents make a loop; made top-level" in output
     # The loop is broken at one page; the other hangs under it.
     assert sorted(parent or "" for parent, _ in (found["ping"], found["pong"])) in (
@@ -181,7 +182,7 @@ def test_pages_deeper_than_the_cap_go_under_the_deepest_allowed_level(app, clien
     assert found[f"level-{MAX_PAGE_DEPTH}"][1] == f"{top}/level-{MAX_PAGE_DEPTH}"
     for n in range(MAX_PAGE_DEPTH, depth + 1):
         assert found[f"level-{n}"] == (f"level-{MAX_PAGE_DEPTH - 1}", f"{top}/level-{n}")
-    assert f"pages nest at most {MAX_PAGE_DEPTH} deep here" in output
+    assert f"page {30 + MAX_PAGE_DEPTH}: pages nest at most {MAX_PAGE_DEPTH} levels deep" in output
     deepest = "/" + "/".join(f"level-{n}" for n in range(1, depth + 1)) + "/"
     assert client.get(deepest).status_code == 404  # more segments than a page can have
     assert client.get(f"/level-{depth}/").headers["Location"] == f"/{top}/level-{depth}/"

@@ -28,7 +28,7 @@ from ..htmlshape import TooComplex
 from ..markup import as_plain_text, render, render_teaser, text_of
 from ..models import OldSlug, Post, User, post_categories, post_tags
 from ..permalinks import MAX_PAGE_DEPTH, page_paths
-from ..publishing import ancestors, edited, page_parents
+from ..publishing import edited, page_parents, settle
 from ..slugs import is_reserved_page_slug, slugify, unique_slug
 from .content import media_urls, prepare
 from .ids import Ids, bump_sequences, make_room, source_of
@@ -268,39 +268,30 @@ class Importer:
     def page_parents(self) -> None:
         """Each page under the page its wp:post_parent names, one of this file's
         or one an earlier import of the site made: run once every item is read,
-        as a parent may come after its children. A parent that is missing, or
-        would make a loop, leaves the page at the top; one more than
-        MAX_PAGE_DEPTH levels down is replaced by its ancestor at the deepest
-        level allowed. WordPress's /<parent>/<child>/ is then the page's address."""
+        as a parent may come after its children. WordPress's /<parent>/<child>/
+        is then the page's address. What the site cannot take (a missing parent,
+        a loop, more than MAX_PAGE_DEPTH levels) is settled and noted."""
         parents = page_parents()  # the whole site's, so chains through older pages count
         wanted: dict[int, int | None] = {}
-        for wp_id, (wp_parent, our_id, _new) in self.pages.items():
-            parent = self.pages[wp_parent][1] if wp_parent in self.pages else (
-                self.ids.post(wp_parent) if wp_parent else None)
-            if wp_parent and parent not in parents:
-                self.report.notes.append(f"page {wp_id}: its parent {wp_parent} is not a page "
-                                         "of this file or of an earlier import; made top-level")
-                parent = None
-            wanted[our_id] = parent
+        for _wp_id, (wp_parent, our_id, _new) in self.pages.items():
+            wanted[our_id] = self.pages[wp_parent][1] if wp_parent in self.pages else (
+                (self.ids.post(wp_parent) or -wp_parent) if wp_parent else None)
         parents.update(wanted)
-        for wp_id, (_parent, our_id, _new) in self.pages.items():
-            if our_id in ancestors(parents, parents[our_id]):
-                self.report.notes.append(f"page {wp_id}: its parents make a loop; made top-level")
-                parents[our_id] = wanted[our_id] = None
         wp_ids = {our_id: wp_id for wp_id, (_parent, our_id, _new) in self.pages.items()}
-        for our_id in sorted(wanted, key=lambda page: len(ancestors(parents, page))):
-            above = ancestors(parents, parents[our_id])
-            if len(above) >= MAX_PAGE_DEPTH:
-                parents[our_id] = wanted[our_id] = above[-(MAX_PAGE_DEPTH - 1)]
-                self.report.notes.append(
-                    f"page {wp_ids[our_id]}: {len(above) + 1} levels down, and pages nest at "
-                    f"most {MAX_PAGE_DEPTH} deep here; put under an ancestor at level "
-                    f"{MAX_PAGE_DEPTH - 1} (page {parents[our_id]} here)")
+        for our_id, why in settle(parents):
+            page = f"page {wp_ids.get(our_id, our_id)}"
+            self.report.notes.append({
+                "missing": f"{page}: its parent is not a page of this file or of an earlier "
+                           "import; made top-level",
+                "loop": f"{page}: its parents make a loop; made top-level",
+                "deep": f"{page}: pages nest at most {MAX_PAGE_DEPTH} levels deep here; put "
+                        f"under its ancestor at level {MAX_PAGE_DEPTH - 1}",
+            }[why])
         moved = 0
         for _parent, our_id, new in self.pages.values():
             page = db.session.get(Post, our_id)
-            if page.parent_id != wanted[our_id]:
-                page.parent_id = wanted[our_id]
+            if page.parent_id != parents[our_id]:
+                page.parent_id = parents[our_id]
                 if not new:
                     edited(page)  # a new address: an edit of the page
                     moved += 1
