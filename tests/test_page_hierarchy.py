@@ -178,10 +178,13 @@ def test_moving_a_page_to_the_top(app, client, auth, tree):
     assert client.get("/first-trip/set-and-setting/").status_code == 200
 
 
+LOOP = "A page cannot be its own parent, nor sit under one of its own subpages."
+
+
 @pytest.mark.parametrize("htmx", [False, True])
 @pytest.mark.parametrize("which, parent, message", [
-    ("guides", "guides", "A page cannot be its own parent, nor sit under one of its own subpages."),
-    ("guides", "setting", "A page cannot be its own parent, nor sit under one of its own subpages."),
+    ("guides", "guides", LOOP),
+    ("guides", "setting", LOOP),
     ("about", "999999", "That parent page does not exist."),
     ("about", "not-a-number", "That parent page does not exist."),
 ])
