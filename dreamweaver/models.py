@@ -251,8 +251,9 @@ OLD_SLUG_LENGTH = 200
 
 
 class OldSlug(db.Model):
-    """A slug a post used to have, or an imported child page's parent/child path;
-    requests for it redirect (WordPress's _wp_old_slug)."""
+    """A slug a post used to have (WordPress's _wp_old_slug), or, from imports
+    made before pages had parents, a child page's parent/child path; requests
+    for it redirect."""
 
     __tablename__ = "old_slugs"
 
