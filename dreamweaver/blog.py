@@ -25,7 +25,7 @@ from .htmlshape import TooComplex
 from .htmx import is_partial, push_url, render
 from .known_posts import visible_post
 from .markup import as_plain_text
-from .models import OLD_SLUG_LENGTH, Category, Post, Tag
+from .models import Category, Post, Tag
 from .params import whole_number
 from .permalinks import PERMALINK, page_at, post_at, post_url
 from .sanitize import clean_description
@@ -143,19 +143,16 @@ def unlock(year, month, day, slug):
     return _unlock(post_at(year, month, day, slug))
 
 
-@bp.get("/<slug>/", defaults={"cpage": None})
-@bp.get("/<slug>/comment-page-<int:cpage>/")
-def page(slug, cpage):
-    private = viewer.private_post(slug, "page")
-    return render_article(private or page_at(slug), cpage=cpage, reply_to=reply_to_param())
+@bp.get("/<pagepath:path>/", defaults={"cpage": None})
+@bp.get("/<pagepath:path>/comment-page-<int:cpage>/")
+def page(path, cpage):
+    found = page_at(path, lookup=_readable_page, **({"cpage": cpage} if cpage else {}))
+    return render_article(found, cpage=cpage, reply_to=reply_to_param())
 
 
-@bp.get("/<pagepath:path>/")
-def page_path(path):
-    """An imported child page's WordPress address: a redirect to /<slug>/."""
-    if len(path) > OLD_SLUG_LENGTH:
-        abort(404)
-    return page_at(path)  # only ever redirects: a page's own slug has no "/"
+def _readable_page(slug: str):
+    """The page readers see at `slug`, or the signed-in user's private one."""
+    return queries.page_by_slug(slug) or viewer.private_post(slug, "page")
 
 
 def reply_to_param() -> int | None:
@@ -163,11 +160,11 @@ def reply_to_param() -> int | None:
     return whole_number(request.args.get("replytocom"))
 
 
-@bp.post("/<slug>/")
+@bp.post("/<pagepath:path>/")
 @csrf.exempt
 @limiter.limit("10 per minute")
-def unlock_page(slug):
-    return _unlock(page_at(slug, follow=False))
+def unlock_page(path):
+    return _unlock(page_at(path, follow=False))
 
 
 def _unlock(post: Post):

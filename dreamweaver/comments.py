@@ -21,7 +21,7 @@ from .htmx import is_partial, retarget
 from .models import Comment, Post, User, utcnow
 from .moderation import add_comment, hold_reason
 from .params import MAX_ID, whole_number
-from .permalinks import PERMALINK, post_at
+from .permalinks import PERMALINK, page_at, post_at
 from .sanitize import TooComplex, clean_comment, explain_comment
 from .security import is_same_origin
 
@@ -39,11 +39,15 @@ def create(year, month, day, slug):
     return _create(post_at(year, month, day, slug, follow=False, lookup=_commentable_post))
 
 
-@bp.post("/<slug>/comments/")
+@bp.post("/<pagepath:path>/comments/")
 @csrf.exempt
 @limiter.limit(comment_rate_limit)
-def create_on_page(slug):
-    return _create(queries.page_by_slug(slug) or viewer.private_post(slug, "page") or abort(404))
+def create_on_page(path):
+    return _create(page_at(path, follow=False, lookup=_commentable_page))
+
+
+def _commentable_page(slug: str) -> Post | None:
+    return queries.page_by_slug(slug) or viewer.private_post(slug, "page")
 
 
 def _commentable_post(slug: str) -> Post | None:

@@ -26,7 +26,7 @@ from .extensions import db
 from .freshness import cached
 from .markup import auto_excerpt, smart_title, text_of
 from .models import Category, Comment, Post, Tag, post_categories, utcnow
-from .permalinks import PERMALINK, post_at, post_url
+from .permalinks import PERMALINK, page_at, page_path, post_at, post_url
 
 bp = Blueprint("feeds", __name__)
 
@@ -121,7 +121,7 @@ def _guid(post) -> str:
 def post_feed_url(post, **values) -> str:
     """`<permalink>feed/`: the RSS of the comments on one post or page."""
     if post.type == "page":
-        return url_for("feeds.page_comments", slug=post.slug, **values)
+        return url_for("feeds.page_comments", path=page_path(post), **values)
     local = post.published_local
     return url_for("feeds.post_comments", year=local.year, month=local.month, day=local.day,
                    slug=post.slug, **values)
@@ -321,9 +321,12 @@ def post_comments(year, month, day, slug):
     return _shared(RSS_TYPE, lambda: _comments_on(found))
 
 
-@bp.get("/<slug>/feed/")
-def page_comments(slug):
-    return _shared(RSS_TYPE, lambda: _comments_on(queries.page_by_slug(slug) or abort(404)))
+@bp.get("/<pagepath:path>/feed/")
+def page_comments(path):
+    found = page_at(path, follow=False)
+    if page_path(found) != path:
+        return redirect(post_feed_url(found), 301)  # a flat or old path: where it lives now
+    return _shared(RSS_TYPE, lambda: _comments_on(found))
 
 
 # Sitemap

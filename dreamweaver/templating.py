@@ -109,7 +109,7 @@ def header_selection() -> str | None:
     if request.endpoint == "blog.index":
         return None if "s" in request.args else "home"
     if request.endpoint == "blog.page":
-        return "page:" + (request.view_args or {}).get("slug", "")
+        return "page:" + (request.view_args or {}).get("path", "")
     return ""
 
 
