@@ -22,7 +22,7 @@ from .models import Comment, Post, User, utcnow
 from .moderation import add_comment, hold_reason
 from .params import MAX_ID, whole_number
 from .permalinks import PERMALINK, post_at
-from .sanitize import TooComplex, clean_comment, explain_comment
+from .sanitize import NOTHING_LEFT, TooComplex, clean_comment, explain_comment
 from .security import is_same_origin
 
 bp = Blueprint("comments", __name__)
@@ -118,6 +118,9 @@ def _accept(post: Post, form: CommentForm, user: User | None = None) -> Comment:
     except InputTooSlow as error:
         form.comment.errors.append(str(error))
         raise Refused(422, str(error)) from None
+    if not content_html:  # "<script></script>": a comment of nothing
+        form.comment.errors.append(NOTHING_LEFT)
+        raise Refused(422, "Please check the fields marked below.")
     email = form.email.data.lower()
     _check_duplicate(post, parent, form.author.data, email, content_html)
     # As WordPress: "the author and the admins get respect", approved at once.
