@@ -275,7 +275,13 @@ def _paragraphs(text: str) -> str:
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _BLOCK_CLOSE.sub(lambda m: m.group() + "\n\n", _BLOCK_OPEN.sub("\n\n", text))
-    return "\n".join(filter(None, map(_paragraph, _BLANK_LINES.split(text))))
+    out = []
+    for block in filter(None, map(_paragraph, _BLANK_LINES.split(text))):
+        # A line between blocks, but none just inside a quotation's tags.
+        if out and not _LEADING_BLOCK.fullmatch(out[-1]) and not _BLOCK_CLOSE.fullmatch(block):
+            out.append("\n")
+        out.append(block)
+    return "".join(out)
 
 
 def _paragraph(block: str) -> str:
