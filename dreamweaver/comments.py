@@ -196,10 +196,19 @@ def _show_form(post: Post, form: CommentForm, status: int, message: str):
     form = comment_form(post, retry=form)
     if is_partial():
         html = render_template("comments/_form.html", post=post, form=form, message=message,
-                               discussion=None)
+                               discussion=None, reply_to_name=_replied_name(post, form.parent_id))
         return make_response(html, status)
     return render_article(post, status=status, form=form, message=message,
                           reply_to=form.parent_id or None)
+
+
+def _replied_name(post: Post, parent_id: int) -> str:
+    """The name a refused reply's form is headed with ("Reply to NAME")."""
+    if not parent_id:
+        return ""
+    return db.session.scalar(sa.select(Comment.author_name).where(
+        Comment.id == parent_id, Comment.post_id == post.id, Comment.status == "approved",
+    )) or ""
 
 
 @bp.get("/partials/comment-form/<int:post_id>/")
