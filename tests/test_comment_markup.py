@@ -3,12 +3,17 @@ outside the allowlist are removed with their text kept (as wp_kses does), and
 a quotation is never wrapped in a paragraph that the browser would split into
 empty ones (as wpautop does)."""
 
+import importlib.util
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from markupsafe import escape
 
+from dreamweaver.extensions import db
+from dreamweaver.models import Comment
 from dreamweaver.sanitize import NOTHING_LEFT
 from tests.helpers import text
 from tests.test_comments import COMPILED_TEMPLATES, HTMX, SAME_ORIGIN, permalink, send, stored
@@ -96,3 +101,29 @@ def test_preview_says_nothing_left(client):
     assert response.status_code == 200
     assert str(escape(NOTHING_LEFT)) in text(response)
     assert 'class="comment-content"' not in text(response)
+
+
+# --- 0013: empty paragraphs in comments stored before -------------------------------
+
+REPAIR = importlib.util.spec_from_file_location(
+    "comment_empty_paragraphs",
+    Path(__file__).resolve().parents[1] / "migrations/versions/0013_comment_empty_paragraphs.py")
+comment_empty_paragraphs = importlib.util.module_from_spec(REPAIR)
+REPAIR.loader.exec_module(comment_empty_paragraphs)
+
+
+def test_repair_takes_empty_paragraphs_out_of_stored_comments(app, make):
+    post = make.post("Before")
+    quoted = make.comment(post, "Ann", "<p></p><blockquote>q</blockquote><p></p>\n<p>Yes.</p>")
+    typed = make.comment(post, "Bob", "<p>Write &lt;p&gt;&lt;/p&gt; and &lt;h1&gt;.</p>")
+    with app.app_context():
+        with db.engine.begin() as connection:
+            before = connection.execute(sa.text(
+                "SELECT value FROM site_state WHERE key = 'content'")).scalar_one()
+            comment_empty_paragraphs.repair(connection)
+            after = connection.execute(sa.text(
+                "SELECT value FROM site_state WHERE key = 'content'")).scalar_one()
+        stored_html = dict(db.session.execute(sa.select(Comment.id, Comment.content_html)).all())
+    assert stored_html[quoted.id] == "<blockquote>q</blockquote>\n<p>Yes.</p>"
+    assert stored_html[typed.id] == "<p>Write &lt;p&gt;&lt;/p&gt; and &lt;h1&gt;.</p>"
+    assert after == before + 1
