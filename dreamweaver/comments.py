@@ -22,7 +22,7 @@ from .models import Comment, Post, User, utcnow
 from .moderation import add_comment, hold_reason
 from .params import MAX_ID, whole_number
 from .permalinks import PERMALINK, page_at, post_at
-from .sanitize import TooComplex, clean_comment, explain_comment
+from .sanitize import NOTHING_LEFT, TooComplex, clean_comment, explain_comment
 from .security import is_same_origin
 
 bp = Blueprint("comments", __name__)
@@ -122,6 +122,9 @@ def _accept(post: Post, form: CommentForm, user: User | None = None) -> Comment:
     except InputTooSlow as error:
         form.comment.errors.append(str(error))
         raise Refused(422, str(error)) from None
+    if not content_html:  # "<script></script>": a comment of nothing
+        form.comment.errors.append(NOTHING_LEFT)
+        raise Refused(422, "Please check the fields marked below.")
     email = form.email.data.lower()
     _check_duplicate(post, parent, form.author.data, email, content_html)
     # As WordPress: "the author and the admins get respect", approved at once.
@@ -197,10 +200,19 @@ def _show_form(post: Post, form: CommentForm, status: int, message: str):
     form = comment_form(post, retry=form)
     if is_partial():
         html = render_template("comments/_form.html", post=post, form=form, message=message,
-                               discussion=None)
+                               discussion=None, reply_to_name=_replied_name(post, form.parent_id))
         return make_response(html, status)
     return render_article(post, status=status, form=form, message=message,
                           reply_to=form.parent_id or None)
+
+
+def _replied_name(post: Post, parent_id: int) -> str:
+    """The name a refused reply's form is headed with ("Reply to NAME")."""
+    if not parent_id:
+        return ""
+    return db.session.scalar(sa.select(Comment.author_name).where(
+        Comment.id == parent_id, Comment.post_id == post.id, Comment.status == "approved",
+    )) or ""
 
 
 @bp.get("/partials/comment-form/<int:post_id>/")

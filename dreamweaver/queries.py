@@ -195,7 +195,7 @@ def recent_posts(limit: int = 5, now: datetime | None = None) -> list[Post]:
 def recent_comments(limit: int = 5, now: datetime | None = None):
     """Latest approved comments on posts readers can see and read (not protected)."""
     query = (
-        sa.select(Comment.id, Comment.author_name, Post)
+        sa.select(Comment.id, Comment.author_name, Comment.author_url, Post)
         .join(Post, Comment.post_id == Post.id)
         .options(LINK_ONLY)
         .where(Comment.status == "approved", is_visible(now), Post.password == "")

@@ -69,17 +69,24 @@ def recent_posts() -> list[Link]:
     ])
 
 
-def recent_comments() -> list[tuple[str, Link]]:
-    """(author, link to the comment) of the latest comments."""
-    # Not "recent-comments": a shared cache may still hold that key's older shape.
-    return cached("recent-comment-links", _recent_comments)
+@dataclass(frozen=True)
+class RecentComment:
+    author: str
+    author_url: str  # the commenter's website, as stored; the template links only http(s)
+    link: Link  # the post's title, to the comment
 
 
-def _recent_comments() -> list[tuple[str, Link]]:
+def recent_comments() -> list[RecentComment]:
+    """The latest comments: who wrote them, and a link to each."""
+    # A new key for each new shape: a shared cache may still hold the older ones.
+    return cached("recent-comments-by", _recent_comments)
+
+
+def _recent_comments() -> list[RecentComment]:
     rows = queries.recent_comments()
-    urls = comment_links((comment_id, post) for comment_id, _, post in rows)
-    return [(author, Link(post.title, url))
-            for (_, author, post), url in zip(rows, urls, strict=True)]
+    urls = comment_links((comment_id, post) for comment_id, _, _, post in rows)
+    return [RecentComment(author, author_url, Link(post.title, url))
+            for (_, author, author_url, post), url in zip(rows, urls, strict=True)]
 
 
 @dataclass(frozen=True)
