@@ -24,9 +24,9 @@ from .blog.excerpts import excerpt_of
 from .caching import cached
 from .comments.discussion import comment_links
 from .extensions import db
-from .markup import auto_excerpt, text_of
+from .markup import auto_excerpt, smart_title, text_of
 from .models import Category, Comment, Post, Tag, post_categories, utcnow
-from .permalinks import PERMALINK, post_at, post_url
+from .permalinks import PERMALINK, page_at, page_path, post_at, post_url
 
 bp = Blueprint("feeds", __name__)
 
@@ -121,7 +121,7 @@ def _guid(post) -> str:
 def post_feed_url(post, **values) -> str:
     """`<permalink>feed/`: the RSS of the comments on one post or page."""
     if post.type == "page":
-        return url_for("feeds.page_comments", slug=post.slug, **values)
+        return url_for("feeds.page_comments", path=page_path(post), **values)
     local = post.published_local
     return url_for("feeds.post_comments", year=local.year, month=local.month, day=local.day,
                    slug=post.slug, **values)
@@ -144,7 +144,7 @@ def _post_feed(title: str, link: str, description: str, posts) -> str:
     for post in posts:
         item = _add(channel, "item")
         permalink = post_url(post, _external=True)
-        _add(item, "title", post.title)
+        _add(item, "title", smart_title(post.title))
         _add(item, "link", permalink)
         _add(item, "comments", permalink + "#comments")
         _add(item, _q("dc", "creator"), post.author.display_name if post.author else "")
@@ -248,7 +248,7 @@ def _atom_feed() -> str:
         # Atom asks every entry for an author: the site stands in for a post without one.
         _atom(_atom(entry, "author"), "name",
               post.author.display_name if post.author else config["SITE_TITLE"])
-        _atom(entry, "title", post.title, type="text")
+        _atom(entry, "title", smart_title(post.title), type="text")
         _atom(entry, "link", rel="alternate", type="text/html", href=post_url(post, _external=True))
         _atom(entry, "id", _guid(post))
         _atom(entry, "updated", _w3c(post.modified_at))
@@ -274,8 +274,8 @@ def _comment_feed(title: str, link: str, description: str, rows, on_site: bool) 
     links = comment_links(((comment.id, post) for comment, post in rows), _external=True)
     for (comment, post), link in zip(rows, links, strict=True):
         item = _add(channel, "item")
-        _add(item, "title", f"Comment on {post.title} by {comment.author_name}" if on_site
-             else f"By: {comment.author_name}")
+        _add(item, "title", f"Comment on {smart_title(post.title)} by {comment.author_name}"
+             if on_site else f"By: {comment.author_name}")
         _add(item, "link", link)
         _add(item, _q("dc", "creator"), comment.author_name)
         _add(item, "pubDate", rfc822(comment.created_at))
@@ -309,7 +309,7 @@ def comments():
 def _comments_on(post: Post) -> str:
     # A protected post's feed is an empty channel, as if it had no comments.
     rows = [] if post.password else _latest_comments(Post.id == post.id)
-    return _comment_feed(f"Comments on: {post.title}", post_url(post, _external=True),
+    return _comment_feed(f"Comments on: {smart_title(post.title)}", post_url(post, _external=True),
                          current_app.config["SITE_TAGLINE"], rows, on_site=False)
 
 
@@ -321,9 +321,12 @@ def post_comments(year, month, day, slug):
     return _shared(RSS_TYPE, lambda: _comments_on(found))
 
 
-@bp.get("/<slug>/feed/")
-def page_comments(slug):
-    return _shared(RSS_TYPE, lambda: _comments_on(queries.page_by_slug(slug) or abort(404)))
+@bp.get("/<pagepath:path>/feed/")
+def page_comments(path):
+    found = page_at(path, follow=False)
+    if page_path(found) != path:
+        return redirect(post_feed_url(found), 301)  # a flat or old path: where it lives now
+    return _shared(RSS_TYPE, lambda: _comments_on(found))
 
 
 # Sitemap

@@ -4,9 +4,47 @@ Views never read HX-* headers themselves: if htmx's protocol changes, only
 this module does.
 """
 
+import json
+
 from flask import g, render_template, request
+from markupsafe import Markup
 
 VARY_ON = ("HX-Request", "HX-Boosted", "HX-History-Restore-Request")
+
+# htmx's settings (its <meta name="htmx-config">, the same on the site and in
+# /admin). What keeps the CSP (`style-src 'self'`) clean: no indicator <style>
+# of htmx's own (site.css has the rules), and no "style" among the attributes
+# htmx settles. htmx copies a settled attribute from the old element to its
+# replacement with setAttribute, which the CSP refuses for style: a textarea
+# the reader resized, or the inputs a password manager decorates, logged one
+# violation each on every comment swap (8 with the comment form).
+HTMX_CONFIG = {
+    "historyRestoreAsHxRequest": False,
+    "historyCacheSize": 0,
+    "refreshOnHistoryMiss": True,
+    "includeIndicatorStyles": False,
+    "attributesToSettle": ["class", "width", "height"],
+    "allowEval": False,
+    "allowScriptTags": False,
+    "selfRequestsOnly": True,
+    "timeout": 15000,
+    "scrollIntoViewOnBoost": False,
+    # Given here, the list replaces htmx's own: 204 and 2xx/3xx repeated, and
+    # 4xx/5xx bodies swapped into their target so errors are seen.
+    "responseHandling": [
+        {"code": "204", "swap": False},
+        {"code": "[23]..", "swap": True},
+        {"code": "[45]..", "swap": True, "error": True},
+        {"code": "...", "swap": False},
+    ],
+}
+# Our constant's JSON holds no "'", "<" or "&": as it is, it fits a
+# single-quoted attribute.
+_HTMX_CONFIG_JSON = Markup(json.dumps(HTMX_CONFIG, separators=(",", ":")))  # noqa: S704
+
+
+def htmx_config() -> Markup:
+    return _HTMX_CONFIG_JSON
 
 
 def is_partial() -> bool:
@@ -48,3 +86,4 @@ def add_vary(response):
 
 def init_app(app):
     app.after_request(add_vary)
+    app.add_template_global(htmx_config)

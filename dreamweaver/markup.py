@@ -1,6 +1,7 @@
 """From an author's source text to the HTML we store, and from HTML to excerpts."""
 
 import ctypes
+import functools
 import html
 import re
 
@@ -85,16 +86,17 @@ def _address(pointer) -> int:
     return int(_cmark.ffi.cast("uintptr_t", pointer))
 
 
-def _markdown_to_html(text: str) -> str:
+def _markdown_to_html(text: str, options: int = MARKDOWN_OPTIONS,
+                      extensions=MARKDOWN_EXTENSIONS) -> str:
     cmark.core_extensions_ensure_registered()
-    parser = cmark.parser_new(options=MARKDOWN_OPTIONS)
+    parser = cmark.parser_new(options=options)
     try:
-        for name in MARKDOWN_EXTENSIONS:
+        for name in extensions:
             cmark.parser_attach_syntax_extension(parser, cmark.find_syntax_extension(name))
         cmark.parser_feed(parser, text)
         root = cmark.parser_finish(parser)
         try:
-            raw = _cmark.lib.cmark_render_html(root, MARKDOWN_OPTIONS,
+            raw = _cmark.lib.cmark_render_html(root, options,
                                                cmark.parser_get_syntax_extensions(parser))
             try:
                 return _cmark.ffi.string(raw).decode("utf-8")
@@ -104,6 +106,32 @@ def _markdown_to_html(text: str) -> str:
             _LIBCMARK.cmark_node_free(_address(root))
     finally:
         cmark.parser_free(parser)
+
+
+# Titles are text; WordPress shows them through the body's wptexturize. Ours go
+# through the body's own smart punctuation (cmark's), so a title and a sentence
+# in a post get the same quotes and dashes. Every other character Markdown
+# would read is escaped, so the title stays text; it comes out of cmark as a
+# paragraph, led by a no-break space that no block syntax starts with ("1. ",
+# "- ", "# ", "---") and that counts as the space before a quote as the start
+# of a line does.
+_TITLE_OPTIONS = Options.CMARK_OPT_SMART | Options.CMARK_OPT_VALIDATE_UTF8
+_MARKDOWN_PUNCTUATION = re.compile(r"""([!#$%&()*+,/:;<=>?@[\\\]^_`{|}~])""")
+_LINE_BREAKS = re.compile(r"[\r\n]+")
+_TITLE_LEAD = "\u00a0"
+
+
+@functools.lru_cache(maxsize=4096)
+def smart_title(title: str) -> str:
+    """A post's title with typographic quotes, dashes and ellipses, as its body
+    gets them: text in, text out (to be escaped where it is shown, as any text).
+    The stored title stays as the author typed it."""
+    if not title or not any(c in title for c in "\"'-."):
+        return title
+    source = _TITLE_LEAD + _MARKDOWN_PUNCTUATION.sub(r"\\\1", _LINE_BREAKS.sub(" ", title))
+    rendered = _markdown_to_html(source, _TITLE_OPTIONS, ()).strip()
+    text = html.unescape(rendered.removeprefix("<p>").removesuffix("</p>"))
+    return text.removeprefix(_TITLE_LEAD)
 
 
 def as_plain_text(markup: str) -> str:

@@ -192,6 +192,11 @@ class Post(db.Model):
     # Approved comments, kept by the code that changes a comment's status
     # (WordPress's comment_count) so lists never count rows per post.
     comment_count: Mapped[int] = mapped_column(default=0)
+    # A page's parent page (WordPress's post_parent): the page lives at
+    # /<parent path>/<slug>/ (permalinks.page_path). Deleting a page moves its
+    # children up first (publishing.delete); SET NULL only backs that up.
+    parent_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("posts.id", ondelete="SET NULL"), index=True)
 
     author: Mapped[User | None] = relationship(lazy="joined", innerjoin=False)
     categories: Mapped[list[Category]] = relationship(
@@ -246,8 +251,9 @@ OLD_SLUG_LENGTH = 200
 
 
 class OldSlug(db.Model):
-    """A slug a post used to have, or an imported child page's parent/child path;
-    requests for it redirect (WordPress's _wp_old_slug)."""
+    """A slug a post used to have (WordPress's _wp_old_slug), or, from imports
+    made before pages had parents, a child page's parent/child path; requests
+    for it redirect."""
 
     __tablename__ = "old_slugs"
 

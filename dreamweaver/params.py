@@ -24,11 +24,17 @@ class Segment(BaseConverter):
     regex = r"[^/\x00-\x1f\x7f]+"
 
 
-class PagePath(BaseConverter):
-    """Two or more segments, as WordPress addressed child pages
-    (/<parent>/<child>/); tried after every other rule."""
+# A page slug is never all digits (slugs.is_reserved_page_slug): such a segment
+# starts a date, and leaving it out keeps /<page path>/comments/ and the like
+# from claiming a post's /<yyyy>/<mm>/<dd>/<slug>/comments/.
+_PAGE_SEGMENT = r"(?![0-9]+/)[^/\x00-\x1f\x7f]+"
 
-    regex = r"[^/\x00-\x1f\x7f]+(?:/[^/\x00-\x1f\x7f]+)+"
+
+class PagePath(BaseConverter):
+    """A page's address: its slug after its ancestors' (/<parent>/<child>/), as
+    WordPress makes it; tried after every other rule."""
+
+    regex = _PAGE_SEGMENT + "(?:/" + _PAGE_SEGMENT + ")*"
     part_isolating = False
     weight = 300
 

@@ -1,23 +1,64 @@
 """The permalink format, in one place: /<yyyy>/<mm>/<dd>/<slug>/ for posts,
-/<slug>/ for pages; how each is written and how each is found again."""
+/<parent>/.../<slug>/ for pages (their ancestors' slugs, as WordPress makes
+them); how each is written and how each is found again."""
 
 from datetime import date
 
 import sqlalchemy as sa
-from flask import abort, redirect, url_for
+from flask import abort, g, redirect, url_for
 
 from .blog import queries
 from .extensions import db
-from .models import OldSlug, Post
+from .freshness import cached, generation
+from .models import OLD_SLUG_LENGTH, OldSlug, Post
 
 PERMALINK = (
     "/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<int(fixed_digits=2):day>/<slug>/"
 )
 
 
+# Levels of pages: a top-level page and four generations under it (docs/decisions.md).
+MAX_PAGE_DEPTH = 5
+
+
+def page_paths() -> dict[int, str]:
+    """id -> "parent/child" of every page, cached per content generation and
+    kept for the request. A session that has written reads them afresh: its
+    changes have no generation yet."""
+    session = db.session
+    if session.info.get("content_changed") or session.new or session.dirty or session.deleted:
+        return paths_of(queries.page_tree())
+    number = generation()
+    if g.get("page_paths", (None,))[0] != number:
+        g.page_paths = number, cached("page-paths", lambda: paths_of(queries.page_tree()))
+    return g.page_paths[1]
+
+
+def paths_of(rows) -> dict[int, str]:
+    """The paths of pages given as (id, slug, parent id) rows."""
+    slugs, parents = {}, {}
+    for page_id, slug, parent_id in rows:
+        slugs[page_id], parents[page_id] = slug, parent_id
+    paths = {}
+    for page_id in slugs:
+        chain, seen, step = [], set(), page_id
+        # `seen` only guards the walk: saves and imports never make a cycle.
+        while step in slugs and step not in seen and len(chain) < MAX_PAGE_DEPTH:
+            seen.add(step)
+            chain.append(slugs[step])
+            step = parents[step]
+        paths[page_id] = "/".join(reversed(chain))
+    return paths
+
+
+def page_path(page) -> str:
+    """Where `page` lives, below the site's root and without slashes around it."""
+    return (page.id is not None and page_paths().get(page.id)) or page.slug
+
+
 def _values(post) -> dict:
     if post.type == "page":
-        return {"slug": post.slug}
+        return {"path": page_path(post)}
     local = post.published_local
     return {"year": local.year, "month": local.month, "day": local.day, "slug": post.slug}
 
@@ -70,18 +111,27 @@ def post_at(year: int, month: int, day: int, slug: str, follow: bool = True,
     return post
 
 
-def page_at(slug: str, follow: bool = True) -> Post:
-    """The page at /<slug>/, or 404. With `follow`, a slug the page used to have
-    (or the /<parent>/<child>/ path WordPress gave it) redirects (301) to it."""
-    page = queries.page_by_slug(slug)
-    if page is not None:
+def page_at(path: str, follow: bool = True, lookup=queries.page_by_slug, **values) -> Post:
+    """The page at /<path>/, or 404. Its last segment names the page (page slugs
+    are unique). With `follow`, any other path to it (a child page's flat
+    /<slug>/ included) and a slug it used to have redirect (301) to its address,
+    with `values` (a comment page); without, the page is returned, as post_at
+    does. `lookup` finds a page readers may see by slug."""
+    segments = path.split("/")
+    if len(segments) > MAX_PAGE_DEPTH or len(path) > MAX_PAGE_DEPTH * (OLD_SLUG_LENGTH + 1):
+        abort(404)
+    page = lookup(segments[-1])
+    if page is not None and (not follow or page_path(page) == path):
         return page
-    if follow:
-        moved = db.session.scalar(
+    if page is None:
+        page = db.session.scalar(
             sa.select(Post).join(OldSlug).where(
-                OldSlug.slug == slug, Post.type == "page", queries.is_visible()
-            ).limit(1)
+                # The whole path too: imports made before pages had parents kept
+                # WordPress's /<parent>/<child>/ as an old slug of the child.
+                OldSlug.slug.in_((segments[-1], path)), Post.type == "page",
+                queries.is_visible(),
+            ).order_by(OldSlug.id).limit(1)
         )
-        if moved is not None:
-            abort(redirect(post_url(moved), 301))
-    abort(404)
+        if page is None or not follow:
+            abort(404)
+    abort(redirect(post_url(page, **values), 301))

@@ -3,17 +3,20 @@
 Slugs are WordPress's (unique per type, reserved words kept free for pages);
 a published post whose slug changes keeps its old one as a redirect; a
 published post with a future date is scheduled and shows at that time
-without any job running; a post always has at least one category.
+without any job running; a post always has at least one category; a page
+may sit under another page, never under itself or its own subpages and at
+most MAX_PAGE_DEPTH levels down, and deleting it moves its children up.
 """
 
 from datetime import datetime
 
 import sqlalchemy as sa
 
-from . import dates
+from . import dates, queries
 from .extensions import db
 from .markup import render, render_teaser
 from .models import Category, OldSlug, Post, Tag, User, utcnow
+from .permalinks import MAX_PAGE_DEPTH
 from .slugs import RESERVED, is_reserved_page_slug, slugify, unique_slug
 
 DEFAULT_CATEGORY = ("Uncategorized", "uncategorized")
@@ -56,15 +59,112 @@ def tags_named(text: str) -> list[Tag]:
     return tags
 
 
+class ParentRefused(ValueError):
+    """A page cannot go under the parent asked for; the message says why."""
+
+
+def page_parents() -> dict[int, int | None]:
+    """id -> parent id of every page."""
+    return {page_id: parent for page_id, _slug, parent in queries.page_tree()}
+
+
+def ancestors(parents: dict[int, int | None], page_id: int | None) -> list[int]:
+    """`page_id` and the pages above it, nearest first (a cycle, which no save
+    makes, ends the walk)."""
+    chain = []
+    while page_id is not None and page_id in parents and page_id not in chain:
+        chain.append(page_id)
+        page_id = parents[page_id]
+    return chain
+
+
+def levels_below(parents: dict[int, int | None], page_id: int) -> int:
+    """How many generations of subpages `page_id` has."""
+    children: dict[int, list[int]] = {}
+    for child, parent in parents.items():
+        children.setdefault(parent, []).append(child)
+    level, generation, seen = 0, [page_id], {page_id}
+    while True:
+        generation = [c for p in generation for c in children.get(p, ()) if c not in seen]
+        if not generation:
+            return level
+        seen.update(generation)
+        level += 1
+
+
+def settle(parents: dict[int, int | None]) -> list[tuple[int, str]]:
+    """Make `parents` (id -> parent id, of every page) a tree within
+    MAX_PAGE_DEPTH, as an import must take whatever a file says: a parent that
+    is no page becomes none, a loop is cut at the page that closes it, and a
+    page too deep goes under its ancestor at the deepest level allowed. Returns
+    (page id, "missing" | "loop" | "deep") for each page changed. Linear in the
+    number of pages, however long their chains."""
+    changed, level, on_path = [], {}, set()
+    for start in parents:
+        path, node = [], start
+        while node is not None and node not in level:
+            if node not in parents:  # a parent that is no page
+                parents[path[-1]] = node = None
+                changed.append((path[-1], "missing"))
+                break
+            if node in on_path:  # the last page of the path closes a loop
+                parents[path[-1]] = node = None
+                changed.append((path[-1], "loop"))
+                break
+            path.append(node)
+            on_path.add(node)
+            node = parents[node]
+        for node in reversed(path):
+            on_path.discard(node)
+            parent = parents[node]
+            if parent is not None and level[parent] >= MAX_PAGE_DEPTH:
+                parent = parents[node] = parents[parent]
+                changed.append((node, "deep"))
+            level[node] = 1 if parent is None else level[parent] + 1
+    return changed
+
+
+def parent_refusal(page: Post, parent_id: int | None) -> str | None:
+    """Why `page` cannot sit under page `parent_id`; None when it can."""
+    if parent_id is None:
+        return None
+    parents = page_parents()
+    if parent_id not in parents:
+        return "That parent page does not exist."
+    above = ancestors(parents, parent_id)
+    if page.id is not None and page.id in above:
+        return "A page cannot be its own parent, nor sit under one of its own subpages."
+    level = len(above) + 1 + (levels_below(parents, page.id) if page.id is not None else 0)
+    if level > MAX_PAGE_DEPTH:
+        return (f"Pages nest at most {MAX_PAGE_DEPTH} levels deep; under that parent "
+                f"this page or its subpages would be {level} levels down.")
+    return None
+
+
+def delete(post: Post) -> None:
+    """Delete `post` for good; a page's children move up to its parent, as
+    WordPress moves them."""
+    if post.type == "page":
+        db.session.execute(
+            sa.update(Post).where(Post.parent_id == post.id, Post.type == "page")
+            .values(parent_id=post.parent_id).execution_options(synchronize_session="fetch"))
+    db.session.delete(post)
+
+
 def save(post: Post, *, author: User, title: str, slug: str, source: str, fmt: str,
          excerpt: str, categories: list[Category], tags: list[Tag], status: str,
          published: datetime | None, comments_open: bool, sticky: bool,
-         password: str) -> Post:
+         password: str, parent_id: int | None = None) -> Post:
     """Apply an edit to `post` (new or not) and add it to the session.
 
     Renders first: a source beyond the limits raises TooComplex (or the
-    budget's InputTooSlow) before anything about the post has changed.
+    budget's InputTooSlow), and a parent the page cannot have ParentRefused,
+    before anything about the post has changed.
     """
+    parent_id = parent_id if post.type == "page" else None
+    refusal = parent_refusal(post, parent_id)
+    if refusal:
+        raise ParentRefused(refusal)
     content_html = render(source, fmt)
     teaser_html = render_teaser(source, fmt)
     was_live = post.id is not None and post.status in ("published", "scheduled")
@@ -78,6 +178,7 @@ def save(post: Post, *, author: User, title: str, slug: str, source: str, fmt: s
     post.tags = tags
     post.comments_open, post.sticky = comments_open, sticky and post.type == "post"
     post.password = password
+    post.parent_id = parent_id
     if post.author_id is None:
         post.author = author
     _schedule(post, status, published)

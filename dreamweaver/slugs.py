@@ -16,9 +16,13 @@ RESERVED = frozenset(
 
 
 
+_COMMENT_PAGE = re.compile(r"comment-page-[0-9]+")
+
+
 def is_reserved_page_slug(slug: str) -> bool:
-    """A page at /<slug>/ would hide a route, or look like a year archive."""
-    return slug in RESERVED or slug.isdigit()
+    """A page at /<slug>/ would hide a route, or look like a year archive; under
+    a parent, like one of the parent's comment pages."""
+    return slug in RESERVED or slug.isdigit() or bool(_COMMENT_PAGE.fullmatch(slug))
 
 
 _SEPARATORS = re.compile(r"[\s/.\u2013\u2014-]+")

@@ -11,6 +11,7 @@ from .blog.excerpts import excerpt_of, summary_of
 from .caching import cached_fragment
 from .comments.fragments import comment_form_html
 from .comments.threads import comment_tree
+from .markup import smart_title
 from .permalinks import comment_page_url, comments_url, post_url
 from .reader import signed_in
 
@@ -63,7 +64,7 @@ def blog_posting(post) -> dict:
     data = {
         "@context": "https://schema.org",
         "@type": "BlogPosting",
-        "headline": post.title,
+        "headline": smart_title(post.title),
         "datePublished": post.published_at.isoformat(),
         "dateModified": post.modified_at.isoformat(),
         "url": post_url(post, _external=True),
@@ -110,7 +111,7 @@ def header_selection() -> str | None:
     if request.endpoint == "blog.index":
         return None if "s" in request.args else "home"
     if request.endpoint == "blog.page":
-        return "page:" + (request.view_args or {}).get("slug", "")
+        return "page:" + (request.view_args or {}).get("path", "")
     return ""
 
 
@@ -145,6 +146,7 @@ def init_app(app):
     app.add_template_global(header_selection)
     for widget in WIDGETS:
         app.add_template_global(widget)
+    app.add_template_filter(smart_title)
     app.add_template_filter(dates.long_date)
     app.add_template_filter(dates.comment_date)
     app.add_template_global(dates.month_label)

@@ -648,7 +648,9 @@ def test_editable_text_round_trips():
     from dreamweaver.sanitize import clean_comment
 
     for typed in ("Hello", "One\n\nTwo\nthree", 'A <a href="https://x.org">link</a> &amp; more',
-                  "<b>bold</b>\n\n<em>it</em>"):
+                  "<b>bold</b>\n\n<em>it</em>", "<blockquote>q</blockquote>\nYes.",
+                  "Said:\n\n<blockquote>one\n\ntwo</blockquote>",
+                  "<blockquote><blockquote>deep</blockquote>\nmid</blockquote>\n\nend"):
         stored = clean_comment(typed)
         assert clean_comment(editable_text(stored)) == stored, typed
 

@@ -307,7 +307,7 @@ def test_atom_feed_escapes_everything(client, make):
               excerpt="<b>not bold</b> & \x02", source="<em>fine</em> & <b>bold</b>")
     parsed = atom(client)
     entry = parsed.entries[0]
-    assert entry.title.strip() == 'Title <script>alert("x")</script> &'
+    assert entry.title.strip() == 'Title <script>alert(\u201cx\u201d)</script> &'  # smart_title
     assert entry.summary.strip() == "<b>not bold</b> &"
     assert [t.term for t in entry.tags] == ['Odd "<&>"  term']
     assert "<script>" not in text(client.get("/feed/atom/"))

@@ -63,7 +63,8 @@ def test_htmx_config_meta(client, site):
     body = text(client.get("/"))
     assert '<meta name="htmx-config"' in body
     for setting in ('"historyRestoreAsHxRequest":false', '"includeIndicatorStyles":false',
-                    '"allowEval":false', '"selfRequestsOnly":true'):
+                    '"allowEval":false', '"selfRequestsOnly":true',
+                    '"attributesToSettle":["class","width","height"]'):
         assert setting in body
     pinned = r'<script src="/static/js/htmx-2.0.11.min.js\?v=[0-9a-f]{12}" defer></script>'
     assert re.search(pinned, body)

@@ -3,6 +3,7 @@
 import re
 from datetime import UTC, datetime
 
+import pytest
 import sqlalchemy as sa
 
 from dreamweaver.extensions import db
@@ -61,6 +62,30 @@ def test_recent_comments_one_page_links_to_permalink(app, client, make):
     widget = section(client.get("/"), "recent-comments")
     assert re.findall(r'href="([^"]*)"', widget) == [
         f"/2024/01/05/quiet/#comment-{reply.id}", f"/2024/01/05/quiet/#comment-{top.id}"]
+
+
+def test_recent_comments_link_commenter_website(client, make):
+    # As WordPress's get_comment_author_link: the name to the website, the
+    # title to the comment.
+    post = make.post("Linked", published_at=datetime(2024, 1, 5, tzinfo=UTC))
+    comment = make.comment(post, author_name="Ann & Co", author_url="https://ann.example/?a=1&b=2")
+    widget = section(client.get("/"), "recent-comments")
+    author = re.search(r'<span class="comment-author-link">(.*?)</span> on (<a [^>]*>)', widget)
+    assert author.group(1) == ('<a class="url" href="https://ann.example/?a=1&amp;b=2" '
+                               'rel="external nofollow ugc">Ann &amp; Co</a>')
+    assert author.group(2) == f'<a href="/2024/01/05/linked/#comment-{comment.id}">'
+
+
+@pytest.mark.parametrize(
+    "website", ["", "javascript:alert(1)", "ftp://ann.example/", "//ann.example/", "ann.example"],
+    ids=["none", "javascript", "ftp", "scheme-relative", "bare"],
+)
+def test_recent_comments_name_only_without_http_website(client, make, website):
+    post = make.post("Plain")
+    make.comment(post, author_name="Ann", author_url=website)
+    widget = section(client.get("/"), "recent-comments")
+    assert '<span class="comment-author-link">Ann</span> on <a href=' in widget
+    assert widget.count("href=") == 1
 
 
 def test_recent_comments_hide_protected_posts(client, make):

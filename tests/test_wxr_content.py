@@ -107,21 +107,22 @@ def test_thread_order_cuts_loops():
         seen.add(comment)
 
 
-def test_page_paths_long_chain_linear(ctx):
-    """Each page the child of the one before: an old address is at most 200
-    characters, so no page's ancestry is walked further than that."""
-    from dreamweaver.wxr.importer import Importer
-    from dreamweaver.wxr.reader import Summary
+def test_page_parents_long_chain_linear(ctx):
+    """Each page the child of the one before: settling the import's page tree
+    (loops, depth) looks at each page a bounded number of times."""
+    from dreamweaver.permalinks import MAX_PAGE_DEPTH, paths_of
+    from dreamweaver.publishing import settle
 
     def walk(n):
-        importer = Importer(Summary())
-        # Slugs too long for any parent/child address to be kept: no rows needed.
-        importer.pages = {i: ("p" * 150 + str(i), i - 1 if i > 1 else None, i)
-                          for i in range(1, n + 1)}
-        importer.page_paths()
-        return importer.report
+        parents = {i: i - 1 if i > 1 else None for i in range(1, n + 1)}
+        parents[1] = n  # and a loop through all of them
+        changed = settle(parents)
+        paths_of((i, f"p{i}", parent) for i, parent in parents.items())
+        return changed
 
-    assert walk(50).counts["old slugs"]["imported"] == 0
+    changed = walk(50)
+    assert [c for c in changed if c[1] == "loop"] == [(2, "loop")]  # 1 -> 50 -> ... -> 2 -> 1
+    assert len([c for c in changed if c[1] == "deep"]) == 50 - MAX_PAGE_DEPTH
     once, four_times = seconds(walk, 5_000), seconds(walk, 20_000)
     assert once < 1.0
     assert four_times < 8 * max(once, 0.02), (once, four_times)

@@ -57,13 +57,15 @@ def comment_xml(comment_id: int, *, parent: int = 0, author: str = "Reader", url
 
 
 def item_xml(post_id: int, title: str, *, slug: str = "", content: str = "Imported body.",
-             creator: str = "writer", comments: str = "", kind: str = "post") -> str:
+             creator: str = "writer", comments: str = "", kind: str = "post",
+             parent: int = 0) -> str:
     return f"""<item><title>{title}</title><dc:creator>{creator}</dc:creator>
 <content:encoded><![CDATA[{content}]]></content:encoded>
 <wp:post_id>{post_id}</wp:post_id><wp:post_date>2022-05-01 12:00:00</wp:post_date>
 <wp:post_date_gmt>2022-05-01 10:00:00</wp:post_date_gmt>
 <wp:post_name>{slug or f"imported-{post_id}"}</wp:post_name>
 <wp:status>publish</wp:status><wp:post_type>{kind}</wp:post_type>
+<wp:post_parent>{parent}</wp:post_parent>
 {comments}</item>
 """
 

@@ -351,16 +351,16 @@ def _cleaned(form: FlaskForm) -> str | None:
 
 
 _BREAK = re.compile(r"<br\s*/?>\n?")
-_PARAGRAPH_GAP = re.compile(r"</p>\s*<p>")
+_PARAGRAPH_END = re.compile(r"</p>\s*")
+_QUOTE_END = re.compile(r"\s*</blockquote>")
 
 
 def editable_text(content_html: str) -> str:
     """Stored comment HTML as the text a commenter types: clean_comment turns it
-    back into the same HTML (paragraphs from blank lines, breaks from newlines)."""
-    text = _PARAGRAPH_GAP.sub("\n\n", _BREAK.sub("\n", content_html.strip()))
-    if text.startswith("<p>") and text.endswith("</p>"):
-        text = text[3:-4]
-    return text
+    back into the same HTML (paragraphs from blank lines, breaks from newlines,
+    a quotation's paragraphs inside its tags)."""
+    text = _BREAK.sub("\n", content_html.strip()).replace("<p>", "")
+    return _QUOTE_END.sub("</blockquote>", _PARAGRAPH_END.sub("\n\n", text)).strip()
 
 
 @bp.post("/comments/bulk")

@@ -15,6 +15,15 @@ from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..markup import SOURCE_MAX
+from ..params import whole_number
+
+
+def page_id(value) -> int | None:
+    """The parent select's value: None for none, -1 (no page) for anything but an id."""
+    if value in (None, ""):
+        return None
+    number = whole_number(str(value))
+    return -1 if number is None else number
 
 
 class LoginForm(FlaskForm):
@@ -60,3 +69,7 @@ class PostForm(FlaskForm):
     sticky = BooleanField("Stick to the top of the front page")
     password = StringField("Password", validators=[Length(max=255)],
                            description="Only readers who know it can read the post.")
+    # Pages only. Choices are checked by publishing.save, which says why a
+    # parent is refused (a loop, too deep) rather than "Not a valid choice".
+    parent_id = SelectField("Parent page", coerce=page_id, validate_choice=False,
+                            description="The page lives under its parent's address.")

@@ -16,6 +16,7 @@ from ..params import whole_number
 from ..sanitize.htmlshape import TooComplex
 from .blueprint import bp
 from .forms import PostForm
+from .queries import parent_choices
 
 PER_PAGE = 20
 LIST_STATUSES = ("published", "scheduled", "draft", "pending", "private", "trash")
@@ -71,8 +72,13 @@ def _form_for(post: Post) -> PostForm:
         tags=", ".join(t.name for t in post.tags),
         status="published" if post.status == "scheduled" else post.status,
         published=post.published_local, comments_open=post.comments_open,
-        sticky=post.sticky, password=post.password,
+        sticky=post.sticky, password=post.password, parent_id=post.parent_id,
     )
+    if post.type == "page":
+        form.parent_id.choices = [SelectChoice("", "(no parent)")] + [
+            SelectChoice(page_id, label) for page_id, label in parent_choices(post)]
+    else:
+        del form.parent_id  # pages only: a post's parent is never read
     if not current_user.can_make_sticky:
         del form.sticky  # neither shown nor read: a forged field changes nothing
     # The checked categories lead the list: in a scrolled box of 137 the one just
@@ -109,10 +115,15 @@ def _saved(post: Post, form: PostForm) -> bool:
             published=form.published.data, comments_open=form.comments_open.data,
             sticky=form.sticky.data if "sticky" in form else post.sticky,
             password=form.password.data or "",
+            parent_id=form.parent_id.data if "parent_id" in form else None,
         )
     except (TooComplex, InputTooSlow) as error:
         db.session.rollback()
         form.source.errors.append(str(error))
+        return False
+    except publishing.ParentRefused as error:
+        db.session.rollback()
+        form.parent_id.errors.append(str(error))
         return False
     return True
 
@@ -155,7 +166,7 @@ def post_status(post_id):
         post.status = "draft"
         publishing.edited(post)
     elif action == "delete" and post.status == "trash":
-        db.session.delete(post)
+        publishing.delete(post)
     else:
         abort(400)
     db.session.commit()

@@ -167,11 +167,22 @@ def adjacent_posts(post: Post, now: datetime | None = None) -> tuple[Post | None
 # Widgets: one query each, shared by every page's sidebar.
 
 
-def nav_pages(now: datetime | None = None) -> list[Post]:
+def page_tree():
+    """(id, slug, parent_id) of every page, whatever its status: a page's address
+    is made of its ancestors' slugs, shown or not (permalinks.page_path)."""
+    return db.session.execute(
+        sa.select(Post.id, Post.slug, Post.parent_id).where(Post.type == "page"))
+
+
+def nav_pages(now: datetime | None = None) -> list:
+    """(id, slug, parent_id, title, shown) of every page by title; `shown` when
+    readers see it. The menu needs the hidden ones too: their slugs are in
+    their children's addresses."""
+    shown = sa.case((is_visible(now), True), else_=False).label("shown")
     query = (
-        sa.select(Post.id, Post.title, Post.slug)
-        .where(Post.type == "page", is_visible(now))
-        .order_by(Post.title)
+        sa.select(Post.id, Post.slug, Post.parent_id, Post.title, shown)
+        .where(Post.type == "page")
+        .order_by(Post.title, Post.id)
     )
     return list(db.session.execute(query))
 
@@ -184,7 +195,7 @@ def recent_posts(limit: int = 5, now: datetime | None = None) -> list[Post]:
 def recent_comments(limit: int = 5, now: datetime | None = None):
     """Latest approved comments on posts readers can see and read (not protected)."""
     query = (
-        sa.select(Comment.id, Comment.author_name, Post)
+        sa.select(Comment.id, Comment.author_name, Comment.author_url, Post)
         .join(Post, Comment.post_id == Post.id)
         .options(LINK_ONLY)
         .where(Comment.status == "approved", is_visible(now), Post.password == "")

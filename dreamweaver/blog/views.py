@@ -1,5 +1,6 @@
 """Reader-facing pages: home, single posts and pages, and the archives."""
 
+import functools
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -20,9 +21,11 @@ from ..dates import MAX_YEAR, MIN_YEAR, long_date, month_label
 from ..extensions import csrf, db, limiter
 from ..forms import PostPasswordForm, SearchForm
 from ..htmx import is_partial, push_url, render
-from ..models import OLD_SLUG_LENGTH, Category, Post, Tag
+from ..markup import as_plain_text
+from ..models import Category, Post, Tag
 from ..params import whole_number
 from ..permalinks import PERMALINK, page_at, post_at, post_url
+from ..sanitize import TooComplex, clean_description
 from ..security import is_same_origin
 from . import postpass, queries, query_links
 from .article import render_article
@@ -142,19 +145,16 @@ def unlock(year, month, day, slug):
     return _unlock(post_at(year, month, day, slug))
 
 
-@bp.get("/<slug>/", defaults={"cpage": None})
-@bp.get("/<slug>/comment-page-<int:cpage>/")
-def page(slug, cpage):
-    private = reader.private_post(slug, "page")
-    return render_article(private or page_at(slug), cpage=cpage, reply_to=reply_to_param())
+@bp.get("/<pagepath:path>/", defaults={"cpage": None})
+@bp.get("/<pagepath:path>/comment-page-<int:cpage>/")
+def page(path, cpage):
+    found = page_at(path, lookup=_readable_page, **({"cpage": cpage} if cpage else {}))
+    return render_article(found, cpage=cpage, reply_to=reply_to_param())
 
 
-@bp.get("/<pagepath:path>/")
-def page_path(path):
-    """An imported child page's WordPress address: a redirect to /<slug>/."""
-    if len(path) > OLD_SLUG_LENGTH:
-        abort(404)
-    return page_at(path)  # only ever redirects: a page's own slug has no "/"
+def _readable_page(slug: str):
+    """The page readers see at `slug`, or the signed-in user's private one."""
+    return queries.page_by_slug(slug) or reader.private_post(slug, "page")
 
 
 def reply_to_param() -> int | None:
@@ -162,11 +162,11 @@ def reply_to_param() -> int | None:
     return whole_number(request.args.get("replytocom"))
 
 
-@bp.post("/<slug>/")
+@bp.post("/<pagepath:path>/")
 @csrf.exempt
 @limiter.limit("10 per minute")
-def unlock_page(slug):
-    return _unlock(page_at(slug, follow=False))
+def unlock_page(path):
+    return _unlock(page_at(path, follow=False))
 
 
 def _unlock(post: Post):
@@ -199,13 +199,27 @@ def archive(query, page: int, heading: str, kind: str, route: tuple, **selected)
     )
 
 
+@functools.lru_cache(maxsize=256)
+def description_html(description: str) -> str:
+    """A category's or tag's description under its archive's heading, as
+    WordPress's archive description (cleaned here, where it is shown: stored as
+    typed, a few lines, cached by its text)."""
+    if not description.strip():
+        return ""
+    try:
+        return clean_description(description)
+    except TooComplex:
+        return as_plain_text(description)
+
+
 @bp.get("/category/<slug>/", defaults={"page": 1})
 @bp.get("/category/<slug>/page/<int:page>/")
 def category(slug, page):
     found = db.session.scalar(sa.select(Category).where(Category.slug == slug)) or abort(404)
     query = queries.visible_posts().where(Post.categories.any(Category.id == found.id))
     return archive(query, page, f"Category: {found.name}", "category",
-                   ("blog.category", {"slug": slug}), selected_category=found.slug)
+                   ("blog.category", {"slug": slug}), selected_category=found.slug,
+                   archive_description=description_html(found.description))
 
 
 @bp.get("/tag/<slug>/", defaults={"page": 1})
@@ -213,7 +227,8 @@ def category(slug, page):
 def tag(slug, page):
     found = db.session.scalar(sa.select(Tag).where(Tag.slug == slug)) or abort(404)
     query = queries.visible_posts().where(Post.tags.any(Tag.id == found.id))
-    return archive(query, page, f"Tag: {found.name}", "tag", ("blog.tag", {"slug": slug}))
+    return archive(query, page, f"Tag: {found.name}", "tag", ("blog.tag", {"slug": slug}),
+                   archive_description=description_html(found.description))
 
 
 @bp.get("/author/<slug>/", defaults={"page": 1})

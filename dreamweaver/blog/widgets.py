@@ -10,7 +10,7 @@ from flask import url_for
 from ..caching import cached
 from ..comments.discussion import comment_links
 from ..dates import month_label
-from ..permalinks import post_url
+from ..permalinks import paths_of, post_url
 from . import queries
 
 
@@ -20,9 +20,47 @@ class Link:
     url: str
 
 
-def nav_pages() -> list[tuple[str, str]]:
-    """(title, slug) of the published pages, for the menu."""
-    return cached("nav-pages", lambda: [(title, slug) for _id, title, slug in queries.nav_pages()])
+@dataclass(frozen=True)
+class MenuItem:
+    title: str
+    url: str
+    path: str  # the page's, as its route names it: what marks it current
+    children: tuple[MenuItem, ...] = ()
+
+
+def nav_pages() -> list[MenuItem]:
+    """The menu: the published pages by title, each top-level one with its
+    descendants (depth first, by title) in one submenu under it."""
+    # Not "nav-pages": a shared cache may still hold that key's older shape.
+    return cached("nav-menu", _menu)
+
+
+def _menu() -> list[MenuItem]:
+    rows = queries.nav_pages()
+    shown = {row.id: (row.title, row.parent_id) for row in rows if row.shown}
+    every_parent = {row.id: row.parent_id for row in rows}
+    paths = paths_of((row.id, row.slug, row.parent_id) for row in rows)
+    children: dict[int | None, list[int]] = {}
+    for page_id in shown:  # by title, as the query gives them
+        # Under its nearest shown ancestor: a draft or trashed parent gives way.
+        parent, seen = shown[page_id][1], {page_id}
+        while parent is not None and parent not in shown and parent not in seen:
+            seen.add(parent)
+            parent = every_parent.get(parent)
+        children.setdefault(parent if parent in shown else None, []).append(page_id)
+
+    def item(page_id: int, below=()) -> MenuItem:
+        path = paths.get(page_id, "")
+        return MenuItem(shown[page_id][0], url_for("blog.page", path=path), path, tuple(below))
+
+    def descendants(page_id: int) -> list[MenuItem]:
+        found = []
+        for child in children.get(page_id, ()):
+            found.append(item(child))
+            found += descendants(child)
+        return found
+
+    return [item(page_id, descendants(page_id)) for page_id in children.get(None, ())]
 
 
 def recent_posts() -> list[Link]:
@@ -31,17 +69,24 @@ def recent_posts() -> list[Link]:
     ])
 
 
-def recent_comments() -> list[tuple[str, Link]]:
-    """(author, link to the comment) of the latest comments."""
-    # Not "recent-comments": a shared cache may still hold that key's older shape.
-    return cached("recent-comment-links", _recent_comments)
+@dataclass(frozen=True)
+class RecentComment:
+    author: str
+    author_url: str  # the commenter's website, as stored; the template links only http(s)
+    link: Link  # the post's title, to the comment
 
 
-def _recent_comments() -> list[tuple[str, Link]]:
+def recent_comments() -> list[RecentComment]:
+    """The latest comments: who wrote them, and a link to each."""
+    # A new key for each new shape: a shared cache may still hold the older ones.
+    return cached("recent-comments-by", _recent_comments)
+
+
+def _recent_comments() -> list[RecentComment]:
     rows = queries.recent_comments()
-    urls = comment_links((comment_id, post) for comment_id, _, post in rows)
-    return [(author, Link(post.title, url))
-            for (_, author, post), url in zip(rows, urls, strict=True)]
+    urls = comment_links((comment_id, post) for comment_id, _, _, post in rows)
+    return [RecentComment(author, author_url, Link(post.title, url))
+            for (_, author, author_url, post), url in zip(rows, urls, strict=True)]
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,16 @@ class Discussion:
     def cache_key(self) -> str:
         return str(self.number)
 
+    @property
+    def shown(self) -> int:
+        """How many comments this page shows, replies included."""
+        nodes, total = list(self.threads), 0
+        while nodes:
+            node = nodes.pop()
+            total += 1
+            nodes.extend(node.replies)
+        return total
+
 
 class SharedDiscussion:
     """The page of threads every reader sees (no held comments of theirs, no

@@ -20,8 +20,8 @@ from ..forms import NOT_UTF8_MESSAGE, CommentForm, form_is_utf8, has_control_cha
 from ..htmx import is_partial, retarget
 from ..models import Comment, Post, User, utcnow
 from ..params import MAX_ID, whole_number
-from ..permalinks import PERMALINK, post_at
-from ..sanitize import TooComplex, clean_comment, explain_comment
+from ..permalinks import PERMALINK, page_at, post_at
+from ..sanitize import NOTHING_LEFT, TooComplex, clean_comment, explain_comment
 from ..security import is_same_origin
 from . import cookies, token
 from .discussion import comment_link, place_of, reply_parent
@@ -44,11 +44,15 @@ def create(year, month, day, slug):
     return _create(post_at(year, month, day, slug, follow=False, lookup=_commentable_post))
 
 
-@bp.post("/<slug>/comments/")
+@bp.post("/<pagepath:path>/comments/")
 @csrf.exempt
 @limiter.limit(comment_rate_limit)
-def create_on_page(slug):
-    return _create(queries.page_by_slug(slug) or reader.private_post(slug, "page") or abort(404))
+def create_on_page(path):
+    return _create(page_at(path, follow=False, lookup=_commentable_page))
+
+
+def _commentable_page(slug: str) -> Post | None:
+    return queries.page_by_slug(slug) or reader.private_post(slug, "page")
 
 
 def _commentable_post(slug: str) -> Post | None:
@@ -123,6 +127,9 @@ def _accept(post: Post, form: CommentForm, user: User | None = None) -> Comment:
     except InputTooSlow as error:
         form.comment.errors.append(str(error))
         raise Refused(422, str(error)) from None
+    if not content_html:  # "<script></script>": a comment of nothing
+        form.comment.errors.append(NOTHING_LEFT)
+        raise Refused(422, "Please check the fields marked below.")
     email = form.email.data.lower()
     _check_duplicate(post, parent, form.author.data, email, content_html)
     # As WordPress: "the author and the admins get respect", approved at once.
@@ -198,10 +205,19 @@ def _show_form(post: Post, form: CommentForm, status: int, message: str):
     form = comment_form(post, retry=form)
     if is_partial():
         html = render_template("comments/_form.html", post=post, form=form, message=message,
-                               discussion=None)
+                               discussion=None, reply_to_name=_replied_name(post, form.parent_id))
         return make_response(html, status)
     return render_article(post, status=status, form=form, message=message,
                           reply_to=form.parent_id or None)
+
+
+def _replied_name(post: Post, parent_id: int) -> str:
+    """The name a refused reply's form is headed with ("Reply to NAME")."""
+    if not parent_id:
+        return ""
+    return db.session.scalar(sa.select(Comment.author_name).where(
+        Comment.id == parent_id, Comment.post_id == post.id, Comment.status == "approved",
+    )) or ""
 
 
 @bp.get("/partials/comment-form/<int:post_id>/")

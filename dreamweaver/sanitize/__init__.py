@@ -21,8 +21,8 @@ from .. import budget
 from .htmlshape import Limits, TooComplex, attributes, check, tags
 from .treewalk import LinearTreeWalker
 
-__all__ = ["TooComplex", "check_comment", "clean_comment", "clean_comment_html", "clean_post",
-           "explain_comment"]
+__all__ = ["NOTHING_LEFT", "TooComplex", "check_comment", "clean_comment", "clean_comment_html",
+           "clean_post", "explain_comment"]
 
 PROTOCOLS = frozenset({"http", "https", "mailto"})
 
@@ -187,13 +187,52 @@ def _nofollow_ugc(attrs, new=False):
     return attrs
 
 
+class _TidyParagraphs(Filter):
+    """No paragraph without text, and no whitespace at the start of one.
+
+    The parser makes empty paragraphs of markup readers type ("<p><blockquote>",
+    a stray "</p>", "<b><blockquote>"), and removing a block-level tag leaves a
+    newline where it was; neither shows on the page, and neither is stored.
+    """
+
+    def __iter__(self):
+        held = []  # a <p> and what follows it, until some text comes
+        for token in super().__iter__():
+            if not held:
+                if token["type"] == "StartTag" and token["name"] == "p":
+                    held.append(token)
+                else:
+                    yield token
+                continue
+            if token["type"] == "SpaceCharacters":
+                continue
+            if token["type"] == "EndTag" and token["name"] == "p":
+                held = []  # the tokens between are balanced: the tree was well formed
+                continue
+            if token["type"] == "Characters":
+                token["data"] = token["data"].lstrip(_SPACE)
+            if token["type"] == "Entity" or token["type"] == "Characters" and token["data"]:
+                yield from held  # bleach passes a character reference as an Entity
+                yield token
+                held = []
+            elif token["type"] != "Characters":
+                held.append(token)
+        yield from held
+
+
+# HTML's whitespace (the parser's, not str.isspace's).
+_SPACE = " \t\n\f\r"
+
+# As WordPress's wp_kses: a tag outside the allowlist is removed and the text
+# inside it kept (<script> and <style> too; see docs/decisions.md).
 _comment_cleaner = Cleaner(
     tags=COMMENT_TAGS,
     attributes=COMMENT_ATTRIBUTES,
     protocols=PROTOCOLS,
-    strip=False,
+    strip=True,
     strip_comments=True,
-    filters=[partial(LinkifyFilter, callbacks=[_allowed_link, _nofollow_ugc], parse_email=False,
+    filters=[_TidyParagraphs,
+             partial(LinkifyFilter, callbacks=[_allowed_link, _nofollow_ugc], parse_email=False,
                      url_re=_URL)],
 )
 
@@ -218,11 +257,47 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PRE_NEWLINE = re.compile(r"(<pre(?:\s[^>]*)?>)\n")
 
 
+# The block-level tags of the comment policy. Any other tag is removed before
+# the tree is built, so these alone decide where paragraphs may go. ("<" ends
+# the attributes too, which keeps the search linear.)
+_BLOCK_OPEN = re.compile(r"(?=<(?:blockquote|p)(?=[\s/>])[^<>]*>)", re.IGNORECASE)
+_BLOCK_CLOSE = re.compile(r"</(?:blockquote|p)\s*>", re.IGNORECASE)
+_LEADING_BLOCK = re.compile(r"<(blockquote|p)(?=[\s/>])[^<>]*>", re.IGNORECASE)
+_TRAILING_BLOCK = re.compile(r"</(blockquote|p)\s*>\Z", re.IGNORECASE)
+
+
 def _paragraphs(text: str) -> str:
-    """Blank lines make paragraphs and single newlines line breaks (wpautop's gist)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
-    blocks = (b.strip().replace("\n", "<br>\n") for b in _BLANK_LINES.split(text) if b.strip())
-    return "\n".join(f"<p>{b}</p>" for b in blocks)
+    """Blank lines make paragraphs and single newlines line breaks (wpautop's gist).
+
+    As wpautop, a block-level tag stands on its own: the text before and after
+    it is a paragraph of its own, a quotation's text is a paragraph inside it,
+    and a paragraph the commenter opened is not wrapped in another.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _BLOCK_CLOSE.sub(lambda m: m.group() + "\n\n", _BLOCK_OPEN.sub("\n\n", text))
+    out = []
+    for block in filter(None, map(_paragraph, _BLANK_LINES.split(text))):
+        # A line between blocks, but none just inside a quotation's tags.
+        if out and not _LEADING_BLOCK.fullmatch(out[-1]) and not _BLOCK_CLOSE.fullmatch(block):
+            out.append("\n")
+        out.append(block)
+    return "".join(out)
+
+
+def _paragraph(block: str) -> str:
+    """One block: an opening block-level tag at its start and a closing one at
+    its end at most (_paragraphs put blank lines around them), text between."""
+    block = block.strip()
+    opening = _LEADING_BLOCK.match(block)
+    start = opening.group() if opening else ""
+    closing = _TRAILING_BLOCK.search(block, len(start))
+    end = closing.group() if closing else ""
+    inner = block[len(start):len(block) - len(end)].strip().replace("\n", "<br>\n")
+    if not inner:
+        return start + end
+    if opening and opening.group(1).lower() == "p":
+        return start + inner + end  # the commenter's own paragraph
+    return f"{start}<p>{inner}</p>{end}"
 
 
 # What each policy's parser may be given (htmlshape.py; the reasons in
@@ -254,7 +329,7 @@ def clean_comment_html(html: str) -> str:
 def _clean_comment(html: str) -> str:
     check(html, COMMENT_LIMITS, COMMENT_TAGS)
     with budget.for_input():
-        return _comment_cleaner.clean(html)
+        return _comment_cleaner.clean(html).strip(_SPACE)
 
 
 def clean_post(html: str) -> str:
@@ -265,6 +340,19 @@ def clean_post(html: str) -> str:
     with budget.for_input():
         cleaned = _post_cleaner.clean(html)
     return _PRE_NEWLINE.sub(r"\1\n\n", cleaned)
+
+
+# Block markup a description written in HTML brings its own paragraphs with.
+_BLOCKS = re.compile(r"<(?:p|div|ul|ol|blockquote|h[1-6]|table|figure|pre)\b", re.IGNORECASE)
+
+
+def clean_description(text: str) -> str:
+    """A category's or tag's description, stored as typed (or as WordPress
+    exported it, HTML allowed), as safe HTML for its archive page: blank lines
+    make paragraphs unless it has its own, and the post policy keeps it (the
+    owner wrote it, as they write posts). Raises TooComplex beyond POST_LIMITS."""
+    text = _CONTROL.sub("", text).strip()
+    return clean_post(text if _BLOCKS.search(text) else _paragraphs(text))
 
 
 class _TagCount:
@@ -297,6 +385,10 @@ def _safe_href(value: str) -> bool:
     return scheme in PROTOCOLS or not scheme
 
 
+# Said by the preview and by the form that refuses such a comment.
+NOTHING_LEFT = ("Nothing would be left of your comment: it holds only tags that are not "
+                "allowed in comments, and they are removed.")
+
 # Markup the comment policy adds itself, never reported as removed.
 _ADDED = {"p", "br"}
 
@@ -312,7 +404,8 @@ def explain_comment(text: str) -> tuple[str, list[str]]:
     notes = []
     for tag in sorted(before.tags):
         if tag not in _ADDED and after.tags[tag] < before.tags[tag]:
-            notes.append(f"The <{tag}> tag is not allowed in comments; it is shown as text.")
+            notes.append(f"The <{tag}> tag is not allowed in comments; it was removed "
+                         "and any text inside it kept.")
     for (tag, name), count in sorted(before.attributes.items()):
         if name == "unsafe-href":
             notes.append(f"A link on <{tag}> used an address that is not allowed; "
@@ -321,4 +414,6 @@ def explain_comment(text: str) -> tuple[str, list[str]]:
             continue
         elif after.tags[tag] and after.attributes[(tag, name)] < count and name != "rel":
             notes.append(f"The {name} attribute is not allowed on <{tag}>; it was removed.")
+    if not cleaned and text.strip():
+        notes.append(NOTHING_LEFT)
     return cleaned, notes

@@ -233,7 +233,8 @@ class Exporter:
             "\t\t", el("wp:ping_status", "closed", raw=True), "\n",
             "\t\t", el("wp:post_name", post.slug, raw=True), "\n",
             "\t\t", el("wp:status", STATUSES.get(status, status), raw=True), "\n",
-            "\t\t", el("wp:post_parent", 0), "\n",
+            # Items are named by their id here (wp:post_id), so the parent is too.
+            "\t\t", el("wp:post_parent", post.parent_id or 0), "\n",
             "\t\t", el("wp:menu_order", 0), "\n",
             "\t\t", el("wp:post_type", post.type, raw=True), "\n",
             "\t\t", el("wp:post_password", post.password, raw=True), "\n",

@@ -25,8 +25,9 @@ from ..budget import InputTooSlow
 from ..caching import bump
 from ..extensions import db
 from ..markup import as_plain_text, render, render_teaser, text_of
-from ..models import OLD_SLUG_LENGTH, OldSlug, Post, User, post_categories, post_tags
-from ..publishing import edited
+from ..models import OldSlug, Post, User, post_categories, post_tags
+from ..permalinks import MAX_PAGE_DEPTH, page_paths
+from ..publishing import edited, page_parents, settle
 from ..sanitize.htmlshape import TooComplex
 from ..slugs import is_reserved_page_slug, slugify, unique_slug
 from .content import media_urls, prepare
@@ -47,8 +48,10 @@ class Importer:
         self.terms = Terms(self.report)
         self.users: dict[str, int] = {}  # login -> id
         self.wp_authors: dict[int, int] = {}  # WordPress author id -> our id
-        # WordPress id -> (WordPress slug, WordPress parent, our id)
-        self.pages: dict[int, tuple[str, int | None, int]] = {}
+        # WordPress id -> (WordPress parent, our id, whether it was imported now)
+        self.pages: dict[int, tuple[int | None, int, bool]] = {}
+        # Old addresses of pages, told in the report once their parents are known.
+        self.page_redirects: list[tuple[str, int]] = []
         self.ids = Ids(source_of(summary))
         self.hosts = {urlsplit(u).hostname.lower() for u in (*summary.base_urls, summary.link)
                       if u and urlsplit(u).hostname}
@@ -105,8 +108,8 @@ class Importer:
             outcome = "updated"
         self.report.add("posts" if kind == "post" else "pages", outcome)
         if kind == "page":
-            self.pages[post_id] = (clip(item.get("wp:post_name", "").strip(), 200),
-                                   number(item.get("wp:post_parent")), post.id)
+            self.pages[post_id] = (number(item.get("wp:post_parent")) or None, post.id,
+                                   outcome == "imported")
 
     def _content_html(self, title: str, source: str) -> tuple[str, str]:
         """The post's HTML and its teaser (markup.render_teaser); as plain text
@@ -257,24 +260,48 @@ class Importer:
             return
         db.session.add(OldSlug(post_id=post.id, slug=old))
         self.report.add("old slugs", "imported")
-        if address:
+        if address and post.type == "page":
+            self.page_redirects.append((address, post.id))  # its path needs its parents
+        elif address:
             self.report.redirects.append((address, permalink_path(post)))
 
-    def page_paths(self) -> None:
-        """WordPress served a child page at /<parent>/<child>/; that address now
-        redirects to the page's own /<slug>/."""
-        for page_id, (slug, parent, our_id) in self.pages.items():
-            path, seen, length = [slug], {page_id}, len(slug)
-            # Only up to the longest address kept: a chain of thousands of pages
-            # is then not walked (and copied) in full from each of them.
-            while parent in self.pages and parent not in seen and length <= OLD_SLUG_LENGTH:
-                seen.add(parent)
-                path.append(self.pages[parent][0])
-                length += len(path[-1]) + 1
-                parent = self.pages[parent][1]
-            joined = "/".join(reversed(path))
-            if len(path) > 1 and all(path) and len(joined) <= OLD_SLUG_LENGTH:
-                self._redirect(db.session.get(Post, our_id), joined, f"/{joined}/")
+    def page_parents(self) -> None:
+        """Each page under the page its wp:post_parent names, one of this file's
+        or one an earlier import of the site made: run once every item is read,
+        as a parent may come after its children. WordPress's /<parent>/<child>/
+        is then the page's address. What the site cannot take (a missing parent,
+        a loop, more than MAX_PAGE_DEPTH levels) is settled and noted."""
+        parents = page_parents()  # the whole site's, so chains through older pages count
+        wanted: dict[int, int | None] = {}
+        for _wp_id, (wp_parent, our_id, _new) in self.pages.items():
+            wanted[our_id] = self.pages[wp_parent][1] if wp_parent in self.pages else (
+                (self.ids.post(wp_parent) or -wp_parent) if wp_parent else None)
+        parents.update(wanted)
+        wp_ids = {our_id: wp_id for wp_id, (_parent, our_id, _new) in self.pages.items()}
+        for our_id, why in settle(parents):
+            page = f"page {wp_ids.get(our_id, our_id)}"
+            self.report.notes.append({
+                "missing": f"{page}: its parent is not a page of this file or of an earlier "
+                           "import; made top-level",
+                "loop": f"{page}: its parents make a loop; made top-level",
+                "deep": f"{page}: pages nest at most {MAX_PAGE_DEPTH} levels deep here; put "
+                        f"under its ancestor at level {MAX_PAGE_DEPTH - 1}",
+            }[why])
+        moved = 0
+        for _parent, our_id, new in self.pages.values():
+            page = db.session.get(Post, our_id)
+            if page.parent_id != parents[our_id]:
+                page.parent_id = parents[our_id]
+                if not new:
+                    edited(page)  # a new address: an edit of the page
+                    moved += 1
+        if moved:
+            self.report.notes.append(f"{moved} page(s) already here moved under their parent "
+                                     "page, as the file has them")
+        db.session.flush()
+        paths = page_paths()
+        self.report.redirects += [(old, f"/{paths[our_id]}/")
+                                  for old, our_id in self.page_redirects]
 
 
 def _link(table, column: str, post_id: int, wanted: set[int]) -> bool:
@@ -310,7 +337,7 @@ def run(path) -> str:
                     handlers[kind](fields)
         importer.terms.resolve_parents()
         importer.terms.count()
-        importer.page_paths()
+        importer.page_parents()
         db.session.flush()
         if importer.report.changed():
             bump_sequences(db.session.connection())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..models import Post
+from ..permalinks import page_path
 from .reader import Summary
 
 KINDS = ("authors", "categories", "tags", "posts", "pages", "comments", "old slugs")
@@ -12,7 +13,7 @@ KINDS = ("authors", "categories", "tags", "posts", "pages", "comments", "old slu
 
 def permalink_path(post: Post) -> str:
     if post.type == "page":
-        return f"/{post.slug}/"
+        return f"/{page_path(post)}/"
     local = post.published_local
     if local is None:
         return f"/?p={post.id}"

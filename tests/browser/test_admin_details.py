@@ -36,34 +36,11 @@ def log_in(page, live_server, login):
     page.wait_for_url(re.compile(r"/admin/$"))
 
 
-def overflow(page) -> int:
-    """How far the page is wider than the window (0 when it fits)."""
-    return page.evaluate(
-        "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
-        " - window.innerWidth")
-
-
-def test_admin_pages_fit_narrow_screens(page, live_app, live_server, owner):
-    with live_app.app_context():
-        post = db.session.scalar(sa.select(Post).where(Post.type == "post").limit(1))
-        db.session.add(Comment(
-            post_id=post.id, author_name="A Reader With A Long Name", status="pending",
-            author_email="a.very.long.address.for.a.reader@example.org",
-            author_url="https://a-rather-long-domain-name.example.org/about/",
-            content_html="<p>Held so that the pending list has a row.</p>",
-            held_reason="First comment from this email address"))
-        db.session.commit()
-        post_id = post.id
+def test_admin_tables_stack_on_phones(page, live_server, owner):
+    """Every admin page fits 320 to 1280 px (test_layout.py walks them all);
+    here, how the posts table fits a phone."""
     problems = watch_console(page)
     log_in(page, live_server, owner)
-    for width in (320, 390, 768):
-        page.set_viewport_size({"width": width, "height": 800})
-        for path in ("/admin/", "/admin/posts/", "/admin/pages/", "/admin/comments/",
-                     "/admin/comments/?status=pending", "/admin/categories/",
-                     "/admin/posts/new", f"/admin/posts/{post_id}/edit"):
-            page.goto(live_server + path)
-            page.wait_for_load_state("networkidle")
-            assert overflow(page) <= 0, (width, path)
     page.set_viewport_size({"width": 390, "height": 800})
     page.goto(live_server + "/admin/posts/")
     assert page.locator(".admin-table tbody tr").count() > 1

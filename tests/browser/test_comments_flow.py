@@ -93,6 +93,20 @@ def test_live_preview_shows_sanitized_result(article):
     assert article.locator("#comment-preview img").count() == 0
 
 
+def test_quotation_and_removed_tags_as_the_browser_builds_them(article):
+    fill(article, "<h1>Loud</h1> words.\n<blockquote>Quoted in the browser.</blockquote>\n"
+                  "And my answer.")
+    article.click("#submit")
+    content = article.locator(".comment-content", has_text="And my answer.")
+    content.wait_for()
+    assert content.locator("h1").count() == 0
+    assert "<h1>" not in content.inner_text() and "Loud words." in content.inner_text()
+    assert content.locator("blockquote > p", has_text="Quoted in the browser.").count() == 1
+    # The DOM the browser built: no paragraph without text around the quotation.
+    assert content.evaluate(
+        "el => [...el.querySelectorAll('p')].filter(p => !p.textContent.trim()).length") == 0
+
+
 def test_comment_without_javascript(browser, live_server):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
@@ -104,12 +118,18 @@ def test_comment_without_javascript(browser, live_server):
     page.wait_for_load_state()
     assert re.search(r"#comment-\d+$", page.url)
     assert page.locator(".comment-content", has_text="Posted with JavaScript off.").count() == 1
-    first = page.locator("li.comment .comment-reply-link").first
-    first.click()
+    first = page.locator("li.comment").first
+    name = first.locator(".comment-author").first.inner_text().removesuffix("says:").strip()
+    first.locator(".comment-reply-link").first.click()
     page.wait_for_load_state()
     assert "replytocom=" in page.url
     assert page.locator(".reply-slot #respond").count() == 1
-    assert page.locator("#cancel-comment-reply-link").count() == 1
+    # Headed as the htmx form is, with a way back.
+    assert page.locator("#reply-title").inner_text().startswith(f"Reply to {name}")
+    page.click("#cancel-comment-reply-link")
+    page.wait_for_load_state()
+    assert "replytocom=" not in page.url
+    assert page.locator("#respond-home #reply-title").inner_text().startswith("Leave a Reply")
     context.close()
 
 
