@@ -1,7 +1,7 @@
 """move the content generation on: cached values moved class paths
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-06 05:00:00
 
 Widget values are pickled dataclasses, and the modules that define them moved
@@ -13,8 +13,8 @@ all the same, during a rolling deploy, is a miss: caching.UNREADABLE).
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0013'
-down_revision = '0012'
+revision = '0015'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
