@@ -5,7 +5,7 @@ from datetime import datetime
 from flask import current_app, g, request, url_for
 from markupsafe import Markup
 
-from . import dates
+from . import dates, reader
 from .blog import widgets
 from .blog.excerpts import excerpt_of, summary_of
 from .caching import cached_fragment
@@ -13,7 +13,6 @@ from .comments.fragments import comment_form_html
 from .comments.threads import comment_tree
 from .markup import smart_title
 from .permalinks import comment_page_url, comments_url, post_url
-from .reader import signed_in
 
 
 def site_context():
@@ -135,7 +134,7 @@ def init_app(app):
     app.add_template_global(list_title)
     app.add_template_global(summary)
     app.add_template_global(title_prefix)
-    app.add_template_global(signed_in)
+    app.add_template_global(reader.proxy, "reader")
     app.add_template_global(blog_posting)
     app.add_template_global(summary_of)
     app.add_template_global(comment_tree)

@@ -4,14 +4,14 @@ views and by the comment views when they show the page again."""
 
 from flask import abort, make_response
 
-from .. import caching, reader
-from ..comments import cookies, token
+from .. import reader
+from ..comments import token
 from ..comments.discussion import SharedDiscussion, discussion, page_count
 from ..comments.fragments import BlankCommentForm
 from ..forms import CommentForm, PostPasswordForm
 from ..htmx import render
 from ..models import Post
-from . import postpass, queries
+from . import queries
 
 
 def comment_form(post: Post, reply_to: int | None = None, *, retry: CommentForm | None = None,
@@ -25,8 +25,8 @@ def comment_form(post: Post, reply_to: int | None = None, *, retry: CommentForm 
     if retry is not None:
         form = retry
     else:
-        saved = cookies.remembered_author() if author is None else author
-        if reader.signed_in() is not None:
+        saved = reader.current().saved if author is None else author
+        if reader.current().user is not None:
             saved = {}  # they comment as their account, with no form fields
         form = CommentForm(formdata=None, data=saved)
         form.cookies_consent.data = bool(saved.get("author"))
@@ -39,10 +39,9 @@ def comment_form(post: Post, reply_to: int | None = None, *, retry: CommentForm 
 def first_comment_form(post: Post) -> CommentForm | BlankCommentForm:
     """The form under a post as it first shows: the reader's saved details, or
     blank (then only a token is made; the rendering is shared, see fragments)."""
-    saved = cookies.remembered_author()
-    if not any(saved.values()) and reader.signed_in() is None:
+    if reader.current().comments_as_stranger:
         return BlankCommentForm(token.issue(post.id))
-    return comment_form(post, author=saved)
+    return comment_form(post)
 
 
 def render_article(post: Post, *, status: int = 200, cpage: int | None = None,
@@ -51,9 +50,9 @@ def render_article(post: Post, *, status: int = 200, cpage: int | None = None,
                    partial: str | None = None, held: set[int] | None = None,
                    preview: bool = False):
     # Asked first: once a user is signed in, nothing below goes into a shared cache.
-    edit_url = reader.edit_url(post)
-    unlocked = postpass.is_unlocked(post)
-    held = cookies.held_ids() | (held or set())
+    edit_url = reader.current().edit_url(post)
+    unlocked = reader.current().unlocks(post)
+    held = reader.current().held | (held or set())
     if cpage is not None and not 1 <= cpage <= page_count(post):
         abort(404)
     if not unlocked or preview:
@@ -90,7 +89,7 @@ def personal(response, post: Post):
     """Mark a response that depends on this reader's cookies (a post password,
     their saved name, their held comments, their signed-in session) as theirs
     alone: never for a shared cache."""
-    if post.password or cookies.has_cookies() or caching.is_personal():
+    if reader.current().keeps_private(post):
         response.vary.add("Cookie")
         response.cache_control.private = True
     return response

@@ -86,7 +86,7 @@ def _preview():
     readers would see it, for a signed-in user who may edit it. Anyone else is
     answered as the plain `?p=` link (a 301 to a published post, else 404)."""
     post_id = whole_number(request.args.get("p") or request.args.get("page_id") or "")
-    post = reader.previewable(post_id)
+    post = reader.current().previewable(post_id)
     return None if post is None else render_article(post, preview=True)
 
 
@@ -135,7 +135,7 @@ def post(year, month, day, slug, cpage):
 
 def _readable_post(slug: str):
     """The post readers see at `slug`, or the signed-in user's private one."""
-    return visible_post(slug) or reader.private_post(slug, "post")
+    return visible_post(slug) or reader.current().private_post(slug, "post")
 
 
 @bp.post(PERMALINK)
@@ -154,7 +154,7 @@ def page(path, cpage):
 
 def _readable_page(slug: str):
     """The page readers see at `slug`, or the signed-in user's private one."""
-    return queries.page_by_slug(slug) or reader.private_post(slug, "page")
+    return queries.page_by_slug(slug) or reader.current().private_post(slug, "page")
 
 
 def reply_to_param() -> int | None:

@@ -34,6 +34,7 @@ class Discussion:
     count: int  # pages of threads
     reply_to: Comment | None = None
     held: set[int] = field(default_factory=set)
+    shared = False  # this reader's own page of threads: never a cached fragment
 
     @property
     def is_last(self) -> bool:
@@ -60,6 +61,7 @@ class SharedDiscussion:
 
     held: set[int] = frozenset()
     reply_to = None
+    shared = True
 
     def __init__(self, post: Post, number: int | None):
         self.post, self.requested, self._found = post, number, None

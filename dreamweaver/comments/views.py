@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request
 
 from .. import caching, reader
-from ..blog import postpass, queries
+from ..blog import queries
 from ..blog.article import comment_form, personal, render_article
 from ..budget import InputTooSlow
 from ..extensions import csrf, db, limiter
@@ -52,12 +52,12 @@ def create_on_page(path):
 
 
 def _commentable_page(slug: str) -> Post | None:
-    return queries.page_by_slug(slug) or reader.private_post(slug, "page")
+    return queries.page_by_slug(slug) or reader.current().private_post(slug, "page")
 
 
 def _commentable_post(slug: str) -> Post | None:
     """A post readers see, or the signed-in user's private one (they talk there too)."""
-    return queries.post_by_slug(slug) or reader.private_post(slug, "post")
+    return queries.post_by_slug(slug) or reader.current().private_post(slug, "post")
 
 
 class Refused(Exception):
@@ -73,11 +73,11 @@ def _create(post: Post):
     # the stateless token and the same-origin check stand in for it.
     if not is_same_origin():
         abort(403, "Comments can only be posted from this site.")
-    if not post.comments_open or not postpass.is_unlocked(post):
+    if not post.comments_open or not reader.current().unlocks(post):
         abort(403, "Comments are closed.")
     if not form_is_utf8():
         abort(400, NOT_UTF8_MESSAGE)
-    user = reader.signed_in()
+    user = reader.current().user
     form = CommentForm(request.form if user is None else as_account(user))
     if user is not None and not user.email:
         form.email.validators = []  # an account may have none; nothing to type it into
@@ -229,7 +229,7 @@ def form(post_id):
     post = db.session.scalar(
         sa.select(Post).where(Post.id == post_id, queries.is_visible())
     ) or _private(post_id) or abort(404)
-    if not post.comments_open or not postpass.is_unlocked(post):
+    if not post.comments_open or not reader.current().unlocks(post):
         abort(404)
     reply_to = whole_number(request.args.get("replytocom"))
     target = None
@@ -246,7 +246,7 @@ def form(post_id):
 
 
 def _private(post_id: int) -> Post | None:
-    post = reader.previewable(post_id)
+    post = reader.current().previewable(post_id)
     return post if post is not None and post.status == "private" else None
 
 
