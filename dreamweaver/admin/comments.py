@@ -26,7 +26,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional, Validatio
 
 from ..blog.queries import Page
 from ..budget import InputTooSlow
-from ..comments import moderation
+from ..comments import moderation, policy
 from ..comments.discussion import comment_links
 from ..extensions import db
 from ..forms import comment_within_limits, http_url, one_line, website
@@ -330,7 +330,7 @@ def comment_reply(comment_id):
         abort(409, "Approve this comment before replying to it.")
     form = _with_ids(ReplyForm(), comment)
     if form.validate_on_submit() and (content_html := _cleaned(form)) is not None:
-        reply = moderation.author_reply(
+        reply = policy.author_reply(
             comment, current_user, content_html,
             ip=request.remote_addr or "", user_agent=request.user_agent.string,
         )

@@ -15,7 +15,7 @@ from __future__ import annotations
 from flask import abort
 from sqlalchemy.orm import defer
 
-from ..caching import cached
+from ..caching import LoadOnMiss, cached
 from ..extensions import db
 from ..models import Post
 from . import queries
@@ -24,24 +24,16 @@ FIELDS = ("id", "type", "status", "title", "slug", "published_at", "published_lo
           "modified_at", "author_id", "comments_open", "sticky", "comment_count")
 
 
-class KnownPost:
+class KnownPost(LoadOnMiss):
     """A visible, unprotected post as cached: its FIELDS, the rest on demand."""
 
     password = ""
 
     def __init__(self, fields: dict):
-        self.__dict__.update(fields)
-
-    def __getattr__(self, name: str):
-        if name.startswith("__"):  # copy and pickle probe for these: not the post's
-            raise AttributeError(name)
-        post = self.__dict__.get("_post")
-        if post is None:
-            # The generation these fields belong to was read before this, so the
-            # post existed then; deleted since (a newer generation), it is a 404.
-            post = db.session.get(Post, self.id, options=[defer(Post.source)]) or abort(404)
-            self.__dict__["_post"] = post
-        return getattr(post, name)
+        # The generation these fields belong to was read before this, so the
+        # post existed then; deleted since (a newer generation), it is a 404.
+        super().__init__(lambda: db.session.get(Post, fields["id"], options=[defer(Post.source)])
+                         or abort(404), **fields)
 
     def __repr__(self) -> str:
         return f"<KnownPost {self.id} {self.slug!r}>"

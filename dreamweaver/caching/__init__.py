@@ -203,6 +203,25 @@ def cached_fragment(*key, caller):
                          lambda: str(caller())))
 
 
+class LoadOnMiss:
+    """Stands in for a value whose cached rendering may make it unneeded: the
+    attributes known now are set on it, and the first use of any other loads
+    the value (once, with `load`) and answers from it. The one idiom for "ask
+    the database only if the cache missed" (the single post's columns, a
+    page of comment threads)."""
+
+    def __init__(self, load, **known):
+        self.__dict__.update(known)
+        self.__dict__["_load"] = load
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):  # copy and pickle probe for these: not the value's
+            raise AttributeError(name)
+        if "_loaded" not in self.__dict__:
+            self.__dict__["_loaded"] = self.__dict__["_load"]()
+        return getattr(self.__dict__["_loaded"], name)
+
+
 PERSONAL_COOKIES = "dreamweaver.personal_cookies"
 
 

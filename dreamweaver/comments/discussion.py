@@ -1,4 +1,4 @@
-"""A post's discussion, page by page.
+"""A post's discussion, page by page, as threads.
 
 Threads are ordered oldest first and paged by top-level comment,
 COMMENTS_PER_PAGE to a page. As in WordPress's default ("newest" page
@@ -19,10 +19,41 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import aliased
 
+from ..caching import LoadOnMiss
 from ..extensions import db
 from ..models import Comment, Post
 from ..permalinks import comment_page_url
-from .threads import Node, comment_tree
+
+
+@dataclass
+class Node:
+    comment: Comment
+    depth: int = 1
+    replies: list[Node] = field(default_factory=list)
+
+
+def comment_tree(comments: list[Comment]) -> list[Node]:
+    """Top-level threads with their replies, in the order given.
+
+    A reply whose parent is not in the list (held, spammed, deleted) is shown
+    at the top level, as WordPress's walker shows orphans.
+    """
+    nodes = {c.id: Node(c) for c in comments}
+    roots: list[Node] = []
+    for comment in comments:
+        node = nodes[comment.id]
+        parent = nodes.get(comment.parent_id) if comment.parent_id else None
+        if parent is None:
+            roots.append(node)
+        else:
+            parent.replies.append(node)
+    stack = [(root, 1) for root in roots]
+    while stack:
+        node, depth = stack.pop()
+        node.depth = depth
+        stack.extend((reply, depth + 1) for reply in node.replies)
+    return roots
+
 
 OLDEST_FIRST = (Comment.created_at, Comment.id)
 
@@ -55,7 +86,7 @@ class Discussion:
         return total
 
 
-class SharedDiscussion:
+class SharedDiscussion(LoadOnMiss):
     """The page of threads every reader sees (no held comments of theirs, no
     reply form placed): its queries run only if its cached rendering is missing."""
 
@@ -64,13 +95,8 @@ class SharedDiscussion:
     shared = True
 
     def __init__(self, post: Post, number: int | None):
-        self.post, self.requested, self._found = post, number, None
-        self.cache_key = "last" if number is None else str(number)
-
-    def __getattr__(self, name):
-        if self._found is None:
-            self._found = discussion(self.post, self.requested)
-        return getattr(self._found, name)
+        super().__init__(lambda: discussion(post, number),
+                         cache_key="last" if number is None else str(number))
 
 
 def _top_level(post_id, comment=Comment):
@@ -180,16 +206,3 @@ def discussion(post: Post, number: int | None, held: set[int] = frozenset(),
             Comment.id == reply_to, Comment.post_id == post.id, Comment.status == "approved"
         ))
     return Discussion(comment_tree(comments), number, count, target, held)
-
-
-def reply_parent(parent: Comment) -> Comment | None:
-    """Where a reply to `parent` goes: under it, or beside it when `parent` is at
-    COMMENT_MAX_DEPTH (None: at the top level)."""
-    max_depth = current_app.config["COMMENT_MAX_DEPTH"]
-    depth, above = 1, parent
-    while above.parent_id is not None and depth < max_depth:
-        above = db.session.get(Comment, above.parent_id)
-        depth += 1
-    if depth < max_depth:
-        return parent
-    return db.session.get(Comment, parent.parent_id) if parent.parent_id else None

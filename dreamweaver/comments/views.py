@@ -1,12 +1,10 @@
 """Readers' comments: posting (htmx or plain form), the reply form, the live preview.
 
-The rules a comment must pass live elsewhere, one place each: the token in
-token.py, the HTML policy in sanitize.py, the moderation policy in
-moderation.py. This module applies them in order and answers with DESIGN's
-status codes.
+The rules a comment must pass, in order, are policy.py's (the HTML policy
+is sanitize.py's); this module asks them and answers with DESIGN's status
+codes.
 """
 
-from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request
@@ -18,14 +16,14 @@ from ..budget import InputTooSlow
 from ..extensions import csrf, db, limiter
 from ..forms import NOT_UTF8_MESSAGE, CommentForm, form_is_utf8, has_control_characters
 from ..htmx import is_partial, retarget
-from ..models import Comment, Post, User, utcnow
+from ..models import Comment, Post, User
 from ..params import MAX_ID, whole_number
 from ..permalinks import PERMALINK, page_at, post_at
-from ..sanitize import NOTHING_LEFT, TooComplex, clean_comment, explain_comment
+from ..sanitize import TooComplex, explain_comment
 from ..security import is_same_origin
-from . import cookies, token
-from .discussion import comment_link, place_of, reply_parent
-from .moderation import add_comment, hold_reason
+from . import cookies
+from .discussion import comment_link, place_of
+from .policy import Refused, accept
 
 bp = Blueprint("comments", __name__)
 # Saved commenter details and held comments make a reader's pages their own.
@@ -60,14 +58,6 @@ def _commentable_post(slug: str) -> Post | None:
     return queries.post_by_slug(slug) or reader.current().private_post(slug, "post")
 
 
-class Refused(Exception):
-    """A comment that cannot be stored: its status code and what to tell the reader."""
-
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status, self.message = status, message
-
-
 def _create(post: Post):
     # Exempt from the session token, which would put a cookie on every article;
     # the stateless token and the same-origin check stand in for it.
@@ -82,7 +72,7 @@ def _create(post: Post):
     if user is not None and not user.email:
         form.email.validators = []  # an account may have none; nothing to type it into
     try:
-        comment = _accept(post, form, user)
+        comment = accept(post, form, user)
     except Refused as refused:
         return _show_form(post, form, refused.status, refused.message)
     db.session.commit()
@@ -98,81 +88,6 @@ def as_account(user: User):
     data.setlist("url", [""])
     data.pop("cookies_consent", None)
     return data
-
-
-def _accept(post: Post, form: CommentForm, user: User | None = None) -> Comment:
-    """The new comment, added to the session; Refused if any rule says no."""
-    try:
-        token.check(form.csrf_token.data, post.id)
-    except token.TokenError as error:
-        raise Refused(400, str(error)) from None
-    if form.subject.data:
-        raise Refused(400, "Your comment could not be accepted.")
-    if not form.validate():
-        raise Refused(422, "Please check the fields marked below.")
-    parent = None
-    if form.parent_id:
-        parent = db.session.scalar(sa.select(Comment).where(
-            Comment.id == form.parent_id, Comment.post_id == post.id,
-            Comment.status == "approved",
-        ))
-        if parent is None:
-            form.comment_parent.errors.append("The comment you are replying to is not available.")
-            raise Refused(422, "The comment you are replying to is not available.")
-        # Placed now for the duplicate check; add_comment finds the same place.
-        parent = reply_parent(parent)
-    _check_flood()
-    try:
-        content_html = clean_comment(form.comment.data)
-    except InputTooSlow as error:
-        form.comment.errors.append(str(error))
-        raise Refused(422, str(error)) from None
-    if not content_html:  # "<script></script>": a comment of nothing
-        form.comment.errors.append(NOTHING_LEFT)
-        raise Refused(422, "Please check the fields marked below.")
-    email = form.email.data.lower()
-    _check_duplicate(post, parent, form.author.data, email, content_html)
-    # As WordPress: "the author and the admins get respect", approved at once.
-    held = "" if user is not None and user.can_edit(post) else hold_reason(
-        form.author.data, email, content_html, user)
-    comment = Comment(
-        post_id=post.id,
-        user_id=user.id if user is not None else None,
-        status="pending" if held else "approved",
-        held_reason=held,
-        author_name=form.author.data,
-        author_email=email,
-        author_url=form.url.data or "",
-        content_html=content_html,
-        ip=request.remote_addr or "",
-        user_agent=request.user_agent.string[:255],
-    )
-    return add_comment(comment, parent)
-
-
-def _check_flood():
-    seconds = current_app.config["COMMENT_FLOOD_SECONDS"]
-    if not seconds or not request.remote_addr:
-        return
-    recent = db.session.scalar(sa.select(Comment.id).where(
-        Comment.ip == request.remote_addr,
-        Comment.created_at > utcnow() - timedelta(seconds=seconds),
-    ).limit(1))
-    if recent is not None:
-        raise Refused(429, "You are posting comments too quickly. Slow down, and try again "
-                           f"in {seconds} seconds.")
-
-
-def _check_duplicate(post, parent, author, email, content_html):
-    same = db.session.scalar(sa.select(Comment.id).where(
-        Comment.post_id == post.id,
-        Comment.parent_id.is_(None) if parent is None else Comment.parent_id == parent.id,
-        sa.or_(Comment.author_name == author, Comment.author_email == email),
-        Comment.content_html == content_html,
-    ).limit(1))
-    if same is not None:
-        raise Refused(409, "Duplicate comment detected; it looks as though you’ve already "
-                           "said that!")
 
 
 def _created(post: Post, comment: Comment, form: CommentForm):
