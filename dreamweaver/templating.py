@@ -10,7 +10,7 @@ from .blog import widgets
 from .blog.excerpts import excerpt_of, summary_of
 from .caching import cached_fragment
 from .comments.discussion import comment_tree
-from .comments.fragments import comment_form_html
+from .comments.forms import comment_form_html
 from .markup import smart_title
 from .permalinks import comment_page_url, comments_url, post_url
 

@@ -13,7 +13,7 @@ from itsdangerous import TimestampSigner
 from dreamweaver import create_app
 from dreamweaver.comments import token as comment_token
 from dreamweaver.extensions import db
-from dreamweaver.forms import CONTROL_MESSAGE
+from dreamweaver.inputs import CONTROL_MESSAGE
 from tests.conftest import TEST_SETTINGS, Auth
 from tests.helpers import text
 from tests.test_comments import (

@@ -6,7 +6,6 @@ edited) re-rendered in place; an invalid form comes back with 422.
 """
 
 import functools
-import re
 
 import sqlalchemy as sa
 from flask import abort, flash, make_response, redirect, request, url_for
@@ -19,6 +18,7 @@ from wtforms.validators import DataRequired, Length
 
 from ..extensions import db
 from ..htmx import is_partial, render, retarget
+from ..inputs import lines, one_line
 from ..models import Category, post_categories
 from ..publishing import DEFAULT_CATEGORY, default_category
 from ..slugs import slugify, unique_slug
@@ -29,18 +29,6 @@ NAME_MAX = 200
 # Room for a "-<n>" suffix within the 200 characters of the slug column.
 AUTO_SLUG_MAX = 190
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
-def _one_line(value):
-    return _CONTROL.sub("", value).strip() if value is not None else value
-
-
-def _lines(value):
-    if value is None:
-        return value
-    return _CONTROL_BUT_LINES.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
 # Forms
@@ -50,13 +38,13 @@ class CategoryForm(FlaskForm):
     """Create or edit a category. `known` is every category, loaded once for the
     parent choices and for the checks that compare with the others."""
 
-    name = StringField("Name", filters=[_one_line], validators=[
+    name = StringField("Name", filters=[one_line], validators=[
         DataRequired("Enter a name."),
         Length(max=NAME_MAX, message=f"Keep the name to {NAME_MAX} characters or fewer.")])
-    slug = StringField("Slug", filters=[_one_line], validators=[
+    slug = StringField("Slug", filters=[one_line], validators=[
         Length(max=200, message="Keep the slug to 200 characters or fewer.")])
     parent = SelectField("Parent category", coerce=int, validate_choice=False, default=0)
-    description = TextAreaField("Description", filters=[_lines], validators=[
+    description = TextAreaField("Description", filters=[lines], validators=[
         Length(max=10_000, message="Keep the description to 10,000 characters or fewer.")])
 
     def __init__(self, known, category=None, **kwargs):

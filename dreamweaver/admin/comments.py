@@ -28,9 +28,10 @@ from ..blog.queries import Page
 from ..budget import InputTooSlow
 from ..comments import moderation, policy
 from ..comments.discussion import comment_links
+from ..comments.forms import comment_within_limits
 from ..extensions import db
-from ..forms import comment_within_limits, http_url, one_line, website
 from ..htmx import is_partial, render
+from ..inputs import http_url, one_line, website
 from ..models import COMMENT_STATUSES, Comment, Post
 from ..params import MAX_ID, whole_number
 from ..sanitize import clean_comment

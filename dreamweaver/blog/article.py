@@ -5,43 +5,12 @@ views and by the comment views when they show the page again."""
 from flask import abort, make_response
 
 from .. import reader
-from ..comments import token
 from ..comments.discussion import SharedDiscussion, discussion, page_count
-from ..comments.fragments import BlankCommentForm
-from ..forms import CommentForm, PostPasswordForm
+from ..comments.forms import comment_form, first_comment_form
 from ..htmx import render
 from ..models import Post
 from . import queries
-
-
-def comment_form(post: Post, reply_to: int | None = None, *, retry: CommentForm | None = None,
-                 author: dict | None = None) -> CommentForm:
-    """The comment form for `post` with a fresh token.
-
-    `retry` is a refused form shown again with what was typed; otherwise the
-    form is empty but for `author` (name, email, website; by default as this
-    browser saved them) and the comment it replies to.
-    """
-    if retry is not None:
-        form = retry
-    else:
-        saved = reader.current().saved if author is None else author
-        if reader.current().user is not None:
-            saved = {}  # they comment as their account, with no form fields
-        form = CommentForm(formdata=None, data=saved)
-        form.cookies_consent.data = bool(saved.get("author"))
-        if reply_to is not None:
-            form.comment_parent.data = str(reply_to)
-    form.csrf_token.data = token.issue(post.id)
-    return form
-
-
-def first_comment_form(post: Post) -> CommentForm | BlankCommentForm:
-    """The form under a post as it first shows: the reader's saved details, or
-    blank (then only a token is made; the rendering is shared, see fragments)."""
-    if reader.current().comments_as_stranger:
-        return BlankCommentForm(token.issue(post.id))
-    return comment_form(post)
+from .forms import PostPasswordForm
 
 
 def render_article(post: Post, *, status: int = 200, cpage: int | None = None,

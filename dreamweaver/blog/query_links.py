@@ -11,8 +11,9 @@ from flask import abort
 
 from ..dates import MAX_YEAR, MIN_YEAR
 from ..extensions import db
+from ..inputs import plain_text
 from ..models import Category, ImportedPost, Post, Tag
-from ..params import plain_text, whole_number
+from ..params import whole_number
 from ..permalinks import address
 from . import queries
 

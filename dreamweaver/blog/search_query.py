@@ -13,6 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ..inputs import ANY_CONTROL
+
 MAX_QUERY_CHARS = 200
 MAX_WORDS = 12  # in all terms, phrases' words included
 MAX_WORD_CHARS = 40
@@ -20,7 +22,6 @@ MAX_WORD_CHARS = 40
 # postings of most of the index (see docs/decisions.md).
 MIN_PREFIX_CHARS = 3
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # A quoted phrase (an unbalanced quote runs to the end), or a bare word.
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
 # What both engines' tokenizers index: runs of letters and digits.
@@ -43,7 +44,7 @@ class SearchQuery:
 
 def clean_query(raw: str | None) -> str:
     """What we search for, as shown back: control characters out, length capped."""
-    return " ".join(_CONTROL.sub(" ", raw or "").split())[:MAX_QUERY_CHARS]
+    return " ".join(ANY_CONTROL.sub(" ", raw or "").split())[:MAX_QUERY_CHARS]
 
 
 def parse(raw: str | None) -> SearchQuery | None:

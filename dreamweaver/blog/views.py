@@ -19,7 +19,6 @@ from flask import (
 from .. import caching, reader
 from ..dates import MAX_YEAR, MIN_YEAR, long_date, month_label
 from ..extensions import csrf, db, limiter
-from ..forms import PostPasswordForm, SearchForm
 from ..htmx import is_partial, push_url, render
 from ..markup import as_plain_text
 from ..models import Category, Post, Tag
@@ -29,6 +28,7 @@ from ..sanitize import TooComplex, clean_description
 from ..security import is_same_origin
 from . import postpass, queries, query_links
 from .article import render_article
+from .forms import PostPasswordForm, SearchForm
 from .lookup import visible_post
 from .search import highlight, search_posts
 from .search_query import clean_query as search_words

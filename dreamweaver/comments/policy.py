@@ -19,10 +19,10 @@ from flask import current_app, request
 
 from ..budget import InputTooSlow
 from ..extensions import db
-from ..forms import CommentForm
 from ..models import Comment, Post, User, utcnow
 from ..sanitize import NOTHING_LEFT, clean_comment
 from . import token
+from .forms import CommentForm
 from .lookalikes import skeleton
 
 

@@ -11,11 +11,11 @@ from flask import Blueprint, abort, current_app, make_response, redirect, render
 
 from .. import caching, reader
 from ..blog import queries
-from ..blog.article import comment_form, personal, render_article
+from ..blog.article import personal, render_article
 from ..budget import InputTooSlow
 from ..extensions import csrf, db, limiter
-from ..forms import NOT_UTF8_MESSAGE, CommentForm, form_is_utf8, has_control_characters
 from ..htmx import is_partial, retarget
+from ..inputs import NOT_UTF8_MESSAGE, form_is_utf8, has_control_characters
 from ..models import Comment, Post, User
 from ..params import MAX_ID, whole_number
 from ..permalinks import PERMALINK, page_at, post_at
@@ -23,6 +23,7 @@ from ..sanitize import TooComplex, explain_comment
 from ..security import is_same_origin
 from . import cookies
 from .discussion import comment_link, place_of
+from .forms import CommentForm, comment_form
 from .policy import Refused, accept
 
 bp = Blueprint("comments", __name__)

@@ -18,6 +18,7 @@ from bleach.linkifier import TLDS, LinkifyFilter
 from bleach.sanitizer import Cleaner
 
 from .. import budget
+from ..inputs import IN_TEXT
 from .htmlshape import Limits, TooComplex, attributes, check, tags
 from .treewalk import LinearTreeWalker
 
@@ -251,7 +252,6 @@ _comment_cleaner.walker = _post_cleaner.walker = LinearTreeWalker
 _BLANK_LINES = re.compile(r"\n\s*\n")
 # Control characters other than tab and newlines: html5lib turns some into "?"
 # only on a second pass, so they go first (NUL too, which PostgreSQL refuses).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # The HTML parser drops one newline right after <pre>; putting one back keeps
 # the cleaned text a fixed point and what the reader sees unchanged.
 _PRE_NEWLINE = re.compile(r"(<pre(?:\s[^>]*)?>)\n")
@@ -313,17 +313,17 @@ POST_LIMITS = Limits("post", chars=600_000, tags=12_000, depth=64, formatting=24
 def clean_comment(text: str) -> str:
     """A commenter's plain text (with WordPress's comment markup) as safe HTML.
     Raises TooComplex for a text beyond COMMENT_LIMITS."""
-    return _clean_comment(_paragraphs(_CONTROL.sub("", text)))
+    return _clean_comment(_paragraphs(IN_TEXT.sub("", text)))
 
 
 def check_comment(text: str) -> None:
     """Raise TooComplex where clean_comment(text) would (a form's validator)."""
-    check(_paragraphs(_CONTROL.sub("", text)), COMMENT_LIMITS, COMMENT_TAGS)
+    check(_paragraphs(IN_TEXT.sub("", text)), COMMENT_LIMITS, COMMENT_TAGS)
 
 
 def clean_comment_html(html: str) -> str:
     """Re-clean comment HTML that is already paragraphed (imports, edits)."""
-    return _clean_comment(_CONTROL.sub("", html))
+    return _clean_comment(IN_TEXT.sub("", html))
 
 
 def _clean_comment(html: str) -> str:
@@ -335,7 +335,7 @@ def _clean_comment(html: str) -> str:
 def clean_post(html: str) -> str:
     """An author's rendered HTML, kept to the post policy.
     Raises TooComplex for HTML beyond POST_LIMITS."""
-    html = _CONTROL.sub("", html)
+    html = IN_TEXT.sub("", html)
     check(html, POST_LIMITS, POST_TAGS)
     with budget.for_input():
         cleaned = _post_cleaner.clean(html)
@@ -351,7 +351,7 @@ def clean_description(text: str) -> str:
     exported it, HTML allowed), as safe HTML for its archive page: blank lines
     make paragraphs unless it has its own, and the post policy keeps it (the
     owner wrote it, as they write posts). Raises TooComplex beyond POST_LIMITS."""
-    text = _CONTROL.sub("", text).strip()
+    text = IN_TEXT.sub("", text).strip()
     return clean_post(text if _BLOCKS.search(text) else _paragraphs(text))
 
 
