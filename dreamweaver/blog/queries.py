@@ -11,9 +11,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import defer, load_only, selectinload
 
 from ..extensions import db
-from ..models import Category, Comment, Post, User, post_categories, utcnow
-
-VISIBLE_STATUSES = ("published", "scheduled")
+from ..models import (
+    VISIBLE_STATUSES,
+    Category,
+    Comment,
+    Post,
+    User,
+    post_categories,
+    utcnow,
+)
 
 
 def is_visible(now=None):

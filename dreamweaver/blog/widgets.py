@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import url_for
+from flask import request, url_for
 
 from ..caching import cached
 from ..comments.discussion import comment_links
@@ -141,3 +141,23 @@ def top_categories(current: str | None = None, limit: int = TOP_CATEGORIES) -> l
     busiest = set(sorted(range(len(everything)), key=lambda i: -everything[i].count)[:limit])
     return [category for i, category in enumerate(everything)
             if i in busiest or category.slug == current]
+
+
+def sidebar_selection() -> str:
+    """What the sidebar marks as current (a month or a category): its cache key."""
+    here = request.view_args or {}
+    if request.endpoint == "blog.month":
+        return f"month:{here.get('year')}-{here.get('month')}"
+    if request.endpoint == "blog.category":
+        return f"category:{here.get('slug')}"
+    return ""
+
+
+def header_selection() -> str | None:
+    """What the banner marks as current (Home, or a page in the menu): its cache
+    key; None when it shows the reader's own search words."""
+    if request.endpoint == "blog.index":
+        return None if "s" in request.args else "home"
+    if request.endpoint == "blog.page":
+        return "page:" + (request.view_args or {}).get("path", "")
+    return ""

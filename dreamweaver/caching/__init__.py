@@ -30,7 +30,17 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ..extensions import cache, db
-from ..models import Category, Comment, OldSlug, Post, SiteState, Tag, User, utcnow
+from ..models import (
+    VISIBLE_STATUSES,
+    Category,
+    Comment,
+    OldSlug,
+    Post,
+    SiteState,
+    Tag,
+    User,
+    utcnow,
+)
 
 CONTENT = "content"
 WATCHED = (Post, Comment, Category, Tag, User, OldSlug)
@@ -99,7 +109,7 @@ def next_due(now: datetime) -> datetime | None:
     """When the next scheduled post comes out (the time a cached view expires)."""
     return db.session.scalar(
         sa.select(sa.func.min(Post.published_at)).where(
-            Post.status.in_(("published", "scheduled")), Post.published_at > now
+            Post.status.in_(VISIBLE_STATUSES), Post.published_at > now
         )
     )
 
