@@ -286,10 +286,10 @@ def year(year, page):
 @bp.get("/partials/recent-posts")
 def recent_posts_widget():
     """The Recent Posts widget alone, for its refresh (never pushed to history)."""
-    return render_template("blog/_recent_posts.html")
+    return render_template("site/_recent_posts.html")
 
 
 @bp.get("/partials/recent-comments")
 def recent_comments_widget():
     """The Recent Comments widget alone, for its refresh (never pushed to history)."""
-    return render_template("blog/_recent_comments.html")
+    return render_template("site/_recent_comments.html")
