@@ -16,7 +16,6 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
-    Email,
     InputRequired,
     Length,
     Optional,
@@ -24,8 +23,8 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..comments.forms import comment_within_limits
-from ..inputs import http_url, lines, one_line, website
+from ..comments.forms import EMAIL_RULES, NAME_RULES, TEXT_RULES, WEBSITE_RULES
+from ..inputs import lines, one_line, website
 from ..markup import SOURCE_MAX
 from ..models import Category
 from ..params import whole_number
@@ -220,29 +219,15 @@ def _not_blank(message: str):
 
 class CommentEditForm(FlaskForm):
     author = StringField("Name", filters=[one_line], validators=[
-        InputRequired("Please enter a name."),
-        Length(max=245, message="Names are limited to 245 characters."),
-    ])
-    email = EmailField("Email", filters=[one_line], validators=[
-        Optional(),
-        Length(max=100, message="Email addresses are limited to 100 characters."),
-        Email("Please enter a valid email address."),
-    ])
-    url = URLField("Website", filters=[website], validators=[
-        Optional(),
-        Length(max=200, message="Website addresses are limited to 200 characters."),
-        http_url,
-    ])
+        InputRequired("Please enter a name."), *NAME_RULES])
+    email = EmailField("Email", filters=[one_line], validators=[Optional(), *EMAIL_RULES])
+    url = URLField("Website", filters=[website], validators=WEBSITE_RULES)
     comment = TextAreaField("Comment", validators=[
         InputRequired("Please type the comment."), _not_blank("Please type the comment."),
-        Length(max=65525, message="Comments are limited to 65,525 characters."),
-        comment_within_limits,
-    ])
+        *TEXT_RULES])
 
 
 class ReplyForm(FlaskForm):
     comment = TextAreaField("Reply", validators=[
         InputRequired("Please type your reply."), _not_blank("Please type your reply."),
-        Length(max=65525, message="Comments are limited to 65,525 characters."),
-        comment_within_limits,
-    ])
+        *TEXT_RULES])

@@ -34,6 +34,18 @@ def _comment_parent(form, field):
         raise ValidationError("The comment you are replying to is not available.")
 
 
+# The rules of a comment's fields, wherever one is typed (the reader's form,
+# the owner's edit and reply); each form adds whether a field is required.
+TEXT_RULES = (Length(max=65525, message="Comments are limited to 65,525 characters."),
+              comment_within_limits)
+NAME_RULES = (Length(max=245, message="Names are limited to 245 characters."),)
+EMAIL_RULES = (Length(max=100, message="Email addresses are limited to 100 characters."),
+               Email("Please enter a valid email address."))
+WEBSITE_RULES = (Optional(),
+                 Length(max=200, message="Website addresses are limited to 200 characters."),
+                 http_url)
+
+
 class CommentForm(FlaskForm):
     """WordPress's comment form, field for field. Its `csrf_token` is the stateless
     token of comment_token.py, checked by the view, not Flask-WTF's session one."""
@@ -42,24 +54,12 @@ class CommentForm(FlaskForm):
         csrf = False
 
     comment = TextAreaField("Comment", validators=[
-        InputRequired("Please type your comment."),
-        Length(max=65525, message="Comments are limited to 65,525 characters."),
-        comment_within_limits,
-    ])
+        InputRequired("Please type your comment."), *TEXT_RULES])
     author = StringField("Name", filters=[one_line], validators=[
-        InputRequired("Please enter your name."),
-        Length(max=245, message="Names are limited to 245 characters."),
-    ])
+        InputRequired("Please enter your name."), *NAME_RULES])
     email = EmailField("Email", filters=[one_line], validators=[
-        InputRequired("Please enter your email address."),
-        Length(max=100, message="Email addresses are limited to 100 characters."),
-        Email("Please enter a valid email address."),
-    ])
-    url = URLField("Website", filters=[website], validators=[
-        Optional(),
-        Length(max=200, message="Website addresses are limited to 200 characters."),
-        http_url,
-    ])
+        InputRequired("Please enter your email address."), *EMAIL_RULES])
+    url = URLField("Website", filters=[website], validators=WEBSITE_RULES)
     cookies_consent = BooleanField(
         "Save my name, email, and website in this browser for the next time I comment."
     )
