@@ -29,7 +29,7 @@ from dreamweaver.permalinks import post_url  # noqa: E402
 
 WARM_UP = 3
 HX = {"HX-Request": "true"}
-# The synthetic vocabulary (dreamweaver/benchdata.py) has ~75 words, each in ~90% of
+# The synthetic vocabulary (dreamweaver/demo/bench.py) has ~75 words, each in ~90% of
 # posts: a common word is a worst case. The rare word is in no synthetic post.
 RARE, COMMON, TWO = "mescaline", "psilocybin", "integration therapy"
 

@@ -103,7 +103,7 @@ def _public(response: Response) -> Response:
 
 
 def _shared(content_type: str, build) -> Response:
-    """The document build() makes, kept for this content generation (freshness.py).
+    """The document build() makes, kept for this content generation (caching).
 
     Keyed by host and path, as the links in it are absolute; a 404 raised
     while building is not kept.

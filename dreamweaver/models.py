@@ -352,7 +352,7 @@ class Comment(db.Model):
 
 class SiteState(db.Model):
     """Counters the whole site shares; `content` goes up with every change readers
-    could see, and every cached fragment is keyed by it (freshness.py)."""
+    could see, and every cached fragment is keyed by it (caching)."""
 
     __tablename__ = "site_state"
 

@@ -1,6 +1,6 @@
 """The single post page's look-up, kept with the page's cached fragments.
 
-A reader's view of a post whose fragments are all cached (fragments.py) needs
+A reader's view of a post whose fragments are all cached (caching.cached_fragment) needs
 a few of the post's columns and nothing else. Those columns are cached per
 content generation like the fragments, so such a view asks the database for
 the generation alone; the first use of anything more (its text, author,

@@ -1,5 +1,5 @@
 """What the sidebar, the menu and the list filters show, cached per content
-generation (freshness.py): plain values, so any cache backend can hold them."""
+generation (caching): plain values, so any cache backend can hold them."""
 
 from __future__ import annotations
 

@@ -48,7 +48,7 @@ WEBSITE_RULES = (Optional(),
 
 class CommentForm(FlaskForm):
     """WordPress's comment form, field for field. Its `csrf_token` is the stateless
-    token of comment_token.py, checked by the view, not Flask-WTF's session one."""
+    token of comments/token.py, checked by the view, not Flask-WTF's session one."""
 
     class Meta:
         csrf = False
