@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.conftest import csrf_token
-from tests.helpers import text
+from tests.support.auth import csrf_token
+from tests.support.responses import text
 
 
 def test_admin_requires_login(client):
@@ -89,7 +89,7 @@ def test_session_cookie_flags(client, make):
 
 def test_login_is_rate_limited(database_uri, _migrated):
     from dreamweaver import create_app
-    from tests.conftest import TEST_SETTINGS
+    from tests.support.settings import TEST_SETTINGS
 
     app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": database_uri,
                       "RATELIMIT_ENABLED": True})

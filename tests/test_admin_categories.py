@@ -7,8 +7,9 @@ import sqlalchemy as sa
 
 from dreamweaver.extensions import db
 from dreamweaver.models import Category, post_categories
-from tests.conftest import csrf_token
-from tests.helpers import text, titles
+from tests.support.admin_forms import edit
+from tests.support.auth import csrf_token
+from tests.support.responses import text, titles
 
 LIST = "/admin/categories/"
 HTMX = {"HX-Request": "true"}
@@ -29,12 +30,6 @@ def send(client, url, token, htmx=False, **fields):
 def create(client, token, htmx=False, **fields):
     fields = {"name": "Art", "slug": "", "parent": "0", "description": "", **fields}
     return send(client, LIST, token, htmx, **fields)
-
-
-def edit(client, token, category, htmx=False, **fields):
-    current = {"name": category.name, "slug": category.slug,
-               "parent": str(category.parent_id or 0), "description": category.description}
-    return send(client, f"{LIST}{category.id}/", token, htmx, **{**current, **fields})
 
 
 def merge(client, token, category, into, htmx=False):

@@ -9,8 +9,9 @@ import sqlalchemy as sa
 
 from dreamweaver.extensions import db
 from dreamweaver.models import Comment, Post, User
-from tests.conftest import csrf_token
-from tests.helpers import text
+from tests.support.admin_forms import act
+from tests.support.auth import Auth, csrf_token
+from tests.support.responses import text
 
 HX = {"HX-Request": "true"}
 LIST = "/admin/comments/"
@@ -88,15 +89,6 @@ class QuickAuth:
 @pytest.fixture
 def auth(client, make):
     return QuickAuth(client, make)
-
-
-def act(client, comment_id, action, htmx=False, token=True, **args):
-    """Press an action button, as htmx does it (header token) or as a plain form."""
-    url = f"/admin/comments/{comment_id}/{action}"
-    value = csrf_token(client, LIST)
-    if htmx:
-        return client.post(url, query_string=args, headers={**HX, "X-CSRFToken": value})
-    return client.post(url, query_string=args, data={"csrf_token": value} if token else {})
 
 
 def bulk(client, action, ids, htmx=False, **args):
@@ -789,22 +781,12 @@ def test_moderation_changes_what_readers_see(client, auth, make, post):
     assert "Held Hannah" not in text(client.get("/"))
 
 
-def test_approving_shows_at_once_with_a_real_cache(database_uri, _migrated):
-    from dreamweaver import create_app
-    from tests.conftest import TEST_SETTINGS, Auth, Factory, empty_database
-
-    app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": database_uri,
-                      "CACHE_TYPE": "SimpleCache"})
-    client, make = app.test_client(), Factory(app)
-    try:
-        post = make.post("Cached post")
-        comment = make.comment(post, author_name="Late Lee", status="pending")
-        assert "Late Lee" not in text(client.get("/"))  # the widget is cached now
-        Auth(client, make).login()
-        act(client, comment.id, "approve")
-        assert "Late Lee" in text(client.get("/"))
-        assert "Late Lee" in text(client.get(permalink(post)))
-    finally:
-        empty_database(app)
-        with app.app_context():
-            db.engine.dispose()
+def test_approving_shows_at_once_with_a_real_cache(cached_app, make):
+    client = cached_app.test_client()
+    post = make.post("Cached post")
+    comment = make.comment(post, author_name="Late Lee", status="pending")
+    assert "Late Lee" not in text(client.get("/"))  # the widget is cached now
+    Auth(client, make).login()
+    act(client, comment.id, "approve")
+    assert "Late Lee" in text(client.get("/"))
+    assert "Late Lee" in text(client.get(permalink(post)))

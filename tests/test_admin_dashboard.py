@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from tests.conftest import csrf_token
-from tests.helpers import text
+from tests.support.auth import csrf_token
+from tests.support.responses import text
 
 
 def glance(body: str) -> list[str]:

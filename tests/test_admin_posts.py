@@ -7,16 +7,9 @@ import sqlalchemy as sa
 
 from dreamweaver.extensions import db
 from dreamweaver.models import OldSlug, Post
-from tests.conftest import csrf_token
-from tests.helpers import text, titles
-
-
-def form(client, url="/admin/posts/new", token_from=None, **fields):
-    data = {"csrf_token": csrf_token(client, token_from or url), "title": "A Title",
-            "source": "Some *text*.",
-            "format": "markdown", "status": "published", "comments_open": "y"}
-    data.update({k: v for k, v in fields.items() if v is not None})
-    return client.post(url, data=data)
+from tests.support.admin_forms import form
+from tests.support.auth import csrf_token
+from tests.support.responses import text, titles
 
 
 def saved_post(app, title):

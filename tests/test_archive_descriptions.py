@@ -5,9 +5,9 @@ import re
 
 from dreamweaver.extensions import db
 from dreamweaver.models import Category, Tag
-from tests.conftest import csrf_token
-from tests.helpers import text
-from tests.test_admin_categories import edit
+from tests.support.admin_forms import edit
+from tests.support.auth import csrf_token
+from tests.support.responses import text
 
 HTMX = {"HX-Request": "true"}
 TYPED = ('Brains and <a href="https://example.org/">a link</a> & more.\n\n'

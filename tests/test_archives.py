@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.helpers import has_link, text, titles
+from tests.support.responses import has_link, text, titles
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ the favicon travels inside the page."""
 
 import re
 
-from tests.helpers import text
+from tests.support.responses import text
 
 
 def asset_urls(client) -> list[str]:

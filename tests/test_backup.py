@@ -10,8 +10,9 @@ from flask_migrate import upgrade
 from dreamweaver import create_app
 from dreamweaver.extensions import db
 from dreamweaver.models import Comment, Post, SiteState
-from tests.conftest import TEST_SETTINGS, Factory
-from tests.test_wxr_import import checksum
+from tests.support.factories import Factory
+from tests.support.settings import TEST_SETTINGS
+from tests.support.snapshots import checksum
 
 
 @pytest.fixture

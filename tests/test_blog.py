@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from tests.helpers import count, has_link, section, text, titles
+from tests.support.responses import count, has_link, section, text, titles
 
 
 def test_index_lists_newest_first_with_excerpts(client, make):

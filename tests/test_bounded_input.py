@@ -28,10 +28,10 @@ from dreamweaver.sanitize import (
     clean_post,
 )
 from dreamweaver.sanitize.htmlshape import Limits, TooComplex, check
-from tests.conftest import csrf_token
-from tests.helpers import text
-from tests.test_comments import HTMX, SAME_ORIGIN, permalink, send
-from tests.wxr_files import comment_xml, item_xml, write_wxr
+from tests.support.auth import csrf_token
+from tests.support.comment_client import HTMX, SAME_ORIGIN, permalink, send
+from tests.support.responses import text
+from tests.support.wxr_files import comment_xml, item_xml, write_wxr
 
 COMMENT_MAX = 65_525
 

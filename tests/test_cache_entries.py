@@ -4,26 +4,19 @@
 import importlib.util
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from dreamweaver import caching, create_app
 from dreamweaver.extensions import cache, db
 from dreamweaver.models import SiteState
-from tests.conftest import TEST_SETTINGS
-from tests.helpers import section
+from tests.support.responses import section
+from tests.support.settings import TEST_SETTINGS
 
 # What pickle writes for a widget's Link, under a module path that no longer
 # exists (dreamweaver.widgets became dreamweaver.blog.widgets; a module name no
 # checkout has, since an editable install may still find an old file).
 OLD_CLASS_PATH = b"cdreamweaver.widgets_before_the_move\nLink\n."
-
-
-@pytest.fixture
-def cached_app(app, database_uri):
-    return create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": database_uri,
-                       "CACHE_TYPE": "SimpleCache"})
 
 
 def test_an_entry_under_a_class_path_that_moved_is_a_miss(cached_app, make):

@@ -11,7 +11,7 @@ import dreamweaver
 from dreamweaver import create_app
 from dreamweaver.config import database_uri
 from dreamweaver.extensions import db
-from tests.conftest import TEST_SETTINGS
+from tests.support.settings import TEST_SETTINGS
 
 
 @pytest.fixture

@@ -9,16 +9,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.helpers import text
-from tests.test_comments import (
-    COMPILED_TEMPLATES,
-    HTMX,
-    attribute,
-    field_tag,
-    permalink,
-    send,
-    stored,
-)
+from tests.support.comment_client import HTMX, permalink, send, stored
+from tests.support.form_fields import attribute, field_tag
+from tests.support.responses import text
+from tests.support.templates import COMPILED_TEMPLATES
 
 
 @pytest.fixture

@@ -15,8 +15,9 @@ from markupsafe import escape
 from dreamweaver.extensions import db
 from dreamweaver.models import Comment
 from dreamweaver.sanitize import NOTHING_LEFT
-from tests.helpers import text
-from tests.test_comments import COMPILED_TEMPLATES, HTMX, SAME_ORIGIN, permalink, send, stored
+from tests.support.comment_client import HTMX, SAME_ORIGIN, permalink, send, stored
+from tests.support.responses import text
+from tests.support.templates import COMPILED_TEMPLATES
 
 
 @pytest.fixture

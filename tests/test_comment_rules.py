@@ -14,24 +14,23 @@ from dreamweaver import create_app
 from dreamweaver.comments import token as comment_token
 from dreamweaver.extensions import db
 from dreamweaver.inputs import CONTROL_MESSAGE
-from tests.conftest import TEST_SETTINGS, Auth
-from tests.helpers import text
-from tests.test_comments import (
-    COMPILED_TEMPLATES,
+from tests.support.auth import Auth
+from tests.support.comment_client import (
     FIELDS,
     HTMX,
     SAME_ORIGIN,
-    attribute,
     comment_total,
-    field_tag,
     form_token,
     issue_token,
     permalink,
     send,
     set_cookies,
     stored,
-    textarea_text,
 )
+from tests.support.form_fields import attribute, field_tag, textarea_text
+from tests.support.responses import text
+from tests.support.settings import TEST_SETTINGS
+from tests.support.templates import COMPILED_TEMPLATES
 
 
 @pytest.fixture

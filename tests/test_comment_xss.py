@@ -23,9 +23,11 @@ from dreamweaver import create_app
 from dreamweaver.extensions import db
 from dreamweaver.models import Comment
 from dreamweaver.sanitize import NOTHING_LEFT, clean_comment, clean_comment_html
-from tests.conftest import TEST_SETTINGS, Factory
-from tests.helpers import text
-from tests.test_comments import COMPILED_TEMPLATES, HTMX, SAME_ORIGIN, issue_token, permalink, send
+from tests.support.comment_client import HTMX, SAME_ORIGIN, issue_token, permalink, send
+from tests.support.factories import Factory
+from tests.support.responses import text
+from tests.support.settings import TEST_SETTINGS
+from tests.support.templates import COMPILED_TEMPLATES
 
 # WordPress's comment allowlist (the issue's list), plus the paragraphs and
 # line breaks that the policy adds itself.

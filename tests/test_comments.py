@@ -12,111 +12,24 @@ from html import unescape
 from urllib.parse import urlsplit
 
 import pytest
-import sqlalchemy as sa
-from jinja2 import BytecodeCache
 
 from dreamweaver.comments import token as comment_token
 from dreamweaver.extensions import db
-from dreamweaver.models import Comment, Post
-from dreamweaver.permalinks import post_url
+from dreamweaver.models import Post
 from dreamweaver.sanitize import clean_comment
-from tests.helpers import section, text
-
-SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
-HTMX = {"HX-Request": "true"}
-FIELDS = {
-    "comment": "A thoughtful comment.",
-    "author": "Ann",
-    "email": "ann@example.org",
-    "url": "",
-    "comment_parent": "0",
-}
-
-
-def permalink(app, post) -> str:
-    with app.test_request_context():
-        return post_url(post)
-
-
-def form_token(html: str) -> str:
-    """The value of the comment form's hidden csrf_token field."""
-    field = re.search(r'<input[^>]*\bname="csrf_token"[^>]*>', html)
-    assert field, "no csrf_token field in the page"
-    return unescape(re.search(r'\bvalue="([^"]*)"', field.group(0)).group(1))
-
-
-def issue_token(app, post) -> str:
-    """A token as the form would carry it, for posts whose page shows no form."""
-    with app.test_request_context():
-        return comment_token.issue(post.id)
-
-
-def send(client, page, /, *, htmx=False, headers=SAME_ORIGIN, token=None, **fields):
-    """POST a comment to `<page>comments/` as the form on `page` does; a field
-    given as None is left out of the body."""
-    if token is None:
-        token = form_token(text(client.get(page)))
-    data = {**FIELDS, "csrf_token": token, **fields}
-    data = {name: value for name, value in data.items() if value is not None}
-    return client.post(page + "comments/", data=data,
-                       headers={**headers, **(HTMX if htmx else {})})
-
-
-def stored(app) -> list[Comment]:
-    with app.app_context():
-        return list(db.session.scalars(sa.select(Comment).order_by(Comment.id)))
-
-
-def comment_total(app) -> int:
-    with app.app_context():
-        return db.session.scalar(sa.select(sa.func.count()).select_from(Comment))
-
-
-def set_cookies(response, name: str) -> list[str]:
-    return [c for c in response.headers.getlist("Set-Cookie") if c.startswith(name + "=")]
-
-
-def field_tag(html: str, name: str) -> str:
-    """The <input>/<textarea> start tag of the form field `name`."""
-    match = re.search(rf'<(?:input|textarea)\b[^>]*\bname="{name}"[^>]*>', html)
-    assert match, f"no field {name}"
-    return match.group(0)
-
-
-def attribute(tag: str, name: str) -> str | None:
-    match = re.search(rf'\s{name}="([^"]*)"', tag)
-    return unescape(match.group(1)) if match else None
-
-
-def textarea_text(html: str) -> str:
-    """The comment textarea's text as a browser reads it (one leading newline dropped)."""
-    raw = re.search(r'<textarea[^>]*name="comment"[^>]*>(.*?)</textarea>', html, re.S).group(1)
-    return re.sub(r"\A\r?\n", "", unescape(raw))
-
-
-def label_text(html: str, field_id: str) -> str:
-    """The words of the <label for=field_id>, tags dropped."""
-    match = re.search(rf'<label for="{field_id}">(.*?)</label>', html, re.S)
-    assert match, f"no label for {field_id}"
-    return " ".join(unescape(re.sub(r"<[^>]*>", "", match.group(1))).split())
-
-
-class CompiledTemplates(BytecodeCache):
-    """Templates compiled once per run instead of once per test's app (Jinja
-    checks each template's source checksum, so an edited template recompiles)."""
-
-    def __init__(self):
-        self.store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket):
-        if bucket.key in self.store:
-            bucket.bytecode_from_string(self.store[bucket.key])
-
-    def dump_bytecode(self, bucket):
-        self.store[bucket.key] = bucket.bytecode_to_string()
-
-
-COMPILED_TEMPLATES = CompiledTemplates()
+from tests.support.comment_client import (
+    HTMX,
+    SAME_ORIGIN,
+    comment_total,
+    form_token,
+    permalink,
+    send,
+    set_cookies,
+    stored,
+)
+from tests.support.form_fields import attribute, field_tag, label_text, textarea_text
+from tests.support.responses import section, text
+from tests.support.templates import COMPILED_TEMPLATES
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from tests.test_scale_out import SAME_ORIGIN, Server, first_post
+from tests.support.servers import SAME_ORIGIN, Server, first_post
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

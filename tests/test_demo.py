@@ -18,8 +18,8 @@ from dreamweaver.markup import text_of
 from dreamweaver.models import Category, Comment, Post, Tag, User
 from dreamweaver.permalinks import post_url
 from dreamweaver.sanitize import clean_post
-from tests.conftest import TEST_SETTINGS
-from tests.helpers import section, text
+from tests.support.responses import section, text
+from tests.support.settings import TEST_SETTINGS
 
 DEMO_DIR = Path(__file__).parents[1] / "dreamweaver" / "demo"
 SEED_PAGE = Path(__file__).parents[2] / "shared" / "reference" / "seed-page.txt"

@@ -8,8 +8,8 @@ from flask import abort
 
 from dreamweaver import create_app
 from dreamweaver.extensions import db
-from tests.conftest import TEST_SETTINGS
-from tests.helpers import text
+from tests.support.responses import text
+from tests.support.settings import TEST_SETTINGS
 
 HX = {"HX-Request": "true"}
 

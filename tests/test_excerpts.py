@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from dreamweaver.extensions import db
 from dreamweaver.markup import render_teaser
 from dreamweaver.models import Post
-from tests.conftest import csrf_token
-from tests.helpers import section, text
-from tests.wxr_files import item_xml, write_wxr
+from tests.support.auth import csrf_token
+from tests.support.responses import section, text
+from tests.support.wxr_files import item_xml, write_wxr
 
 MORE_LINK = 'class="more-link"'
 LONG = " ".join(f"w{i}" for i in range(100))

@@ -8,18 +8,13 @@ import feedparser
 import pytest
 from defusedxml import ElementTree as ET
 
-from dreamweaver import create_app
 from dreamweaver.extensions import db
 from dreamweaver.markup import auto_excerpt
 from dreamweaver.models import OldSlug
-
-from .conftest import TEST_SETTINGS
-from .helpers import text
+from tests.support.feeds import HOST, SITEMAP, sitemap_urls
+from tests.support.responses import text
 
 RFC822 = re.compile(r"^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} \+0000$")
-SITEMAP = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-W3C = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00$")
-HOST = "http://localhost"
 SECRETS = ("SECRET-CONTENT", "SECRET-EXCERPT")
 
 
@@ -44,17 +39,6 @@ def assert_cacheable(response):
 
 def items(channel, tag="item"):
     return channel.findall(f"channel/{tag}")
-
-
-def sitemap_urls(response) -> dict:
-    root = ET.fromstring(response.data)
-    assert root.tag == f"{{{SITEMAP['sm']}}}urlset"
-    found = {}
-    for url in root.findall("sm:url", SITEMAP):
-        lastmod = url.findtext("sm:lastmod", namespaces=SITEMAP)
-        assert lastmod is None or W3C.match(lastmod), lastmod
-        found[url.findtext("sm:loc", namespaces=SITEMAP)] = lastmod
-    return found
 
 
 @pytest.fixture
@@ -583,13 +567,6 @@ def test_sitemap_query_count(client, make, count_queries):
 
 
 # Caching
-
-
-@pytest.fixture
-def cached_app(app, database_uri):
-    """The app with a real (in-process) cache; `app` still cleans the database."""
-    return create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": database_uri,
-                       "CACHE_TYPE": "SimpleCache"})
 
 
 def test_cached_feeds_follow_new_content(cached_app, make):

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.helpers import text, titles
+from tests.support.responses import text, titles
 
 HX = {"HX-Request": "true"}
 

@@ -3,27 +3,18 @@
 import time
 from datetime import UTC, datetime, timedelta
 
-import pytest
 import sqlalchemy as sa
 
-from dreamweaver import caching, create_app
+from dreamweaver import caching
 from dreamweaver.extensions import db
 from dreamweaver.models import Comment, Post, SiteState
-from tests.conftest import TEST_SETTINGS
-from tests.helpers import section
+from tests.support.responses import section
 
 
 def current_generation(app):
     with app.app_context():
         return db.session.scalar(
             sa.select(SiteState.value).where(SiteState.key == "content")) or 0
-
-
-@pytest.fixture
-def cached_app(app, database_uri):
-    """The app with a real (in-process) cache; `app` still cleans the database."""
-    return create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": database_uri,
-                       "CACHE_TYPE": "SimpleCache"})
 
 
 def test_generation_moves_with_content_writes_only(app, make):

@@ -4,7 +4,7 @@ import json
 import re
 from datetime import UTC, datetime
 
-from tests.helpers import text
+from tests.support.responses import text
 
 
 def meta(body: str, key: str) -> str:

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.helpers import text
+from tests.support.responses import text
 
 HX = {"HX-Request": "true"}
 

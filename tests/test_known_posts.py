@@ -1,18 +1,9 @@
 """The single post page's cached look-up (known_posts.py)."""
 
-import pytest
 
-from dreamweaver import create_app
 from dreamweaver.blog.lookup import KnownPost, visible_post
 from dreamweaver.extensions import cache, db
 from dreamweaver.models import Post
-from tests.conftest import TEST_SETTINGS
-
-
-@pytest.fixture
-def cached_app(app, database_uri):
-    return create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": database_uri,
-                       "CACHE_TYPE": "SimpleCache"})
 
 
 def look_up(app, slug):

@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dreamweaver import caching, create_app
 from dreamweaver.caching import pages
-from tests.conftest import TEST_SETTINGS
+from tests.support.settings import TEST_SETTINGS
 
 PACKAGE = Path(__file__).resolve().parents[1] / "dreamweaver"
 AREAS = ("admin", "blog", "comments", "demo", "wxr")

@@ -16,13 +16,12 @@ import sqlalchemy as sa
 
 from dreamweaver.extensions import db
 from dreamweaver.models import Comment, Post
-from tests.conftest import csrf_token
-from tests.helpers import text
-from tests.test_admin_comments import act
-from tests.test_admin_posts import form
-from tests.test_comments import permalink, send
-from tests.test_feeds import HOST, sitemap_urls
-from tests.test_wxr_import import SITE, import_file
+from tests.support.admin_forms import act, form
+from tests.support.auth import csrf_token
+from tests.support.comment_client import permalink, send
+from tests.support.feeds import HOST, sitemap_urls
+from tests.support.responses import text
+from tests.support.wxr_files import SITE, import_file
 
 EDITED = datetime(2024, 2, 1, 8, 0, tzinfo=UTC)  # long before any comment here
 

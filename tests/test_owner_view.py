@@ -12,10 +12,10 @@ import sqlalchemy as sa
 
 from dreamweaver.extensions import db
 from dreamweaver.models import Comment, Post
-from tests.conftest import csrf_token
-from tests.helpers import text
-from tests.test_comments import issue_token, permalink, send
-from tests.test_pagecache import cached
+from tests.support.auth import csrf_token
+from tests.support.comment_client import issue_token, permalink, send
+from tests.support.responses import text
+from tests.support.settings import app_with_cache
 
 EDIT = re.compile(r'<a class="post-edit-link" href="/admin/posts/(\d+)/edit">Edit')
 WHEN = datetime(2024, 3, 5, 10, tzinfo=UTC)
@@ -189,7 +189,7 @@ def test_anonymous_post_page_sets_no_cookie_and_reads_no_session(app, client, ow
 
 
 def test_signed_in_pages_never_enter_the_shared_caches(app, database_uri, make, owner_post):
-    worker = cached(database_uri)
+    worker = app_with_cache(database_uri)
     owner = worker.test_client()
     token = csrf_token(owner)
     assert owner.post("/admin/login", data={"csrf_token": token, "username": "owner",
@@ -318,7 +318,7 @@ def test_preview_of_a_published_post_for_a_reader_is_its_permalink(app, client, 
 
 
 def test_previews_and_private_posts_never_cached(app, database_uri, make):
-    worker = cached(database_uri)
+    worker = app_with_cache(database_uri)
     owner_account = make.account("owner", "admin")
     draft = make.post("Cached Draft", published_at=WHEN, status="draft", author=owner_account)
     secret = make.post("Cached Secret", published_at=WHEN, status="private",

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from dreamweaver.extensions import db
 from dreamweaver.models import Post
 from dreamweaver.permalinks import MAX_PAGE_DEPTH
-from tests.conftest import csrf_token
+from tests.support.auth import csrf_token
 
 
 @pytest.fixture

@@ -13,25 +13,19 @@ from dreamweaver import create_app
 from dreamweaver.comments import token as comment_token
 from dreamweaver.extensions import db
 from dreamweaver.models import Comment, Post
-from tests.conftest import TEST_SETTINGS
-from tests.helpers import text
-from tests.test_comments import permalink, send
-
-
-def cached(database_uri):
-    """An app as one gunicorn worker has it: its own in-process cache."""
-    return create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": database_uri,
-                       "CACHE_TYPE": "SimpleCache"})
+from tests.support.comment_client import permalink, send
+from tests.support.responses import text
+from tests.support.settings import TEST_SETTINGS, app_with_cache
 
 
 @pytest.fixture
 def worker(app, database_uri):
-    return cached(database_uri)
+    return app_with_cache(database_uri)
 
 
 @pytest.fixture
 def other_worker(app, database_uri):
-    return cached(database_uri)
+    return app_with_cache(database_uri)
 
 
 def queries_during(app, request):

@@ -11,7 +11,7 @@ from flask_migrate import upgrade
 from dreamweaver import create_app
 from dreamweaver.extensions import db
 from dreamweaver.instance import write_secret_key
-from tests.conftest import TEST_SETTINGS
+from tests.support.settings import TEST_SETTINGS
 
 
 @pytest.fixture(autouse=True)

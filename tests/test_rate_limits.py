@@ -19,8 +19,9 @@ import pytest
 from dreamweaver import create_app
 from dreamweaver.admin.accounts import WRONG
 from dreamweaver.ratelimits import SQLiteStorage
-from tests.conftest import TEST_SETTINGS, Factory
-from tests.test_scale_out import SAME_ORIGIN, Server, reachable
+from tests.support.factories import Factory
+from tests.support.servers import SAME_ORIGIN, Server, reachable
+from tests.support.settings import TEST_SETTINGS
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_scale_out import Server
+from tests.support.servers import Server
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

@@ -11,7 +11,7 @@ from defusedxml.ElementTree import parse
 
 from dreamweaver.extensions import db
 from dreamweaver.models import Post
-from tests.helpers import text
+from tests.support.responses import text
 
 WP = "{http://wordpress.org/export/1.2/}"
 

@@ -10,7 +10,7 @@ from dreamweaver.blog import search
 from dreamweaver.blog.queries import NEWEST_FIRST
 from dreamweaver.extensions import db
 from dreamweaver.models import utcnow
-from tests.helpers import text, titles
+from tests.support.responses import text, titles
 
 HOSTILE = [
     "% _ \\ ' \" * ( ) NEAR AND OR -",

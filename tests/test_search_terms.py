@@ -9,7 +9,7 @@ from sqlalchemy import event
 from dreamweaver.blog import search, search_query
 from dreamweaver.blog.search_query import MAX_WORD_CHARS, MAX_WORDS, Term, parse
 from dreamweaver.extensions import db
-from tests.helpers import text, titles
+from tests.support.responses import text, titles
 
 
 @pytest.fixture(params=["few", "many"])

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.helpers import text
+from tests.support.responses import text
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from dreamweaver.extensions import db
 from dreamweaver.models import Post, User
-from tests.conftest import csrf_token
-from tests.helpers import text
+from tests.support.auth import csrf_token
+from tests.support.responses import text
 
 PASSWORD = "correct horse battery"
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from dreamweaver.markup import render, smart_title, text_of
-from tests.helpers import section, text
+from tests.support.responses import section, text
 
 TYPED = "The \"Inner\" Healer's Guide -- Part 1..."
 SHOWN = "The \u201cInner\u201d Healer\u2019s Guide \u2013 Part 1\u2026"

@@ -8,8 +8,8 @@ import time
 
 from dreamweaver.extensions import db
 from dreamweaver.models import User
-from tests.conftest import csrf_token
-from tests.helpers import has_link, text
+from tests.support.auth import csrf_token
+from tests.support.responses import has_link, text
 
 SECRET_LOGIN = "jd-sign-in-9317"
 

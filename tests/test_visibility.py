@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.helpers import text
+from tests.support.responses import text
 
 HIDDEN = ["draft", "pending", "private", "trash"]
 

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from dreamweaver.extensions import db
-from tests.helpers import has_link, section, text
+from tests.support.responses import has_link, section, text
 
 
 def test_recent_posts_shows_five_latest_titles(client, make):

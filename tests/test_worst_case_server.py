@@ -11,7 +11,8 @@ import urllib.parse
 
 import pytest
 
-from tests.test_scale_out import BIN, ROOT, SAME_ORIGIN, Server
+from tests.support.paths import ROOT
+from tests.support.servers import BIN, SAME_ORIGIN, Server
 
 COMMENT_MAX = 65_525
 

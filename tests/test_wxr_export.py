@@ -12,7 +12,7 @@ from markupsafe import escape
 
 from dreamweaver.extensions import db
 from dreamweaver.models import Category, Comment, OldSlug, Post, Tag, User
-from tests.conftest import empty_database
+from tests.support.factories import empty_database
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "wxr"
 WP = "{http://wordpress.org/export/1.2/}"

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from dreamweaver.extensions import db
 from dreamweaver.models import Comment, ImportedComment, ImportedPost, Post, User
-from tests.test_wxr_import import SITE, checksum, row_counts
-from tests.wxr_files import comment_xml, item_xml, write_wxr
+from tests.support.snapshots import checksum, row_counts
+from tests.support.wxr_files import SITE, comment_xml, item_xml, write_wxr
 
 SITE_A, SITE_B = "https://a.example.org", "https://b.example.org"
 

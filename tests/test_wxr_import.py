@@ -1,6 +1,5 @@
 """`flask --app app import-wxr FILE`: WordPress exports in, all or nothing, idempotent."""
 
-import hashlib
 import os
 import xml.etree.ElementTree as ET  # noqa: S405 - parses our own trusted test files
 from datetime import UTC, datetime
@@ -11,12 +10,13 @@ import sqlalchemy as sa
 
 from dreamweaver.extensions import db
 from dreamweaver.models import Category, Comment, OldSlug, Post, Tag, User
-from tests.conftest import empty_database
+from tests.support import paths
+from tests.support.factories import empty_database
+from tests.support.snapshots import checksum, row_counts
+from tests.support.wxr_files import SITE, import_file
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).with_name("fixtures") / "wxr"
-SITE = FIXTURES / "site-1.2.xml"
-SHARED = ROOT.parent / "shared" / "wxr"
+FIXTURES = paths.FIXTURES / "wxr"
+SHARED = paths.SHARED / "wxr"
 SHARED_FILES = sorted(SHARED.glob("*.xml")) if SHARED.is_dir() else []
 
 WP = {f"{s}://wordpress.org/export/{v}/" for s in ("http", "https") for v in ("1.0", "1.1", "1.2")}
@@ -33,28 +33,6 @@ def need_shared():
 
 
 # -- helpers ------------------------------------------------------------------
-
-def import_file(runner, path):
-    return runner.invoke(args=["import-wxr", str(path)])
-
-
-def row_counts(app) -> dict:
-    with app.app_context():
-        return {t.name: db.session.scalar(sa.select(sa.func.count()).select_from(t))
-                for t in db.metadata.sorted_tables}
-
-
-def checksum(app, skip_columns=()) -> str:
-    """A hash of every row of every table, in primary-key order."""
-    digest = hashlib.sha256()
-    with app.app_context():
-        for table in db.metadata.sorted_tables:
-            columns = [c for c in table.c if f"{table.name}.{c.name}" not in skip_columns]
-            rows = db.session.execute(sa.select(*columns).order_by(*table.primary_key.columns))
-            for row in rows:
-                digest.update(repr((table.name, tuple(row))).encode())
-    return digest.hexdigest()
-
 
 def snapshot(app) -> dict:
     """Every imported fact by natural keys (surrogate ids of users and terms differ
@@ -428,7 +406,7 @@ def test_autop_and_shortcodes():
 
 def categories_wxr(path, links) -> Path:
     """A file declaring categories (slug, parent slug), in this order."""
-    from tests.wxr_files import write_wxr
+    from tests.support.wxr_files import write_wxr
 
     declared = "".join(
         f"<wp:category><wp:category_nicename>{slug}</wp:category_nicename>"

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from dreamweaver.extensions import db
 from dreamweaver.models import Comment, Post
-from tests.wxr_files import comment_xml, item_xml, write_wxr
+from tests.support.wxr_files import comment_xml, item_xml, write_wxr
 
 URLS = {  # as written in the file -> as stored
     "javascript:alert(document.cookie)": "",

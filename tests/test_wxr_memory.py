@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from dreamweaver.extensions import db
 from dreamweaver.models import Comment, Post
 from dreamweaver.wxr.reader import check, records
-from tests.conftest import empty_database
-from tests.wxr_files import write_big_wxr
+from tests.support.factories import empty_database
+from tests.support.wxr_files import write_big_wxr
 
 BODY = 10_000  # bytes of content per post
 

@@ -12,8 +12,8 @@ from defusedxml.ElementTree import parse
 from dreamweaver.extensions import db
 from dreamweaver.models import OldSlug, Post
 from dreamweaver.permalinks import MAX_PAGE_DEPTH, page_paths
-from tests.conftest import empty_database
-from tests.wxr_files import item_xml, write_wxr
+from tests.support.factories import empty_database
+from tests.support.wxr_files import item_xml, write_wxr
 
 PAGES = Path(__file__).with_name("fixtures") / "wxr" / "pages.xml"
 WP = "{http://wordpress.org/export/1.2/}"

@@ -1,6 +1,11 @@
-"""Large WXR files written on the fly, for the tests that prove memory stays flat."""
+"""WXR files for the import and export tests: the fixture site's export, small
+and large ones written on the fly, and `import-wxr` run on one."""
 
 from pathlib import Path
+
+from tests.support.paths import FIXTURES
+
+SITE = FIXTURES / "wxr" / "site-1.2.xml"
 
 HEAD = """<?xml version="1.0" encoding="UTF-8" ?>
 <rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
@@ -75,3 +80,7 @@ def write_wxr(path: Path, items: str, *, site: str = "https://big.example.org") 
     head = HEAD.replace("https://big.example.org", site)
     path.write_text(f"{head}{items}</channel></rss>\n", encoding="utf-8")
     return path
+
+
+def import_file(runner, path):
+    return runner.invoke(args=["import-wxr", str(path)])
