@@ -1,5 +1,5 @@
 """Search terms as WordPress readers type them: word prefixes, "phrases",
--exclusions, on SQLite FTS5 and PostgreSQL alike (dreamweaver/search_query.py)."""
+-exclusions, on SQLite FTS5 and PostgreSQL alike (dreamweaver/blog/search_query.py)."""
 
 from datetime import UTC, datetime
 

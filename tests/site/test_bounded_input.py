@@ -7,7 +7,6 @@ import importlib.util
 import os
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -30,6 +29,7 @@ from dreamweaver.sanitize import (
 from dreamweaver.sanitize.htmlshape import Limits, TooComplex, check
 from tests.support.auth import csrf_token
 from tests.support.comment_client import HTMX, SAME_ORIGIN, permalink, send
+from tests.support.paths import ROOT
 from tests.support.responses import text
 from tests.support.wxr_files import comment_xml, item_xml, write_wxr
 
@@ -381,7 +381,7 @@ def test_markdown_rendering_frees_what_cmark_allocates():
 
 MIGRATION = importlib.util.spec_from_file_location(
     "prefix_post_ids",
-    Path(__file__).resolve().parents[1] / "migrations/versions/0010_prefix_post_ids.py")
+    ROOT / "migrations/versions/0010_prefix_post_ids.py")
 prefix_post_ids = importlib.util.module_from_spec(MIGRATION)
 MIGRATION.loader.exec_module(prefix_post_ids)
 

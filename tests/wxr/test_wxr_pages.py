@@ -3,7 +3,6 @@
 that would shadow the site's own routes are moved aside; export writes the
 parents back."""
 
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -13,9 +12,10 @@ from dreamweaver.extensions import db
 from dreamweaver.models import OldSlug, Post
 from dreamweaver.permalinks import MAX_PAGE_DEPTH, page_paths
 from tests.support.factories import empty_database
+from tests.support.paths import FIXTURES
 from tests.support.wxr_files import item_xml, write_wxr
 
-PAGES = Path(__file__).with_name("fixtures") / "wxr" / "pages.xml"
+PAGES = FIXTURES / "wxr" / "pages.xml"
 WP = "{http://wordpress.org/export/1.2/}"
 
 

@@ -1,10 +1,11 @@
 """`make audit` never reads as a clean result when it could audit nothing."""
 
 import importlib.util
-from pathlib import Path
+
+from tests.support.paths import ROOT
 
 SPEC = importlib.util.spec_from_file_location(
-    "ci_audit", Path(__file__).resolve().parents[1] / ".ci" / "audit.py")
+    "ci_audit", ROOT / ".ci" / "audit.py")
 audit = importlib.util.module_from_spec(SPEC)
 SPEC.loader.exec_module(audit)
 

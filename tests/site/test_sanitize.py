@@ -1,4 +1,4 @@
-"""The two HTML policies in dreamweaver/sanitize.py: comments and posts."""
+"""The two HTML policies in dreamweaver/sanitize/: comments and posts."""
 
 import re
 from html.parser import HTMLParser

@@ -9,7 +9,6 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -17,8 +16,8 @@ import sqlalchemy as sa
 
 from dreamweaver.extensions import db
 from dreamweaver.models import Comment, Post
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 COMMENTS, THREADS = 200, 16
 
 

@@ -12,9 +12,9 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from tests.support.paths import ROOT
 from tests.support.servers import SAME_ORIGIN, Server, first_post
 
-ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 

@@ -11,7 +11,6 @@ import itertools
 import re
 from datetime import UTC, datetime
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -25,6 +24,7 @@ from dreamweaver.models import Comment
 from dreamweaver.sanitize import NOTHING_LEFT, clean_comment, clean_comment_html
 from tests.support.comment_client import HTMX, SAME_ORIGIN, issue_token, permalink, send
 from tests.support.factories import Factory
+from tests.support.paths import ROOT
 from tests.support.responses import text
 from tests.support.settings import TEST_SETTINGS
 from tests.support.templates import COMPILED_TEMPLATES
@@ -38,7 +38,7 @@ COMMENT_ATTRIBUTES = {"a": {"href", "title", "rel"}, "abbr": {"title"}, "acronym
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 # The page's own favicon travels inline (dreamweaver/assets.py); no other data: URL may.
 FAVICON = "data:image/svg+xml;base64," + base64.b64encode(
-    (Path(__file__).resolve().parents[1] / "static/images/favicon.svg").read_bytes()).decode()
+    (ROOT / "static/images/favicon.svg").read_bytes()).decode()
 # Attributes whose value a browser fetches or navigates to.
 URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "cite", "data", "poster",
                             "background", "xlink:href", "codebase", "lowsrc", "dynsrc", "ping"})

@@ -5,8 +5,6 @@ empty ones (as wpautop does)."""
 
 import importlib.util
 import re
-from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -15,20 +13,9 @@ from markupsafe import escape
 from dreamweaver.extensions import db
 from dreamweaver.models import Comment
 from dreamweaver.sanitize import NOTHING_LEFT
-from tests.support.comment_client import HTMX, SAME_ORIGIN, permalink, send, stored
+from tests.support.comment_client import HTMX, SAME_ORIGIN, send, stored
+from tests.support.paths import ROOT
 from tests.support.responses import text
-from tests.support.templates import COMPILED_TEMPLATES
-
-
-@pytest.fixture
-def app(app):
-    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
-    return app
-
-
-@pytest.fixture
-def url(app, make):
-    return permalink(app, make.post("Talk", published_at=datetime(2024, 3, 5, 10, tzinfo=UTC)))
 
 
 def shown(app, client, url, typed: str, htmx: bool) -> str:
@@ -108,7 +95,7 @@ def test_preview_says_nothing_left(client):
 
 REPAIR = importlib.util.spec_from_file_location(
     "comment_empty_paragraphs",
-    Path(__file__).resolve().parents[1] / "migrations/versions/0014_comment_empty_paragraphs.py")
+    ROOT / "migrations/versions/0014_comment_empty_paragraphs.py")
 comment_empty_paragraphs = importlib.util.module_from_spec(REPAIR)
 REPAIR.loader.exec_module(comment_empty_paragraphs)
 

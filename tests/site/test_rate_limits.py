@@ -20,10 +20,10 @@ from dreamweaver import create_app
 from dreamweaver.admin.accounts import WRONG
 from dreamweaver.ratelimits import SQLiteStorage
 from tests.support.factories import Factory
+from tests.support.paths import ROOT
 from tests.support.servers import SAME_ORIGIN, Server, reachable
 from tests.support.settings import TEST_SETTINGS
 
-ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 REDIS = "redis://127.0.0.1:6379/0"
 ATTEMPTS = 20  # in a few seconds; the login form and post passwords allow 10 a minute

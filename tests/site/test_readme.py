@@ -1,8 +1,7 @@
 """The README tells people moving in what to run (issue 16, item 17)."""
 
-from pathlib import Path
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 SITE = ROOT / "tests" / "fixtures" / "wxr" / "site-1.2.xml"
 

@@ -2,7 +2,6 @@
 of a post, and "Continue reading" only when there is more to read."""
 
 import importlib.util
-from pathlib import Path
 
 import feedparser
 import sqlalchemy as sa
@@ -11,6 +10,7 @@ from dreamweaver.extensions import db
 from dreamweaver.markup import render_teaser
 from dreamweaver.models import Post
 from tests.support.auth import csrf_token
+from tests.support.paths import ROOT
 from tests.support.responses import section, text
 from tests.support.wxr_files import item_xml, write_wxr
 
@@ -143,7 +143,7 @@ def test_import_stores_teaser(app, runner, client, tmp_path):
 
 MIGRATION = importlib.util.spec_from_file_location(
     "post_teasers",
-    Path(__file__).resolve().parents[1] / "migrations/versions/0012_post_teasers.py")
+    ROOT / "migrations/versions/0012_post_teasers.py")
 post_teasers = importlib.util.module_from_spec(MIGRATION)
 MIGRATION.loader.exec_module(post_teasers)
 

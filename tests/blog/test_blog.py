@@ -12,7 +12,7 @@ def test_index_lists_newest_first_with_excerpts(client, make):
     assert response.status_code == 200
     assert titles(response) == ["Newer", "Older"]
     assert "New words." in text(response)
-    # Two words are the whole post: nothing more to read (tests/test_excerpts.py).
+    # Two words are the whole post: nothing more to read (tests/blog/test_excerpts.py).
     assert "Continue reading" not in text(response)
 
 

@@ -1,9 +1,8 @@
 """Posting comments: the form, the htmx and the no-JavaScript paths, replies,
 comment pages, the commenter cookie, validation errors and the live preview.
 
-The helpers at the top post a comment the way a browser does (token read from
-the page's form, same-origin header); test_comment_rules.py and
-test_comment_xss.py use them too.
+Comments are posted the way a browser does (token read from the page's form,
+same-origin header) by tests/support/comment_client.py.
 """
 
 import re
@@ -29,25 +28,6 @@ from tests.support.comment_client import (
 )
 from tests.support.form_fields import attribute, field_tag, label_text, textarea_text
 from tests.support.responses import section, text
-from tests.support.templates import COMPILED_TEMPLATES
-
-
-@pytest.fixture
-def app(app):
-    """conftest's app; only template compilation is shared between tests."""
-    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
-    return app
-
-
-@pytest.fixture
-def post(make):
-    return make.post("Talk", published_at=datetime(2024, 3, 5, 10, tzinfo=UTC))
-
-
-@pytest.fixture
-def url(app, post):
-    return permalink(app, post)
-
 
 # --- the form -------------------------------------------------------------------
 

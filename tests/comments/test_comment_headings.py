@@ -9,26 +9,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.support.comment_client import HTMX, permalink, send, stored
+from tests.support.comment_client import HTMX, send, stored
 from tests.support.form_fields import attribute, field_tag
 from tests.support.responses import text
-from tests.support.templates import COMPILED_TEMPLATES
-
-
-@pytest.fixture
-def app(app):
-    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
-    return app
-
-
-@pytest.fixture
-def post(make):
-    return make.post("Talk", published_at=datetime(2024, 3, 5, 10, tzinfo=UTC))
-
-
-@pytest.fixture
-def url(app, post):
-    return permalink(app, post)
 
 
 def comments_title(body: str) -> str:

@@ -1,4 +1,4 @@
-"""The single post page's cached look-up (known_posts.py)."""
+"""The single post page's cached look-up (dreamweaver/blog/lookup.py)."""
 
 
 from dreamweaver.blog.lookup import KnownPost, visible_post

@@ -3,7 +3,6 @@
 
 import os
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -13,8 +12,9 @@ from markupsafe import escape
 from dreamweaver.extensions import db
 from dreamweaver.models import Category, Comment, OldSlug, Post, Tag, User
 from tests.support.factories import empty_database
+from tests.support.paths import SHARED
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "wxr"
+SHARED = SHARED / "wxr"
 WP = "{http://wordpress.org/export/1.2/}"
 NAMESPACES = {
     "excerpt": "http://wordpress.org/export/1.2/excerpt/",

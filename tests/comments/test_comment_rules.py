@@ -30,24 +30,11 @@ from tests.support.comment_client import (
 from tests.support.form_fields import attribute, field_tag, textarea_text
 from tests.support.responses import text
 from tests.support.settings import TEST_SETTINGS
-from tests.support.templates import COMPILED_TEMPLATES
-
-
-@pytest.fixture
-def app(app):
-    """conftest's app; only template compilation is shared between tests."""
-    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
-    return app
 
 
 @pytest.fixture
 def post(make):
     return make.post("Rules", published_at=datetime(2024, 4, 2, 9, tzinfo=UTC))
-
-
-@pytest.fixture
-def url(app, post):
-    return permalink(app, post)
 
 
 def token_aged(app, post_id: int, seconds: int) -> str:

@@ -7,7 +7,6 @@ import unicodedata
 from collections import Counter
 from datetime import datetime
 from html import unescape
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -18,11 +17,12 @@ from dreamweaver.markup import text_of
 from dreamweaver.models import Category, Comment, Post, Tag, User
 from dreamweaver.permalinks import post_url
 from dreamweaver.sanitize import clean_post
+from tests.support.paths import ROOT, SHARED
 from tests.support.responses import section, text
 from tests.support.settings import TEST_SETTINGS
 
-DEMO_DIR = Path(__file__).parents[1] / "dreamweaver" / "demo"
-SEED_PAGE = Path(__file__).parents[2] / "shared" / "reference" / "seed-page.txt"
+DEMO_DIR = ROOT / "dreamweaver" / "demo"
+SEED_PAGE = SHARED / "reference" / "seed-page.txt"
 DEMO_MONTHS = [(2023, month) for month in range(5, 13)] + [(2024, month) for month in range(1, 6)]
 
 
@@ -320,7 +320,7 @@ def test_demo_recent_comments_links_land_on_their_comment(app, runner, client, p
 
 REPAIR = importlib.util.spec_from_file_location(
     "repair_demo_threads",
-    Path(__file__).resolve().parents[1] / "migrations/versions/0011_repair_demo_threads.py")
+    ROOT / "migrations/versions/0011_repair_demo_threads.py")
 repair_demo_threads = importlib.util.module_from_spec(REPAIR)
 REPAIR.loader.exec_module(repair_demo_threads)
 

@@ -2,7 +2,6 @@
 (a rolling deploy on a shared Redis) is a miss, never a 500."""
 
 import importlib.util
-from pathlib import Path
 
 import sqlalchemy as sa
 from flask_migrate import upgrade
@@ -10,6 +9,7 @@ from flask_migrate import upgrade
 from dreamweaver import caching, create_app
 from dreamweaver.extensions import cache, db
 from dreamweaver.models import SiteState
+from tests.support.paths import ROOT
 from tests.support.responses import section
 from tests.support.settings import TEST_SETTINGS
 
@@ -35,7 +35,7 @@ def test_an_entry_under_a_class_path_that_moved_is_a_miss(cached_app, make):
 def test_the_move_moves_the_generation_on(tmp_path):
     site = create_app({**TEST_SETTINGS,
                        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'site.sqlite'}"})
-    migration = next(Path(__file__).resolve().parents[1].glob(
+    migration = next(ROOT.glob(
         "migrations/versions/*_generation_after_move.py"))
     spec = importlib.util.spec_from_file_location("generation_after_move", migration)
     module = importlib.util.module_from_spec(spec)
