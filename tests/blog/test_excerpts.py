@@ -1,7 +1,6 @@
 """`<!--more-->` and excerpts: what a listing, a feed and a meta description show
 of a post, and "Continue reading" only when there is more to read."""
 
-import importlib.util
 
 import feedparser
 import sqlalchemy as sa
@@ -10,8 +9,8 @@ from dreamweaver.extensions import db
 from dreamweaver.markup import render_teaser
 from dreamweaver.models import Post
 from tests.support.auth import csrf_token
-from tests.support.paths import ROOT
 from tests.support.responses import section, text
+from tests.support.scripts import load_migration
 from tests.support.wxr_files import item_xml, write_wxr
 
 MORE_LINK = 'class="more-link"'
@@ -141,11 +140,7 @@ def test_import_stores_teaser(app, runner, client, tmp_path):
 
 # --- 0012: teasers for posts stored before ------------------------------------------
 
-MIGRATION = importlib.util.spec_from_file_location(
-    "post_teasers",
-    ROOT / "migrations/versions/0012_post_teasers.py")
-post_teasers = importlib.util.module_from_spec(MIGRATION)
-MIGRATION.loader.exec_module(post_teasers)
+post_teasers = load_migration("0012_post_teasers.py")
 
 
 def test_migration_fills_teasers(app, make, client):

@@ -1,7 +1,6 @@
 """Cache entries written by another release: an entry whose pickled class moved
 (a rolling deploy on a shared Redis) is a miss, never a 500."""
 
-import importlib.util
 
 import sqlalchemy as sa
 from flask_migrate import upgrade
@@ -9,8 +8,8 @@ from flask_migrate import upgrade
 from dreamweaver import caching, create_app
 from dreamweaver.extensions import cache, db
 from dreamweaver.models import SiteState
-from tests.support.paths import ROOT
 from tests.support.responses import section
+from tests.support.scripts import load_migration
 from tests.support.settings import TEST_SETTINGS
 
 # What pickle writes for a widget's Link, under a module path that no longer
@@ -35,11 +34,7 @@ def test_an_entry_under_a_class_path_that_moved_is_a_miss(cached_app, make):
 def test_the_move_moves_the_generation_on(tmp_path):
     site = create_app({**TEST_SETTINGS,
                        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'site.sqlite'}"})
-    migration = next(ROOT.glob(
-        "migrations/versions/*_generation_after_move.py"))
-    spec = importlib.util.spec_from_file_location("generation_after_move", migration)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_migration("*_generation_after_move.py")
 
     def generation():
         value = db.session.scalar(sa.select(SiteState.value).where(SiteState.key == "content"))

@@ -3,7 +3,6 @@ outside the allowlist are removed with their text kept (as wp_kses does), and
 a quotation is never wrapped in a paragraph that the browser would split into
 empty ones (as wpautop does)."""
 
-import importlib.util
 import re
 
 import pytest
@@ -14,8 +13,8 @@ from dreamweaver.extensions import db
 from dreamweaver.models import Comment
 from dreamweaver.sanitize import NOTHING_LEFT
 from tests.support.comment_client import HTMX, SAME_ORIGIN, send, stored
-from tests.support.paths import ROOT
 from tests.support.responses import text
+from tests.support.scripts import load_migration
 
 
 def shown(app, client, url, typed: str, htmx: bool) -> str:
@@ -93,11 +92,7 @@ def test_preview_says_nothing_left(client):
 
 # --- 0014: empty paragraphs in comments stored before -------------------------------
 
-REPAIR = importlib.util.spec_from_file_location(
-    "comment_empty_paragraphs",
-    ROOT / "migrations/versions/0014_comment_empty_paragraphs.py")
-comment_empty_paragraphs = importlib.util.module_from_spec(REPAIR)
-REPAIR.loader.exec_module(comment_empty_paragraphs)
+comment_empty_paragraphs = load_migration("0014_comment_empty_paragraphs.py")
 
 
 def test_repair_takes_empty_paragraphs_out_of_stored_comments(app, make):

@@ -1,13 +1,10 @@
 """`make audit` never reads as a clean result when it could audit nothing."""
 
-import importlib.util
 
 from tests.support.paths import ROOT
+from tests.support.scripts import load_script
 
-SPEC = importlib.util.spec_from_file_location(
-    "ci_audit", ROOT / ".ci" / "audit.py")
-audit = importlib.util.module_from_spec(SPEC)
-SPEC.loader.exec_module(audit)
+audit = load_script(ROOT / ".ci" / "audit.py")
 
 UNREACHABLE = "Dependency not found on PyPI and could not be audited: flask (3.1.0)"
 

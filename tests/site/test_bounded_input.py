@@ -3,7 +3,6 @@ linear pass and refused (422, nothing stored) beyond what the sanitizer and
 the Markdown renderer handle in bounded time, and a time budget stands behind
 both (issue 15, items 1-3)."""
 
-import importlib.util
 import os
 import time
 from datetime import UTC, datetime
@@ -29,8 +28,8 @@ from dreamweaver.sanitize import (
 from dreamweaver.sanitize.htmlshape import Limits, TooComplex, check
 from tests.support.auth import csrf_token
 from tests.support.comment_client import HTMX, SAME_ORIGIN, permalink, send
-from tests.support.paths import ROOT
 from tests.support.responses import text
+from tests.support.scripts import load_migration
 from tests.support.wxr_files import comment_xml, item_xml, write_wxr
 
 COMMENT_MAX = 65_525
@@ -379,11 +378,7 @@ def test_markdown_rendering_frees_what_cmark_allocates():
     assert resident_megabytes() - before < 100
 
 
-MIGRATION = importlib.util.spec_from_file_location(
-    "prefix_post_ids",
-    ROOT / "migrations/versions/0010_prefix_post_ids.py")
-prefix_post_ids = importlib.util.module_from_spec(MIGRATION)
-MIGRATION.loader.exec_module(prefix_post_ids)
+prefix_post_ids = load_migration("0010_prefix_post_ids.py")
 
 anchors = st.lists(st.sampled_from([
     '<h2 id="{0}">T</h2>', '<a name="{0}">A</a>', '<a href="#{0}">to</a>', '<p id="{0}">P</p>',

@@ -1,6 +1,5 @@
 """`seed-demo`: the demo site it loads, and that it loads it only into an empty database."""
 
-import importlib.util
 import os
 import re
 import unicodedata
@@ -19,6 +18,7 @@ from dreamweaver.permalinks import post_url
 from dreamweaver.sanitize import clean_post
 from tests.support.paths import ROOT, SHARED
 from tests.support.responses import section, text
+from tests.support.scripts import load_migration
 from tests.support.settings import TEST_SETTINGS
 
 DEMO_DIR = ROOT / "dreamweaver" / "demo"
@@ -318,11 +318,7 @@ def test_demo_recent_comments_links_land_on_their_comment(app, runner, client, p
 
 # --- 0011: the repair for databases seeded before -------------------------------------
 
-REPAIR = importlib.util.spec_from_file_location(
-    "repair_demo_threads",
-    ROOT / "migrations/versions/0011_repair_demo_threads.py")
-repair_demo_threads = importlib.util.module_from_spec(REPAIR)
-REPAIR.loader.exec_module(repair_demo_threads)
+repair_demo_threads = load_migration("0011_repair_demo_threads.py")
 
 
 def test_repair_threads_lost_replies_and_recounts(app, make, client):
