@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dreamweaver import caching, create_app
 from dreamweaver.caching import pages
-from tests.conftest import TEST_SETTINGS
+from tests.support.settings import TEST_SETTINGS
 
 PACKAGE = Path(__file__).resolve().parents[1] / "dreamweaver"
 AREAS = ("admin", "blog", "comments", "demo", "wxr")
@@ -83,3 +83,20 @@ def test_hooks_run_in_the_order_the_caches_need():
     assert app.after_request_funcs[None][0] is pages.revalidate
     assert isinstance(app.wsgi_app, ProxyFix)
     assert isinstance(app.wsgi_app.app, pages.PageCache)
+
+
+def test_no_test_module_imports_another_or_conftest():
+    """Tests share what they share through tests/support/ and fixtures: importing
+    a test module would run (and collect) its tests again wherever it is
+    imported, and a conftest is pytest's to load, once."""
+    root = PACKAGE.parent
+    broken = []
+    for path in sorted((root / "tests").rglob("*.py")):
+        for module, names in imports(path):
+            for dotted in (module, *(f"{module}.{name}" for name in names)):
+                parts = dotted.split(".")
+                source = root.joinpath(*parts).with_suffix(".py")
+                if "conftest" in parts or (parts[0] == "tests" and source.is_file()
+                                           and source.name.startswith("test_")):
+                    broken.append((str(path.relative_to(root)), dotted))
+    assert broken == []
