@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve bench bench-worst test test-postgres lint audit lock browser install install-dev clean
+.PHONY: run serve bench bench-worst lighthouse test test-postgres lint audit lock browser install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,17 @@ bench: install
 # The worst inputs we know, at the largest size each is accepted (bench/README.md).
 bench-worst: install-dev
 	$(BIN)/python bench/worst_case.py $(BENCH_ARGS)
+
+# Lighthouse (mobile) on the demo's single post, home and category pages, 3 runs
+# each; not a CI step, its performance figures move with the machine's load.
+# Pinned: 13.x needs Node 22. Chromium comes from `make browser`.
+LIGHTHOUSE_VERSION := 12.2.3
+LIGHTHOUSE := .cache/lighthouse/node_modules/.bin/lighthouse
+lighthouse: install $(LIGHTHOUSE) browser
+	$(BIN)/python bench/lighthouse.py --lighthouse $(LIGHTHOUSE) $(LIGHTHOUSE_ARGS)
+
+$(LIGHTHOUSE):
+	npm install --prefix .cache/lighthouse --no-audit --no-fund --silent --save-exact lighthouse@$(LIGHTHOUSE_VERSION)
 
 AXE_VERSION := 4.14.1
 AXE := .cache/node/node_modules/axe-core/axe.min.js

@@ -24,6 +24,22 @@
   }
   document.addEventListener("htmx:pushedIntoHistory", markCurrent);
 
+  // A long list behind a closed disclosure (<details data-swap-links-on-open>)
+  // is left to plain links until it opens: htmx sets up every hx-get element at
+  // load, and over a hundred of them were most of a phone's script time
+  // (bench/README.md, Lighthouse). Once open, its links swap like the others.
+  // `toggle` does not bubble, hence the capture.
+  document.addEventListener("toggle", function (event) {
+    var details = event.target;
+    if (!details.open || !window.htmx || !details.hasAttribute ||
+        !details.hasAttribute("data-swap-links-on-open")) return;
+    details.removeAttribute("data-swap-links-on-open");
+    details.querySelectorAll("a[href]").forEach(function (a) {
+      a.setAttribute("hx-get", a.getAttribute("href"));
+    });
+    window.htmx.process(details);
+  }, true);
+
   // A request that got no answer at all: say so where the answer would have gone.
   function unreachable(event) {
     var target = event.detail && event.detail.target;

@@ -176,7 +176,7 @@ def test_shown_category_joins_the_short_list(client, make):
     assert re.findall(r'">(Cat 1\d)</a>', short) == ["Cat 10", "Cat 11"]
     current = 'href="/category/cat-10/" hx-get="/category/cat-10/" aria-current="page"'
     assert f"{current}>Cat 10</a> (1)" in short
-    assert everything.startswith(' class="all-categories">')  # closed: a short page
+    assert everything.startswith(' class="all-categories" data-swap-links-on-open>')  # closed
 
 
 def test_few_categories_are_one_list(client, make):

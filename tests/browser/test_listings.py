@@ -40,7 +40,8 @@ def test_category_click_swaps_list_and_pushes_url(home, live_server):
     home.locator("#post-list-title", has_text=f"Category: {CATEGORY}").wait_for()
     assert swapped(home)
     assert home.title().startswith(f"Category: {CATEGORY}")
-    assert home.evaluate("document.activeElement.id") == "post-list-title"
+    # htmx focuses [autofocus] when the swap settles, a moment after the text shows.
+    expect(home.locator("#post-list-title")).to_be_focused()
     assert "Category: Neuroscience" in home.locator("#announcer").inner_text()
     assert home.locator("h1").count() == 1  # the swapped list's, not the home page's too
     current = home.locator(".widget-categories a[aria-current=page]")
