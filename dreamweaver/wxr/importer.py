@@ -5,7 +5,7 @@ Idempotent: posts and comments are matched by their site and WordPress id
 categories and tags by slug, authors by login; a second run of the same file
 finds every row as it left it and changes nothing.
 
-Memory stays flat however big the file (tests/test_wxr_memory.py): the reader
+Memory stays flat however big the file (tests/wxr/test_wxr_memory.py): the reader
 streams, each item is flushed as it is written (still one transaction), and
 the session's identity map holds flushed rows only weakly, so they go once the
 importer lets go of them. What lives for the whole run is small: the term,

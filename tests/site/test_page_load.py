@@ -4,13 +4,11 @@ category list to set up at load (tests/browser/test_page_load.py counts it)."""
 
 import re
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
+from tests.support.paths import ROOT
 from tests.support.responses import text
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
