@@ -5,9 +5,10 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
+from dreamweaver.comments.policy import new_comment
 from dreamweaver.extensions import db
 from dreamweaver.markup import render, render_teaser
-from dreamweaver.models import Category, Comment, Post, Tag, User
+from dreamweaver.models import Category, Post, Tag, User
 from dreamweaver.slugs import slugify, unique_slug
 
 
@@ -100,12 +101,10 @@ class Factory:
     @in_app_context
     def comment(self, post, author_name="Reader", content="<p>Nice.</p>", parent=None,
                 status="approved", created_at=None, **fields):
-        comment = Comment(post_id=post.id, parent_id=parent.id if parent else None,
-                          thread_id=(parent.thread_id or parent.id) if parent else None,
-                          author_name=author_name, content_html=content, status=status,
-                          created_at=created_at or datetime.now(UTC), **fields)
-        if status == "approved":
-            db.session.get(Post, post.id).comment_count += 1
+        # The one way a comment is stored (thread, depth, count), as the site does.
+        comment = new_comment(parent, post_id=post.id, author_name=author_name,
+                              content_html=content, status=status,
+                              created_at=created_at or datetime.now(UTC), **fields)
         return self._save(comment)
 
     def _save(self, row):
