@@ -4,6 +4,7 @@ with a real cache; a factory for content; the auth helper; a SQL statement
 counter. What they are built from lives in tests/support/."""
 
 import os
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -12,6 +13,7 @@ from flask_migrate import upgrade
 from dreamweaver import create_app
 from dreamweaver.extensions import db
 from tests.support.auth import Auth
+from tests.support.comment_client import permalink
 from tests.support.factories import Factory, empty_database
 from tests.support.settings import TEST_SETTINGS, app_with_cache
 
@@ -99,3 +101,14 @@ def count_queries(app):
 @pytest.fixture
 def auth(client, make):
     return Auth(client, make)
+
+
+# A post to comment on, and its address (the comment tests' and the input limits').
+@pytest.fixture
+def post(make):
+    return make.post("Talk", published_at=datetime(2024, 3, 5, 10, tzinfo=UTC))
+
+
+@pytest.fixture
+def url(app, post):
+    return permalink(app, post)

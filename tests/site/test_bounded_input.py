@@ -5,7 +5,6 @@ both (issue 15, items 1-3)."""
 
 import os
 import time
-from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -65,16 +64,6 @@ HOSTILE_COMMENTS = {
     "a formatting tag's long attribute copied into every block":
         ('<blockquote><a title="' + "x" * 60_000 + '">x</blockquote>' + "<p>y" * 980)[:COMMENT_MAX],
 }
-
-
-@pytest.fixture
-def post(make):
-    return make.post("Talk", published_at=datetime(2024, 3, 5, 10, tzinfo=UTC))
-
-
-@pytest.fixture
-def url(app, post):
-    return permalink(app, post)
 
 
 def stored_comments(app) -> int:

@@ -115,16 +115,22 @@ def assert_split_between_workers(log: Path):
     assert pids[0] != pids[10] and pids[20] != pids[30]
 
 
-def test_default_storage_holds_limits_across_two_workers(tmp_path):
-    # The default's file, placed in tmp_path so this run's counters start empty.
-    storage = f"sqlite:///{tmp_path / 'ratelimits.sqlite3'}"
-    server, path, log = served(tmp_path, RATELIMIT_STORAGE_URI=storage)
+def limited_across_two_workers(tmp_path, **settings):
+    """Ten wrong logins and ten wrong post passwords, served by two workers
+    sharing the limits' storage: each refused once its limit is reached."""
+    server, path, log = served(tmp_path, **settings)
     try:
         assert_ten_evaluated(wrong_logins(server), 422, WRONG)
         assert_ten_evaluated(wrong_post_passwords(server, path), 403, WRONG_PASSWORD)
     finally:
         server.stop()
     assert_split_between_workers(log)
+
+
+def test_default_storage_holds_limits_across_two_workers(tmp_path):
+    # The default's file, placed in tmp_path so this run's counters start empty.
+    storage = f"sqlite:///{tmp_path / 'ratelimits.sqlite3'}"
+    limited_across_two_workers(tmp_path, RATELIMIT_STORAGE_URI=storage)
     assert oct((tmp_path / "ratelimits.sqlite3").stat().st_mode & 0o777) == "0o600"
 
 
@@ -147,15 +153,9 @@ def redis_prefix():
 def test_cache_redis_url_alone_puts_limits_in_redis_across_two_workers(tmp_path, redis_prefix):
     import redis
 
-    server, path, log = served(tmp_path, CACHE_REDIS_URL=REDIS,
+    limited_across_two_workers(tmp_path, CACHE_REDIS_URL=REDIS,
                                CACHE_KEY_PREFIX=redis_prefix + "-cache-",
                                RATELIMIT_KEY_PREFIX=redis_prefix)
-    try:
-        assert_ten_evaluated(wrong_logins(server), 422, WRONG)
-        assert_ten_evaluated(wrong_post_passwords(server, path), 403, WRONG_PASSWORD)
-    finally:
-        server.stop()
-    assert_split_between_workers(log)
     client = redis.Redis.from_url(REDIS)
     try:  # the counters are Redis's, under this test's prefix: 20 hits each
         for endpoint in ("admin.login", "blog.unlock"):
