@@ -21,14 +21,15 @@ from sqlalchemy import event
 # The checkout this script sits in comes first: the app measured is this one.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dreamweaver import create_app, queries  # noqa: E402
+from dreamweaver import create_app  # noqa: E402
+from dreamweaver.blog import queries
 from dreamweaver.extensions import db  # noqa: E402
 from dreamweaver.models import Category, Post, Tag, post_categories, post_tags  # noqa: E402
 from dreamweaver.permalinks import post_url  # noqa: E402
 
 WARM_UP = 3
 HX = {"HX-Request": "true"}
-# The synthetic vocabulary (dreamweaver/benchdata.py) has ~75 words, each in ~90% of
+# The synthetic vocabulary (dreamweaver/demo/bench.py) has ~75 words, each in ~90% of
 # posts: a common word is a worst case. The rare word is in no synthetic post.
 RARE, COMMON, TWO = "mescaline", "psilocybin", "integration therapy"
 

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dreamweaver import create_app  # noqa: E402
 
-# The synthetic vocabulary (dreamweaver/benchdata.py): most words are in ~90% of posts.
+# The synthetic vocabulary (dreamweaver/demo/bench.py): most words are in ~90% of posts.
 QUERIES = [
     "psilocybin",            # a whole common word, as bench/latency.py times it
     "psilo",                 # its prefix

@@ -24,8 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from dreamweaver import create_app  # noqa: E402
-from dreamweaver.comments import PREVIEW_MAX  # noqa: E402
-from dreamweaver.htmlshape import TooComplex, check  # noqa: E402
+from dreamweaver.comments.views import PREVIEW_MAX  # noqa: E402
 from dreamweaver.markup import SOURCE_MAX, render, to_html  # noqa: E402
 from dreamweaver.sanitize import (  # noqa: E402
     POST_LIMITS,
@@ -34,6 +33,7 @@ from dreamweaver.sanitize import (  # noqa: E402
     clean_comment,
     explain_comment,
 )
+from dreamweaver.sanitize.htmlshape import TooComplex, check  # noqa: E402
 from dreamweaver.wxr.content import prepare  # noqa: E402
 
 COMMENT_MAX = 65_525

@@ -1,13 +1,11 @@
 """Dreamweaver: a blog engine for small sites moving off WordPress."""
 
 import os
-import secrets
 
-import click
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import database, ratelimits
+from . import database, instance, ratelimits
 from .config import DEFAULTS
 from .extensions import cache, compress, csrf, db, limiter, login, migrate
 from .extensions import htmx as htmx_extension  # the name `htmx` is our module's
@@ -48,8 +46,8 @@ def configure(app, test_config):
         app.config.from_mapping(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = read_secret_key(app)
-    if not app.config["SECRET_KEY"] and will_serve(app):
+        app.config["SECRET_KEY"] = instance.read_secret_key(app)
+    if not app.config["SECRET_KEY"] and instance.will_serve(app):
         raise RuntimeError(
             "No SECRET_KEY. Set FLASK_SECRET_KEY in the environment, or run "
             "`flask --app app init-db`, which writes a random one to instance/secret_key."
@@ -62,59 +60,15 @@ def configure(app, test_config):
     database.configure(app)
 
 
-def will_serve(app) -> bool:
-    """Is this app about to serve requests for real (not debug, testing or a CLI task)?
-
-    Commands such as init-db, which creates the secret key, must still run
-    without one; `flask run` and gunicorn must not.
-    """
-    if app.debug or app.testing:
-        return False
-    command = click.get_current_context(silent=True)
-    return command is None or command.info_name == "run"
-
-
-def secret_key_path(app) -> str:
-    return os.path.join(app.instance_path, "secret_key")
-
-
-def read_secret_key(app) -> str | None:
-    try:
-        with open(secret_key_path(app), encoding="ascii") as f:
-            return f.read().strip() or None
-    except FileNotFoundError:
-        return None
-
-
-def write_secret_key(app) -> bool:
-    """Create instance/secret_key (private to its owner) unless it exists or a
-    key is configured (FLASK_SECRET_KEY, config.py): the configured key wins,
-    so a file beside it would be a second secret that nothing uses."""
-    from . import private_files
-
-    path = secret_key_path(app)
-    if app.config.get("SECRET_KEY") and not os.path.exists(path):
-        return False
-    with app.app_context():
-        try:
-            fd = private_files.create(path, exclusive=True)
-        except FileExistsError:
-            private_files.tighten(path)
-            return False
-    with os.fdopen(fd, "w", encoding="ascii") as f:
-        f.write(secrets.token_hex(32))
-    return True
-
-
 def register_extensions(app):
-    from . import budget, freshness, pagecache
+    from . import budget, caching
 
     db.init_app(app)
     database.init_app(app)
-    freshness.init_app(app)  # the first before_request hook: see read_first
+    # First of all hooks: the generation read runs before any other, the page
+    # cache's lookup before the app and its store after every other hook.
+    caching.init_app(app)
     budget.init_app(app)
-    # First of all hooks: its lookup runs before any other, its store after all.
-    pagecache.init_app(app)
     compress.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     # The limiter's check runs first, so refused requests count against it too.
@@ -128,7 +82,9 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
-    from . import admin, auth, blog, comments, feeds  # noqa: F401 - auth registers the user loader
+    from . import admin, auth, feeds  # noqa: F401 - auth registers the user loader
+    from .blog import views as blog
+    from .comments import views as comments
     from .params import PagePath, Segment
 
     app.url_map.converters["default"] = Segment

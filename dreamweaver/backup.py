@@ -15,9 +15,9 @@ from pathlib import Path
 
 from flask import current_app
 
-from . import private_files
+from . import instance
+from .caching import CONTENT
 from .extensions import db
-from .freshness import CONTENT
 
 PAGES_PER_STEP = 1024  # then let writers in before the next step
 
@@ -43,7 +43,7 @@ def backup(target: Path) -> int:
     if target.exists():
         raise BackupError(f"{target} exists; choose a new file name.")
     partial = str(target.parent / f".backup-{secrets.token_hex(8)}")
-    os.close(private_files.create(partial, exclusive=True))
+    os.close(instance.create_private(partial, exclusive=True))
     try:
         raw = engine.raw_connection()
         try:

@@ -15,7 +15,7 @@ from .extensions import db
 @with_appcontext
 def init_db_command():
     """Create or upgrade the schema to the latest migration (and instance/secret_key)."""
-    from . import read_secret_key, write_secret_key
+    from .instance import read_secret_key, write_secret_key
 
     if write_secret_key(current_app):
         click.echo("Wrote a new random secret key to instance/secret_key.")
@@ -54,7 +54,7 @@ def seed_bench_command(posts, comments, seed):
     """Fill the database with a large synthetic site for benchmarks."""
     import time
 
-    from .benchdata import seed_bench
+    from .demo.bench import seed_bench
 
     started = time.perf_counter()
     added_posts, added_comments = seed_bench(posts, comments, seed)

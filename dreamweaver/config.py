@@ -18,7 +18,7 @@ DEFAULTS = {
     "RATELIMIT_STORAGE_URI": None,
     "RATELIMIT_HEADERS_ENABLED": True,
     "CACHE_REDIS_URL": None,
-    # The page cache for anonymous readers (pagecache.py); an entry lives at most
+    # The page cache for anonymous readers (caching/pages.py); an entry lives at most
     # this long, which keeps the comment form's token on a cached page fresh.
     "PAGE_CACHE": True,
     "PAGE_CACHE_SECONDS": 300,
@@ -28,7 +28,7 @@ DEFAULTS = {
     "COMPRESS_ALGORITHM": ["zstd", "br", "gzip"],
     "COMPRESS_ZSTD_LEVEL": 1,
     "COMPRESS_BR_LEVEL": 2,
-    # pagecache.revalidate answers conditional requests (on the ETag it adds);
+    # caching.pages.revalidate answers conditional requests (on the ETag it adds);
     # Flask-Compress doing it too only costs time.
     "COMPRESS_EVALUATE_CONDITIONAL_REQUEST": False,
     "MAX_CONTENT_LENGTH": 512 * 1024,
@@ -45,7 +45,7 @@ DEFAULTS = {
     "POST_PASSWORD_MAX_AGE": 10 * 24 * 3600,
     "WTF_CSRF_TIME_LIMIT": None,
     # The database, secret key, backups and exports are made 0600; true makes
-    # them 0640, for a deployment whose group must read them (private_files.py).
+    # them 0640, for a deployment whose group must read them (instance.py).
     "FILES_GROUP_READABLE": False,
 }
 

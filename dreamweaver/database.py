@@ -6,7 +6,7 @@ import sqlite3
 from flask import has_request_context, request
 from sqlalchemy import event
 
-from . import private_files
+from . import instance
 from .config import database_uri
 from .extensions import db
 
@@ -49,10 +49,10 @@ def _private_database(path: str | None) -> None:
     if not path or path == ":memory:" or path.startswith("file:"):
         return
     try:
-        os.close(private_files.create(path, exclusive=True))
+        os.close(instance.create_private(path, exclusive=True))
     except FileExistsError:
         for suffix in ("", "-wal", "-shm", "-journal"):
-            private_files.tighten(path + suffix)
+            instance.tighten(path + suffix)
     except OSError:
         pass  # no such folder, or not ours to write: SQLite will say so on connect
 

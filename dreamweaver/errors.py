@@ -15,8 +15,8 @@ from werkzeug.exceptions import (
 
 from .budget import InputTooSlow, RequestTimedOut, stop_request
 from .extensions import db
-from .htmlshape import TooComplex
 from .htmx import is_partial, retarget
+from .sanitize.htmlshape import TooComplex
 
 log = logging.getLogger(__name__)
 

@@ -19,11 +19,11 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 from sqlalchemy.orm import selectinload
 
-from . import queries
-from .comment_pages import comment_links
-from .excerpts import excerpt_of
+from .blog import queries
+from .blog.excerpts import excerpt_of
+from .caching import cached
+from .comments.discussion import comment_links
 from .extensions import db
-from .freshness import cached
 from .markup import auto_excerpt, smart_title, text_of
 from .models import Category, Comment, Post, Tag, post_categories, utcnow
 from .permalinks import PERMALINK, page_at, page_path, post_at, post_url
@@ -103,7 +103,7 @@ def _public(response: Response) -> Response:
 
 
 def _shared(content_type: str, build) -> Response:
-    """The document build() makes, kept for this content generation (freshness.py).
+    """The document build() makes, kept for this content generation (caching).
 
     Keyed by host and path, as the links in it are absolute; a 404 raised
     while building is not kept.

@@ -8,8 +8,9 @@ import re
 from cmarkgfm import _cmark, cmark
 from cmarkgfm.cmark import Options
 
-from .htmlshape import TooComplex
+from .inputs import BUT_LINES
 from .sanitize import clean_post
+from .sanitize.htmlshape import TooComplex
 
 # GitHub's CommonMark (cmark-gfm, in C): linear in its input by design and
 # fuzzed for it, where Python-Markdown took 95 s on "[" * 20000 (its issue
@@ -27,7 +28,6 @@ EXCERPT_WORDS = 55  # WordPress's excerpt_length
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 # Control characters never belong in text, and search uses two as highlight marks.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def render(source: str, fmt: str) -> str:
@@ -144,14 +144,14 @@ def as_plain_text(markup: str) -> str:
         end = markup.find(">", start)
         position = len(markup) if end == -1 else end + 1
     parts.append(markup[position:])
-    words = _SPACE.sub(" ", _CONTROL.sub(" ", html.unescape("".join(parts)))).strip()
+    words = _SPACE.sub(" ", BUT_LINES.sub(" ", html.unescape("".join(parts)))).strip()
     return f"<p>{html.escape(words, quote=False)}</p>" if words else ""
 
 
 def text_of(content_html: str) -> str:
     """Plain text of HTML that the post policy already cleaned (for excerpts, not safety)."""
     text = html.unescape(_TAG.sub(" ", content_html))
-    return _SPACE.sub(" ", _CONTROL.sub(" ", text)).strip()
+    return _SPACE.sub(" ", BUT_LINES.sub(" ", text)).strip()
 
 
 def auto_excerpt(content_text: str, words: int = EXCERPT_WORDS) -> str:

@@ -20,6 +20,9 @@ from .markup import text_of
 
 POST_TYPES = ("post", "page")
 POST_STATUSES = ("draft", "pending", "private", "published", "scheduled", "trash")
+# What readers may see, once due (queries.is_visible is the whole rule): a
+# scheduled post is published from its date on.
+VISIBLE_STATUSES = ("published", "scheduled")
 SOURCE_FORMATS = ("markdown", "html")
 COMMENT_TYPES = ("comment", "pingback", "trackback")
 COMMENT_STATUSES = ("pending", "approved", "spam", "trash")
@@ -349,7 +352,7 @@ class Comment(db.Model):
 
 class SiteState(db.Model):
     """Counters the whole site shares; `content` goes up with every change readers
-    could see, and every cached fragment is keyed by it (freshness.py)."""
+    could see, and every cached fragment is keyed by it (caching)."""
 
     __tablename__ = "site_state"
 

@@ -38,9 +38,3 @@ class PagePath(BaseConverter):
     part_isolating = False
     weight = 300
 
-
-def plain_text(value: str | None) -> str | None:
-    """`value` if it holds no control character, else None."""
-    if value is None or re.search(r"[\x00-\x1f\x7f]", value):
-        return None
-    return value

@@ -7,7 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import abort, g, redirect, url_for
 
-from . import queries
+from .blog import queries
 from .extensions import db
 from .freshness import cached, generation
 from .models import OLD_SLUG_LENGTH, OldSlug, Post
@@ -90,7 +90,7 @@ def post_at(year: int, month: int, day: int, slug: str, follow: bool = True,
             lookup=queries.post_by_slug) -> Post:
     """The post at a permalink, or 404. With `follow`, a wrong date or an old slug
     redirects (301) to where the post lives now; without, the post is returned.
-    `lookup` finds a visible post by slug (known_posts.visible_post for readers)."""
+    `lookup` finds a visible post by slug (blog/lookup.visible_post for readers)."""
     try:
         date(year, month, day)
     except ValueError:

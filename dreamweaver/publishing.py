@@ -205,7 +205,7 @@ def _schedule(post: Post, status: str, published: datetime | None) -> None:
         post.published_local = published
     elif status in ("published", "private") and post.published_at is None:
         # A private post has a date and an address, as in WordPress: its
-        # readers (viewer.private_post) find it there.
+        # readers (reader.Reader.private_post) find it there.
         post.published_at = utcnow().replace(microsecond=0)
         post.published_local = dates.to_local(post.published_at)
     if status == "published" and post.published_at > utcnow():

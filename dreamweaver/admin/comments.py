@@ -14,27 +14,18 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import contains_eager, joinedload, lazyload, load_only
-from wtforms import (
-    EmailField,
-    SearchField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-    URLField,
-)
-from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
-from .. import moderation
+from ..blog.queries import Page
 from ..budget import InputTooSlow
-from ..comment_pages import comment_links
+from ..comments import moderation, policy
+from ..comments.discussion import comment_links
 from ..extensions import db
-from ..forms import _text, comment_within_limits, http_url, website
 from ..htmx import is_partial, render
 from ..models import COMMENT_STATUSES, Comment, Post
 from ..params import MAX_ID, whole_number
-from ..queries import Page
 from ..sanitize import clean_comment
 from .blueprint import bp
+from .forms import BulkForm, CommentEditForm, CommentSearchForm, ModerationForm, ReplyForm
 
 PER_PAGE = 20
 MAX_PAGE = 10**9
@@ -46,62 +37,6 @@ DONE = {"approve": "approved", "unapprove": "unapproved", "spam": "marked as spa
         "delete": "deleted permanently"}
 ID = f"int(max={MAX_ID})"
 ACTION = "any(" + ", ".join(moderation.ACTIONS) + ")"
-
-
-class CommentSearchForm(FlaskForm):
-    """The GET search over the list: nothing it changes, so no CSRF."""
-
-    class Meta:
-        csrf = False
-
-    s = SearchField("Search comments", filters=[_text], validators=[Length(max=200)])
-
-
-class ModerationForm(FlaskForm):
-    """One comment's action buttons: only the session CSRF token."""
-
-
-class BulkForm(FlaskForm):
-    # The view tells an unknown action or id (400) from a missing one (422).
-    action = StringField("Bulk action")
-    ids = SelectMultipleField(validate_choice=False)
-
-
-def _not_blank(message: str):
-    def check(form, field):
-        if not field.data or not field.data.strip():
-            raise ValidationError(message)
-    return check
-
-
-class CommentEditForm(FlaskForm):
-    author = StringField("Name", filters=[_text], validators=[
-        InputRequired("Please enter a name."),
-        Length(max=245, message="Names are limited to 245 characters."),
-    ])
-    email = EmailField("Email", filters=[_text], validators=[
-        Optional(),
-        Length(max=100, message="Email addresses are limited to 100 characters."),
-        Email("Please enter a valid email address."),
-    ])
-    url = URLField("Website", filters=[website], validators=[
-        Optional(),
-        Length(max=200, message="Website addresses are limited to 200 characters."),
-        http_url,
-    ])
-    comment = TextAreaField("Comment", validators=[
-        InputRequired("Please type the comment."), _not_blank("Please type the comment."),
-        Length(max=65525, message="Comments are limited to 65,525 characters."),
-        comment_within_limits,
-    ])
-
-
-class ReplyForm(FlaskForm):
-    comment = TextAreaField("Reply", validators=[
-        InputRequired("Please type your reply."), _not_blank("Please type your reply."),
-        Length(max=65525, message="Comments are limited to 65,525 characters."),
-        comment_within_limits,
-    ])
 
 
 @dataclass(frozen=True)
@@ -330,7 +265,7 @@ def comment_reply(comment_id):
         abort(409, "Approve this comment before replying to it.")
     form = _with_ids(ReplyForm(), comment)
     if form.validate_on_submit() and (content_html := _cleaned(form)) is not None:
-        reply = moderation.author_reply(
+        reply = policy.author_reply(
             comment, current_user, content_html,
             ip=request.remote_addr or "", user_agent=request.user_agent.string,
         )

@@ -4,8 +4,8 @@ import sqlalchemy as sa
 from flask import render_template, request
 from flask_login import current_user
 
+from ..blog.queries import status_counts
 from ..models import Post, utcnow
-from ..queries import status_counts
 from .blueprint import bp
 from .forms import SignOutEverywhereForm
 

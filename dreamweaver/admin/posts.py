@@ -6,14 +6,14 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from .. import publishing
+from ..blog.queries import shown_as, status_counts
 from ..budget import InputTooSlow
 from ..extensions import db
-from ..htmlshape import TooComplex
 from ..htmx import render
 from ..markup import render as render_markup
 from ..models import Category, Post, utcnow
 from ..params import whole_number
-from ..queries import shown_as, status_counts
+from ..sanitize.htmlshape import TooComplex
 from .blueprint import bp
 from .forms import PostForm
 from .queries import parent_choices

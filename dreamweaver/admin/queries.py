@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import Comment, Post
+from ..models import Category, Comment, Post, post_categories
 
 
 def pending_count(user) -> int:
@@ -38,3 +38,48 @@ def parent_choices(page: Post) -> list[tuple[int, str]]:
 
     walk(None, 0)
     return choices
+
+
+def categories_with_counts() -> list:
+    """Every category with its number of posts (any status), case-insensitively
+    ordered: one query, the counts grouped in a subquery."""
+    counts = (
+        sa.select(post_categories.c.category_id, sa.func.count().label("posts"))
+        .group_by(post_categories.c.category_id)
+        .subquery()
+    )
+    query = (
+        sa.select(Category, sa.func.coalesce(counts.c.posts, 0))
+        .outerjoin(counts, counts.c.category_id == Category.id)
+        .order_by(Category.sort_key, Category.id)
+    )
+    rows = []
+    for category, posts in db.session.execute(query):
+        category.post_count = posts
+        rows.append(category)
+    return rows
+
+
+def descendants(known, category_id) -> set[int]:
+    """Ids of every category under `category_id`, from the loaded list."""
+    children = {}
+    for c in known:
+        children.setdefault(c.parent_id, []).append(c.id)
+    found, todo = set(), list(children.get(category_id, ())) if category_id else []
+    while todo:
+        current = todo.pop()
+        if current not in found:
+            found.add(current)
+            todo.extend(children.get(current, ()))
+    return found
+
+
+def orphan_count(category_id: int) -> int:
+    """Posts of this category that have no other one."""
+    mine = post_categories.alias("mine")
+    other = post_categories.alias("other")
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(mine).where(
+            mine.c.category_id == category_id,
+            ~sa.exists().where(other.c.post_id == mine.c.post_id,
+                               other.c.category_id != category_id)))

@@ -13,10 +13,10 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from .. import dates
+from ..comments.policy import new_comment
 from ..extensions import db
 from ..markup import render, render_teaser
 from ..models import Category, Comment, Post, Tag, User
-from ..moderation import add_comment
 from ..sanitize import clean_comment
 from ..slugs import slugify, unique_slug
 
@@ -129,7 +129,9 @@ def _comments(posts: dict[str, Post], users: dict[str, User]) -> int:
         post = posts[item["post"]]
         parent = saved.get(item["parent"]) if item["parent"] else None
         author = by_name.get(item["author"])
-        comment = Comment(
+        # A reader's comment goes through the same rule (parent, thread, count).
+        saved[item["key"]] = new_comment(
+            parent,
             post_id=post.id,
             user_id=author.id if author else None,
             status="approved",
@@ -139,6 +141,4 @@ def _comments(posts: dict[str, Post], users: dict[str, User]) -> int:
             content_html=clean_comment(item["content"]),
             created_at=dates.from_local(item["date"]),
         )
-        # A reader's comment goes through the same rule (parent, thread, count).
-        saved[item["key"]] = add_comment(comment, parent)
     return len(saved)

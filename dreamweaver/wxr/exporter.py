@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 import sqlalchemy as sa
 from flask import current_app
 
-from .. import dates, private_files
+from .. import dates, instance
 from ..extensions import db
 from ..models import Category, Comment, OldSlug, Post, Tag, User, post_categories, post_tags
 
@@ -278,5 +278,5 @@ def export(path, site_url: str | None = None) -> dict:
     """Write the site to `path` as WXR 1.2; the counts of what was written."""
     site_url = site_url or current_app.config.get("SITE_URL") or "http://localhost"
     # Commenters' emails and addresses, post passwords: private like the database.
-    with open(private_files.create(path), "w", encoding="utf-8", newline="\n") as out:
+    with open(instance.create_private(path), "w", encoding="utf-8", newline="\n") as out:
         return Exporter(out, site_url).run()

@@ -5,7 +5,7 @@ Idempotent: posts and comments are matched by their site and WordPress id
 categories and tags by slug, authors by login; a second run of the same file
 finds every row as it left it and changes nothing.
 
-Memory stays flat however big the file (tests/test_wxr_memory.py): the reader
+Memory stays flat however big the file (tests/wxr/test_wxr_memory.py): the reader
 streams, each item is flushed as it is written (still one transaction), and
 the session's identity map holds flushed rows only weakly, so they go once the
 importer lets go of them. What lives for the whole run is small: the term,
@@ -22,13 +22,13 @@ import sqlalchemy as sa
 
 from .. import dates
 from ..budget import InputTooSlow
+from ..caching import bump
 from ..extensions import db
-from ..freshness import bump
-from ..htmlshape import TooComplex
 from ..markup import as_plain_text, render, render_teaser, text_of
 from ..models import OldSlug, Post, User, post_categories, post_tags
 from ..permalinks import MAX_PAGE_DEPTH, page_paths
 from ..publishing import edited, page_parents, settle
+from ..sanitize.htmlshape import TooComplex
 from ..slugs import is_reserved_page_slug, slugify, unique_slug
 from .content import media_urls, prepare
 from .ids import Ids, bump_sequences, make_room, source_of

@@ -11,11 +11,11 @@ import sqlalchemy as sa
 from .. import dates
 from ..budget import InputTooSlow
 from ..extensions import db
-from ..forms import is_http_url, website
-from ..htmlshape import TooComplex
+from ..inputs import is_http_url, website
 from ..markup import as_plain_text
 from ..models import Comment, Post
 from ..sanitize import clean_comment_html
+from ..sanitize.htmlshape import TooComplex
 from .content import autop
 from .ids import Ids, make_room
 from .report import Report

@@ -33,7 +33,7 @@ def upgrade():
 def fill(connection):
     """Store the teaser of every post whose source has a <!--more-->."""
     from dreamweaver.budget import InputTooSlow
-    from dreamweaver.htmlshape import TooComplex
+    from dreamweaver.sanitize.htmlshape import TooComplex
     from dreamweaver.markup import MORE, render_teaser
 
     rows = connection.execute(sa.select(posts.c.id, posts.c.source, posts.c.format)

@@ -6,13 +6,16 @@ import threading
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
 from dreamweaver import create_app
 from dreamweaver.demo import load_demo
 from dreamweaver.extensions import db
-from tests.conftest import TEST_SETTINGS
+from dreamweaver.models import User
+from tests.support.browser import PASSWORD
+from tests.support.settings import TEST_SETTINGS
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -90,3 +93,16 @@ def artifacts():
     """Where screenshots go: kept by CI as artifacts, never committed."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="module")
+def owner(live_app):
+    """The owner's login: an admin on the live site, made once (shared by modules)."""
+    with live_app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.login == "owner"))
+        if user is None:
+            user = User(login="owner", display_name="The Owner", slug="owner", role="admin")
+            user.set_password(PASSWORD)
+            db.session.add(user)
+            db.session.commit()
+    return "owner"

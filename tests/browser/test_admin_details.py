@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from dreamweaver import publishing
 from dreamweaver.extensions import db
 from dreamweaver.models import Comment, Post, User
-from tests.browser.test_smoke import watch_console
+from tests.support.browser import watch_console
 
 PASSWORD = "correct horse battery"
 

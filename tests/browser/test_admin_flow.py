@@ -3,26 +3,11 @@ without JavaScript."""
 
 import re
 
-import pytest
 import sqlalchemy as sa
 
 from dreamweaver.extensions import db
-from dreamweaver.models import Comment, Post, User
-from tests.browser.test_smoke import watch_console
-
-PASSWORD = "correct horse battery"
-
-
-@pytest.fixture(scope="module")
-def owner(live_app):
-    with live_app.app_context():
-        user = db.session.scalar(sa.select(User).where(User.login == "owner"))
-        if user is None:
-            user = User(login="owner", display_name="The Owner", slug="owner", role="admin")
-            user.set_password(PASSWORD)
-            db.session.add(user)
-            db.session.commit()
-    return "owner"
+from dreamweaver.models import Comment, Post
+from tests.support.browser import log_in, watch_console
 
 
 def held_comment(live_app, text):
@@ -34,15 +19,6 @@ def held_comment(live_app, text):
         db.session.add(comment)
         db.session.commit()
         return comment.id
-
-
-def log_in(page, live_server, owner):
-    page.goto(live_server + "/admin/")
-    page.wait_for_url(re.compile(r"/admin/login\?next="))
-    page.fill("#username", owner)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/admin/$"))
 
 
 def test_owner_writes_previews_and_publishes(page, live_server, owner):

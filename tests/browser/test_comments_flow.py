@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.browser.test_smoke import watch_console
+from tests.support.browser import watch_console
 
 POST = "/2023/10/05/psychedelic-assisted-therapy-what-happens-in-the-room/"
 

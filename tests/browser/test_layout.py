@@ -8,13 +8,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from dreamweaver import queries
+from dreamweaver.blog import queries
 from dreamweaver.extensions import db
 from dreamweaver.models import Category, Comment, Post, Tag, User, post_tags
 from dreamweaver.permalinks import post_url
-from tests.browser.test_admin_flow import log_in, owner  # noqa: F401 (a fixture)
-from tests.browser.test_smoke import watch_console
-from tests.conftest import Factory
+from tests.support.browser import log_in, watch_console
+from tests.support.factories import Factory
 
 WIDTHS = [320, 390, 768, 1280]
 LONG_WORD = "https://example.org/" + "a-very-long-unbroken-address" * 4
@@ -157,7 +156,7 @@ def test_every_reader_page_fits_with_a_clean_console(page, live_server, reader_u
     assert problems == []
 
 
-def test_every_admin_page_fits_with_a_clean_console(page, live_server, owner, admin_urls):  # noqa: F811
+def test_every_admin_page_fits_with_a_clean_console(page, live_server, owner, admin_urls):
     problems = watch_console(page)
     seen = walk(page, live_server, {"login": "/admin/login"}, problems)
     log_in(page, live_server, owner)

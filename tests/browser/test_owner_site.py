@@ -10,8 +10,7 @@ from dreamweaver import dates
 from dreamweaver.extensions import db
 from dreamweaver.markup import render
 from dreamweaver.models import Post, User, utcnow
-from tests.browser.test_admin_flow import log_in, owner  # noqa: F401 - a fixture
-from tests.browser.test_smoke import watch_console
+from tests.support.browser import log_in, watch_console
 
 
 def owners_post(live_app, title: str, status: str = "published") -> tuple[str, int]:
@@ -31,7 +30,7 @@ def owners_post(live_app, title: str, status: str = "published") -> tuple[str, i
 
 
 def test_owner_comments_as_themselves_and_logs_out(page, live_app, live_server,
-                                                   owner):  # noqa: F811
+                                                   owner):
     problems = watch_console(page)
     path, post_id = owners_post(live_app, "Owner Speaks")
     log_in(page, live_server, owner)
@@ -60,7 +59,7 @@ def test_owner_comments_as_themselves_and_logs_out(page, live_app, live_server,
 
 
 def test_owner_previews_a_draft_from_the_editor(page, live_app, live_server,
-                                                owner):  # noqa: F811
+                                                owner):
     problems = watch_console(page)
     _, post_id = owners_post(live_app, "Not Yet Out", status="draft")
     log_in(page, live_server, owner)

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_smoke import watch_console
+from tests.support.browser import watch_console
 
 COUNT_SETUPS = ("window.__setups = 0; document.addEventListener("
                 "'htmx:beforeProcessNode', function () { window.__setups++; }, true);")

@@ -13,8 +13,8 @@ from dreamweaver import create_app
 from dreamweaver.demo import load_demo
 from dreamweaver.extensions import db
 from dreamweaver.models import Post
-from tests.browser.test_smoke import watch_console
-from tests.conftest import TEST_SETTINGS
+from tests.support.browser import watch_console
+from tests.support.settings import TEST_SETTINGS
 
 CHILD = "/guides/first-trip/"
 GRANDCHILD = "/guides/first-trip/set-and-setting/"

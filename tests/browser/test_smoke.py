@@ -1,17 +1,6 @@
 """The home page in a real browser: it loads, styles apply, and nothing breaks the CSP."""
 
-
-def watch_console(page):
-    """Collect console errors and page errors; CSP violations are recorded from the start."""
-    page.add_init_script(
-        "window.__csp = [];"
-        "document.addEventListener('securitypolicyviolation',"
-        " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
-    )
-    problems = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    return problems
+from tests.support.browser import watch_console
 
 
 def test_home_loads_without_console_errors_or_csp_violations(page, live_server):

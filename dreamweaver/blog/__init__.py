@@ -1,0 +1,1 @@
+"""The reader pages: listings, the single post and page, search, widgets."""

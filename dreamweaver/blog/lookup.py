@@ -1,0 +1,55 @@
+"""The single post page's look-up, kept with the page's cached fragments.
+
+A reader's view of a post whose fragments are all cached (caching.cached_fragment) needs
+a few of the post's columns and nothing else. Those columns are cached per
+content generation like the fragments, so such a view asks the database for
+the generation alone; the first use of anything more (its text, author,
+categories) loads the post itself.
+
+Protected posts are always read from the database: their password is never
+copied into the cache (which may be a shared Redis).
+"""
+
+from __future__ import annotations
+
+from flask import abort
+from sqlalchemy.orm import defer
+
+from ..caching import LoadOnMiss, cached
+from ..extensions import db
+from ..models import Post
+from . import queries
+
+FIELDS = ("id", "type", "status", "title", "slug", "published_at", "published_local",
+          "modified_at", "author_id", "comments_open", "sticky", "comment_count")
+
+
+class KnownPost(LoadOnMiss):
+    """A visible, unprotected post as cached: its FIELDS, the rest on demand."""
+
+    password = ""
+
+    def __init__(self, fields: dict):
+        # The generation these fields belong to was read before this, so the
+        # post existed then; deleted since (a newer generation), it is a 404.
+        super().__init__(lambda: db.session.get(Post, fields["id"], options=[defer(Post.source)])
+                         or abort(404), **fields)
+
+    def __repr__(self) -> str:
+        return f"<KnownPost {self.id} {self.slug!r}>"
+
+
+def visible_post(slug: str) -> Post | KnownPost | None:
+    """queries.post_by_slug, answered from the cache when it can be."""
+    read = {}
+
+    def look_up():
+        post = read["post"] = queries.post_by_slug(slug)
+        if post is None or post.password:
+            return None  # not kept: unknown slugs would fill the cache
+        return {name: getattr(post, name) for name in FIELDS}
+
+    fields = cached(f"post:{slug}", look_up, keep_none=False)
+    if "post" in read:  # just read from the database: that post, whole
+        return read["post"]
+    return KnownPost(fields)

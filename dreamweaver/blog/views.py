@@ -1,0 +1,295 @@
+"""Reader-facing pages: home, single posts and pages, and the archives."""
+
+import functools
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from .. import caching, reader
+from ..dates import MAX_YEAR, MIN_YEAR, long_date, month_label
+from ..extensions import csrf, db, limiter
+from ..htmx import is_partial, push_url, render
+from ..markup import as_plain_text
+from ..models import Category, Post, Tag
+from ..params import whole_number
+from ..permalinks import PERMALINK, page_at, post_at, post_url
+from ..sanitize import TooComplex, clean_description
+from ..security import is_same_origin
+from . import postpass, queries, query_links
+from .article import render_article
+from .forms import PostPasswordForm, SearchForm
+from .lookup import visible_post
+from .search import highlight, search_posts
+from .search_query import clean_query as search_words
+
+bp = Blueprint("blog", __name__)
+# A reader who unlocked a protected post sees it; nobody else may be served that page.
+bp.record_once(lambda state: caching.register_personal_cookies(state.app, postpass.COOKIE))
+
+# Far past any real listing, and small enough that OFFSET fits in 64 bits.
+MAX_PAGE = 10**9
+# What a filter form's answer may be rendered as in place, for htmx.
+LISTINGS = ("blog.index", "blog.category", "blog.tag", "blog.author", "blog.year",
+            "blog.month", "blog.day")
+
+
+def listing(query, page: int):
+    """One page of a listing or 404: page 0, or a page past the end, does not exist.
+    `query` is a select of posts (paged newest first) or search's window function."""
+    if not 1 <= page <= MAX_PAGE:
+        abort(404)
+    result = queries.paginate(query, page, current_app.config["POSTS_PER_PAGE"])
+    if result is None:
+        abort(404)
+    return result
+
+
+@bp.get("/", defaults={"page": 1})
+@bp.get("/page/<int:page>/")
+def index(page):
+    if request.args.get("preview") == "true":
+        shown = _preview()
+        if shown is not None:
+            return shown
+    target = query_links.target(request.args, page)
+    if target is not None:
+        return _moved(*target)
+    if "s" in request.args:
+        return search(page)
+    return home(page)
+
+
+def home(page: int):
+    """The latest posts, sticky ones heading page 1."""
+    listing_page = listing(queries.home_posts(), page)
+    sticky = queries.sticky_posts() if page == 1 else []
+    set_list_route("blog.index")
+    return render(
+        "blog/archive.html", "blog/_post_list.html",
+        posts=sticky + listing_page.items, page=listing_page, heading=None,
+    )
+
+
+def _preview():
+    """WordPress's `/?p=<id>&preview=true` (`page_id` for pages): the post as
+    readers would see it, for a signed-in user who may edit it. Anyone else is
+    answered as the plain `?p=` link (a 301 to a published post, else 404)."""
+    post_id = whole_number(request.args.get("p") or request.args.get("page_id") or "")
+    post = reader.current().previewable(post_id)
+    return None if post is None else render_article(post, preview=True)
+
+
+def set_list_route(endpoint: str, **values):
+    """The canonical address of the listing being shown, which its paging links
+    follow (a filter's answer is rendered under another request's URL)."""
+    g.list_route = (endpoint, values)
+
+
+def _moved(endpoint: str, values: dict):
+    """WordPress's query-string address (or a filter form's choice) moves
+    permanently to its pretty one; htmx gets a listing at once, with that URL
+    pushed to history (the filters swap the list in place)."""
+    url = url_for(endpoint, **values)
+    if endpoint not in LISTINGS or not is_partial():
+        return redirect(url, 301)
+    show = home if endpoint == "blog.index" else current_app.view_functions[endpoint]
+    return push_url(make_response(show(**values)), url)
+
+
+def search(page: int):
+    words = search_words(SearchForm(request.args).s.data)
+    found = search_posts(words)
+    if found is None:
+        if page != 1:
+            abort(404)
+        result = queries.Page([], 1, has_newer=False, has_older=False)
+    else:
+        result = listing(found, page)
+    set_list_route("blog.index", s=words)
+    snippets = {post.id: highlight(snippet) for post, snippet in result.items}
+    posts = [post for post, _ in result.items]
+    return render(
+        "blog/archive.html", "blog/_post_list.html",
+        posts=posts, page=result, snippets=snippets, kind="search",
+        heading=f"Search Results for: \u201c{words}\u201d",
+    )
+
+
+@bp.get(PERMALINK, defaults={"cpage": None})
+@bp.get(PERMALINK + "comment-page-<int:cpage>/")
+def post(year, month, day, slug, cpage):
+    found = post_at(year, month, day, slug, lookup=_readable_post)
+    return render_article(found, cpage=cpage, reply_to=reply_to_param())
+
+
+def _readable_post(slug: str):
+    """The post readers see at `slug`, or the signed-in user's private one."""
+    return visible_post(slug) or reader.current().private_post(slug, "post")
+
+
+@bp.post(PERMALINK)
+@csrf.exempt
+@limiter.limit("10 per minute")
+def unlock(year, month, day, slug):
+    return _unlock(post_at(year, month, day, slug))
+
+
+@bp.get("/<pagepath:path>/", defaults={"cpage": None})
+@bp.get("/<pagepath:path>/comment-page-<int:cpage>/")
+def page(path, cpage):
+    found = page_at(path, lookup=_readable_page, **({"cpage": cpage} if cpage else {}))
+    return render_article(found, cpage=cpage, reply_to=reply_to_param())
+
+
+def _readable_page(slug: str):
+    """The page readers see at `slug`, or the signed-in user's private one."""
+    return queries.page_by_slug(slug) or reader.current().private_post(slug, "page")
+
+
+def reply_to_param() -> int | None:
+    """`?replytocom=<id>`: the no-JavaScript Reply link."""
+    return whole_number(request.args.get("replytocom"))
+
+
+@bp.post("/<pagepath:path>/")
+@csrf.exempt
+@limiter.limit("10 per minute")
+def unlock_page(path):
+    return _unlock(page_at(path, follow=False))
+
+
+def _unlock(post: Post):
+    """WordPress's postpass: a right password sets the cookie and goes back (303).
+
+    Exempt from the session CSRF token so that protected pages stay cookie-free;
+    a cross-site post is refused instead (and could only unlock, never change, data).
+    """
+    if not post.password:
+        abort(405)
+    if not is_same_origin():
+        abort(403)
+    form = PostPasswordForm()
+    if form.validate_on_submit() and postpass.is_correct(post, form.post_password.data):
+        return postpass.remember(redirect(post_url(post), 303), form.post_password.data)
+    if form.post_password.data:
+        form.post_password.errors.append("That password is not correct.")
+    return render_article(post, password_form=form,
+                          status=403 if form.post_password.data else 422)
+
+
+def archive(query, page: int, heading: str, kind: str, route: tuple, **selected):
+    """An archive listing at `route` (endpoint, values); `selected` marks the
+    filters' current choice."""
+    listing_page = listing(query, page)
+    set_list_route(route[0], **route[1])
+    return render(
+        "blog/archive.html", "blog/_post_list.html",
+        posts=listing_page.items, page=listing_page, heading=heading, kind=kind, **selected,
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def description_html(description: str) -> str:
+    """A category's or tag's description under its archive's heading, as
+    WordPress's archive description (cleaned here, where it is shown: stored as
+    typed, a few lines, cached by its text)."""
+    if not description.strip():
+        return ""
+    try:
+        return clean_description(description)
+    except TooComplex:
+        return as_plain_text(description)
+
+
+@bp.get("/category/<slug>/", defaults={"page": 1})
+@bp.get("/category/<slug>/page/<int:page>/")
+def category(slug, page):
+    found = db.session.scalar(sa.select(Category).where(Category.slug == slug)) or abort(404)
+    query = queries.visible_posts().where(Post.categories.any(Category.id == found.id))
+    return archive(query, page, f"Category: {found.name}", "category",
+                   ("blog.category", {"slug": slug}), selected_category=found.slug,
+                   archive_description=description_html(found.description))
+
+
+@bp.get("/tag/<slug>/", defaults={"page": 1})
+@bp.get("/tag/<slug>/page/<int:page>/")
+def tag(slug, page):
+    found = db.session.scalar(sa.select(Tag).where(Tag.slug == slug)) or abort(404)
+    query = queries.visible_posts().where(Post.tags.any(Tag.id == found.id))
+    return archive(query, page, f"Tag: {found.name}", "tag", ("blog.tag", {"slug": slug}),
+                   archive_description=description_html(found.description))
+
+
+@bp.get("/author/<slug>/", defaults={"page": 1})
+@bp.get("/author/<slug>/page/<int:page>/")
+def author(slug, page):
+    found = queries.public_author(slug) or abort(404)
+    query = queries.visible_posts().where(Post.author_id == found.id)
+    return archive(query, page, f"Author: {found.display_name}", "author",
+                   ("blog.author", {"slug": slug}))
+
+
+@bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/", defaults={"page": 1})
+@bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/page/<int:page>/")
+def month(year, month, page):
+    if not (MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12):
+        abort(404)
+    start = datetime(year, month, 1)
+    end = datetime(year + 1, 1, 1) if month == 12 else datetime(year, month + 1, 1)
+    query = queries.visible_posts().where(queries.published_between(start, end))
+    return archive(query, page, f"Month: {month_label(year, month)}", "month",
+                   ("blog.month", {"year": year, "month": month}),
+                   selected_month=f"{year:04d}{month:02d}")
+
+
+@bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<int(fixed_digits=2):day>/",
+        defaults={"page": 1})
+@bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<int(fixed_digits=2):day>"
+        "/page/<int:page>/")
+def day(year, month, day, page):
+    """One day's posts, as WordPress lists them (its posts live one level down)."""
+    try:
+        start = datetime(year, month, day)
+    except ValueError:
+        abort(404)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        abort(404)
+    query = queries.visible_posts().where(
+        queries.published_between(start, start + timedelta(days=1)))
+    return archive(query, page, f"Day: {long_date(start)}", "day",
+                   ("blog.day", {"year": year, "month": month, "day": day}),
+                   selected_month=f"{year:04d}{month:02d}")
+
+
+@bp.get("/<int(fixed_digits=4):year>/", defaults={"page": 1})
+@bp.get("/<int(fixed_digits=4):year>/page/<int:page>/")
+def year(year, page):
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        abort(404)
+    query = queries.visible_posts().where(
+        queries.published_between(datetime(year, 1, 1), datetime(year + 1, 1, 1))
+    )
+    return archive(query, page, f"Year: {year}", "year", ("blog.year", {"year": year}))
+
+
+@bp.get("/partials/recent-posts")
+def recent_posts_widget():
+    """The Recent Posts widget alone, for its refresh (never pushed to history)."""
+    return render_template("site/_recent_posts.html")
+
+
+@bp.get("/partials/recent-comments")
+def recent_comments_widget():
+    """The Recent Comments widget alone, for its refresh (never pushed to history)."""
+    return render_template("site/_recent_comments.html")

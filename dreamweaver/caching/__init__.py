@@ -1,0 +1,300 @@
+"""Caches that are never stale.
+
+Every cached value is keyed by the content generation, a number in the
+database that goes up in the same transaction as any change readers could
+see: a session hook notices changed posts, comments, categories, tags and
+users, so no write path can forget. All app servers read the same number, so
+an in-process cache in each gunicorn worker is as fresh as a shared Redis.
+
+Time changes what readers see too (a scheduled post comes due with no write
+at all), so a value is also kept only until the next scheduled publication
+it knew of (expiry(), the one rule for how long anything is kept).
+
+This package is the mechanism and knows none of its consumers: the areas
+register the cookies that make a reader's page their own
+(register_personal_cookies), and init_app installs every listener and hook.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import pickle
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app, g, has_request_context, request
+from flask_caching.backends import NullCache
+from markupsafe import Markup
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from ..extensions import cache, db
+from ..models import (
+    VISIBLE_STATUSES,
+    Category,
+    Comment,
+    OldSlug,
+    Post,
+    SiteState,
+    Tag,
+    User,
+    utcnow,
+)
+
+CONTENT = "content"
+WATCHED = (Post, Comment, Category, Tag, User, OldSlug)
+
+
+GENERATION = sa.select(SiteState.value).where(SiteState.key == CONTENT)
+# Where the page cache's WSGI layer leaves the generation it read for a request.
+KNOWN = "dreamweaver.generation"
+
+
+def read_generation(engine) -> int:
+    """One plain SELECT on a pooled connection: no ORM, no session, and on
+    SQLite not even a BEGIN (a single read is consistent on its own)."""
+    sql = _generation_sql(engine.dialect)
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute(sql)
+        row = cursor.fetchone()
+        cursor.close()
+    finally:
+        raw.close()
+    return (row[0] if row else 0) or 0
+
+
+@functools.cache
+def _generation_sql(dialect) -> str:
+    # A constant statement (no user input), compiled once per database kind.
+    return str(GENERATION.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+
+
+def generation() -> int:
+    """The content generation this request's cached values are kept under."""
+    if "content_generation" not in g:
+        g.content_generation = read_generation(db.engine)
+    return g.content_generation
+
+
+def read_first():
+    """before_request: the generation, read before the request reads any content.
+
+    Everything the request reads afterwards is then at least as new as that
+    number, so what it caches under it is never older than the key says (on
+    PostgreSQL, whose READ COMMITTED reads each statement afresh, this is the
+    only order that guarantees it). A commit reads it again (_read_again).
+    """
+    if request.endpoint == "static":
+        return
+    known = request.environ.get(KNOWN)
+    g.content_generation = known if known is not None else read_generation(db.engine)
+
+
+def bump(connection_or_session=None) -> None:
+    """Move the generation on (inside the caller's transaction)."""
+    target = connection_or_session or db.session
+    moved = target.execute(
+        sa.update(SiteState).where(SiteState.key == CONTENT)
+        .values(value=SiteState.value + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount == 0:  # the migration's row was removed by hand
+        target.execute(sa.insert(SiteState).values(key=CONTENT, value=1))
+
+
+def next_due(now: datetime) -> datetime | None:
+    """When the next scheduled post comes out (the time a cached view expires)."""
+    return db.session.scalar(
+        sa.select(sa.func.min(Post.published_at)).where(
+            Post.status.in_(VISIBLE_STATUSES), Post.published_at > now
+        )
+    )
+
+
+class _Recent:
+    """The values this process last used, of one generation: a hit costs a dict
+    lookup instead of a trip to the cache backend (an unpickle, or a Redis
+    round trip). As fresh as the backend, being keyed by the same generation."""
+
+    LIMIT = 1024  # a post's article and threads each: bounded, then started afresh
+
+    def __init__(self):
+        self.generation = None
+        self.values: dict = {}
+
+    def of(self, generation: int) -> dict:
+        if generation != self.generation or len(self.values) > self.LIMIT:
+            self.generation, self.values = generation, {}
+        return self.values
+
+
+def _recent() -> _Recent:
+    return current_app.extensions.setdefault("dreamweaver.recent", _Recent())
+
+
+def cached(name: str, compute, *, keep_none: bool = True):
+    """compute(), or its value cached for this generation until the next
+    publication. With keep_none=False a None answer is not kept."""
+    if isinstance(cache.cache, NullCache):
+        return compute()
+    number = generation()
+    key = f"dw:{name}:{number}"
+    recent = _recent().of(number)
+    now = utcnow()
+    hit = recent.get(key) or _read(key)
+    if hit is not None:
+        value, until = hit
+        if until is None or now < until:
+            recent[key] = hit
+            return value
+    value = compute()
+    if value is None and not keep_none:
+        return None
+    until, timeout = expiry(now)
+    cache.set(key, (value, until), timeout=timeout)
+    recent[key] = (value, until)
+    return value
+
+
+def expiry(now: datetime, cap: int | None = None) -> tuple[datetime | None, int | None]:
+    """(until, timeout in seconds) for a value cached now: kept until the next
+    scheduled publication, and for `cap` seconds at most (None: no cap)."""
+    until = next_due(now)
+    timeout = cap
+    if until is not None:
+        left = max(1, int((until - now).total_seconds()) + 1)
+        timeout = left if cap is None else min(cap, left)
+    return until, timeout
+
+
+# What unpickling an entry written by another release can raise: a class that
+# moved (ModuleNotFoundError, AttributeError) or changed shape (TypeError).
+# cachelib catches only PickleError, so during a rolling deploy on a shared
+# Redis such an entry would be a 500, not the miss it is.
+UNREADABLE = (pickle.UnpicklingError, ImportError, AttributeError, TypeError, ValueError,
+              EOFError)
+
+
+def _read(key: str):
+    try:
+        return cache.get(key)
+    except UNREADABLE as error:
+        logging.getLogger(__name__).warning("cache entry %s unreadable, read as a miss: %r",
+                                            key, error)
+        return None
+
+
+def mark_personal() -> None:
+    """What this request renders is for one reader (a signed-in user's Edit
+    links, say): no shared fragment is read or written for it."""
+    g.personal_rendering = True
+
+
+def is_personal() -> bool:
+    return bool(g.get("personal_rendering"))
+
+
+def cached_fragment(*key, caller):
+    """A rendered piece of a page that is the same for every reader, cached
+    like any value, so pages the page cache cannot serve (a reader with
+    cookies, the first reader after a write) still skip the costly parts.
+
+    In a template: {% call cached_fragment("sidebar", selection) %}...{% endcall %}.
+    Only what depends on nothing but the site's content may go in one.
+    """
+    if is_personal():
+        return caller()
+    # caller() is the template's own output, escaped by Jinja when it was
+    # rendered; the cache only gives the same markup back.
+    return Markup(cached("fragment:" + ":".join(str(part) for part in key),  # noqa: S704
+                         lambda: str(caller())))
+
+
+class LoadOnMiss:
+    """Stands in for a value whose cached rendering may make it unneeded: the
+    attributes known now are set on it, and the first use of any other loads
+    the value (once, with `load`) and answers from it. The one idiom for "ask
+    the database only if the cache missed" (the single post's columns, a
+    page of comment threads)."""
+
+    def __init__(self, load, **known):
+        self.__dict__.update(known)
+        self.__dict__["_load"] = load
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):  # copy and pickle probe for these: not the value's
+            raise AttributeError(name)
+        if "_loaded" not in self.__dict__:
+            self.__dict__["_loaded"] = self.__dict__["_load"]()
+        return getattr(self.__dict__["_loaded"], name)
+
+
+PERSONAL_COOKIES = "dreamweaver.personal_cookies"
+
+
+def register_personal_cookies(app, *names: str) -> None:
+    """Cookies that make a reader's pages their own (an area's, such as the
+    commenter's saved details): a request sending one is never served from,
+    nor stored in, a shared cache."""
+    app.extensions.setdefault(PERSONAL_COOKIES, set()).update(names)
+
+
+def personal_cookies(app) -> frozenset[str]:
+    return frozenset({app.config["SESSION_COOKIE_NAME"], *app.extensions.get(PERSONAL_COOKIES, ())})
+
+
+def _note_changes(session, _context):
+    if any(isinstance(row, WATCHED) for row in (*session.new, *session.dirty, *session.deleted)):
+        session.info["content_changed"] = True
+
+
+def _note_bulk_changes(state):
+    # UPDATE/DELETE statements on models (sa.update(Post)...) bypass after_flush.
+    if (state.is_update or state.is_delete) and any(
+        mapper.class_ in WATCHED for mapper in state.all_mappers
+    ):
+        state.session.info["content_changed"] = True
+
+
+def _bump_on_commit(session):
+    session.flush()
+    if session.info.pop("content_changed", False):
+        bump(session)
+
+
+def _read_again(_session):
+    # This request wrote: what it renders next must not come from before.
+    if has_request_context() and "content_generation" in g:
+        g.content_generation = read_generation(db.engine)
+
+
+def _forget(session):
+    session.info.pop("content_changed", None)
+
+
+LISTENERS = (
+    ("after_flush", _note_changes),
+    ("do_orm_execute", _note_bulk_changes),
+    ("before_commit", _bump_on_commit),
+    ("after_commit", _read_again),
+    ("after_rollback", _forget),
+)
+
+
+def init_app(app):
+    """Everything the caches hang on, in the order it must run: the session
+    listeners (once per process, whatever the number of apps), the generation
+    read as the first before-request hook, and the page cache around the app,
+    its store registered first so that it is the last after-request hook
+    (Flask runs them in reverse), on the response as it leaves."""
+    from . import pages
+
+    for name, listener in LISTENERS:
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+    app.before_request(read_first)
+    app.wsgi_app = pages.PageCache(app.wsgi_app, app)
+    app.after_request(pages.revalidate)

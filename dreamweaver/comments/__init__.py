@@ -1,0 +1,1 @@
+"""Readers' comments and every rule about them."""

@@ -1,0 +1,163 @@
+"""The comment form: its fields and their rules, the form under a post as a
+reader first sees it, and its rendering, shared by every reader who has
+nothing typed or saved in it (rendered once per content generation, the
+reader's fresh token put in)."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_wtf import FlaskForm
+from markupsafe import Markup
+from wtforms import BooleanField, EmailField, HiddenField, StringField, TextAreaField, URLField
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+
+from .. import reader
+from ..caching import cached, is_personal
+from ..inputs import CONTROL_MESSAGE, IN_FORMS, has_control_characters, http_url, one_line, website
+from ..models import Post
+from ..params import whole_number
+from ..sanitize import TooComplex, check_comment
+from . import token
+
+
+def comment_within_limits(form, field):
+    """The sanitizer's limits, checked with the other fields so the form shows why."""
+    if field.data:
+        try:
+            check_comment(field.data)
+        except TooComplex as error:
+            raise ValidationError(str(error)) from None
+
+
+def _comment_parent(form, field):
+    if whole_number(field.data or "0") is None:
+        raise ValidationError("The comment you are replying to is not available.")
+
+
+# The rules of a comment's fields, wherever one is typed (the reader's form,
+# the owner's edit and reply); each form adds whether a field is required.
+TEXT_RULES = (Length(max=65525, message="Comments are limited to 65,525 characters."),
+              comment_within_limits)
+NAME_RULES = (Length(max=245, message="Names are limited to 245 characters."),)
+EMAIL_RULES = (Length(max=100, message="Email addresses are limited to 100 characters."),
+               Email("Please enter a valid email address."))
+WEBSITE_RULES = (Optional(),
+                 Length(max=200, message="Website addresses are limited to 200 characters."),
+                 http_url)
+
+
+class CommentForm(FlaskForm):
+    """WordPress's comment form, field for field. Its `csrf_token` is the stateless
+    token of comments/token.py, checked by the view, not Flask-WTF's session one."""
+
+    class Meta:
+        csrf = False
+
+    comment = TextAreaField("Comment", validators=[
+        InputRequired("Please type your comment."), *TEXT_RULES])
+    author = StringField("Name", filters=[one_line], validators=[
+        InputRequired("Please enter your name."), *NAME_RULES])
+    email = EmailField("Email", filters=[one_line], validators=[
+        InputRequired("Please enter your email address."), *EMAIL_RULES])
+    url = URLField("Website", filters=[website], validators=WEBSITE_RULES)
+    cookies_consent = BooleanField(
+        "Save my name, email, and website in this browser for the next time I comment."
+    )
+    comment_parent = HiddenField(default="0", validators=[_comment_parent])
+    csrf_token = HiddenField()
+    # The honeypot: hidden from people by CSS and from assistive technology by
+    # aria-hidden; a bot that fills every field fills this one.
+    subject = StringField("Leave this field empty")
+
+    def validate(self, extra_validators=None):
+        """The fields' own rules, then no control characters in anything sent:
+        checked on the raw values, before the filters tidied them. Such a
+        field shows only that message, and its text without them."""
+        valid = super().validate(extra_validators)
+        for field in self:
+            if any(has_control_characters(value) for value in field.raw_data or ()
+                   if isinstance(value, str)):
+                field.errors = [CONTROL_MESSAGE]
+                if isinstance(field.data, str):
+                    field.data = IN_FORMS.sub("", field.data)
+                valid = False
+        return valid
+
+    def validate_comment(self, field):
+        if not field.data or not field.data.strip():
+            raise ValidationError("Please type your comment.")
+
+    @property
+    def parent_id(self) -> int:
+        """The comment this one replies to; 0 for top level (and for nonsense)."""
+        return whole_number(self.comment_parent.data or "0") or 0
+
+
+def comment_form(post: Post, reply_to: int | None = None, *, retry: CommentForm | None = None,
+                 author: dict | None = None) -> CommentForm:
+    """The comment form for `post` with a fresh token.
+
+    `retry` is a refused form shown again with what was typed; otherwise the
+    form is empty but for `author` (name, email, website; by default as this
+    browser saved them) and the comment it replies to.
+    """
+    if retry is not None:
+        form = retry
+    else:
+        saved = reader.current().saved if author is None else author
+        if reader.current().user is not None:
+            saved = {}  # they comment as their account, with no form fields
+        form = CommentForm(formdata=None, data=saved)
+        form.cookies_consent.data = bool(saved.get("author"))
+        if reply_to is not None:
+            form.comment_parent.data = str(reply_to)
+    form.csrf_token.data = token.issue(post.id)
+    return form
+
+
+def first_comment_form(post: Post) -> CommentForm | BlankCommentForm:
+    """The form under a post as it first shows: the reader's saved details, or
+    blank (then only a token is made; the rendering is shared, see fragments)."""
+    if reader.current().comments_as_stranger:
+        return BlankCommentForm(token.issue(post.id))
+    return comment_form(post)
+
+
+# Stands in for the comment form's token in the cached rendering; the token is
+# URL-safe base64 and a dot, so putting it in is a plain text replacement.
+TOKEN_SLOT = "dw-comment-token-slot"  # noqa: S105 - a marker, not a secret
+
+
+class BlankCommentForm:
+    """The comment form under a post as a reader without saved details first
+    sees it: the same for everyone but its token. Its rendering comes from the
+    cache; the WTForms form is built only when the cache has none."""
+
+    def __init__(self, token: str):
+        self.token = token
+
+
+def comment_form_html(post, form, message: str = "") -> Markup:
+    """The comment form under a post. A blank one (nothing typed, no error, no
+    reply) is the same for every reader but for its token: it is rendered once
+    per generation and the reader's fresh token put in."""
+    if isinstance(form, BlankCommentForm):
+        token = form.token
+    elif is_personal():
+        return Markup(render_template("comments/_form.html", post=post,  # noqa: S704
+                                      form=form, message=message))
+    else:
+        replying = form.comment_parent.data not in (None, "", "0")
+        typed = any(field.data for field in (form.comment, form.author, form.email, form.url))
+        if replying or typed or message or form.errors:
+            return Markup(render_template("comments/_form.html", post=post,  # noqa: S704
+                                          form=form, message=message))
+        token = form.csrf_token.data
+    html = cached(f"fragment:comment-form:{post.id}", lambda: _blank_form_html(post))
+    return Markup(html.replace(TOKEN_SLOT, token))  # noqa: S704
+
+
+def _blank_form_html(post) -> str:
+    form = CommentForm(formdata=None)
+    form.csrf_token.data = TOKEN_SLOT
+    return render_template("comments/_form.html", post=post, form=form, message="")

@@ -1,0 +1,241 @@
+"""The rules a new comment passes, in the order they are checked, and the one
+way a comment is stored.
+
+A reader's comment (accept) passes its form token, the honeypot, the fields,
+its parent and depth, the flood limit, the sanitizer and the duplicate check,
+then the moderation policy decides whether it waits (hold_reason). However a
+comment comes (a reader's, the author's reply, the demo), new_comment is the
+only code that stores one in its thread and counts it on its post; the count
+of approved comments moves only through count_approved. The WordPress import
+writes the threads its file holds as they are (ids, depths beyond
+COMMENT_MAX_DEPTH) and recounts each post it touched.
+"""
+
+import re
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app, request
+
+from ..budget import InputTooSlow
+from ..extensions import db
+from ..models import Comment, Post, User, utcnow
+from ..sanitize import NOTHING_LEFT, clean_comment
+from . import token
+from .forms import CommentForm
+from .lookalikes import skeleton
+
+
+class Refused(Exception):
+    """A comment that cannot be stored: its status code and what to tell the reader."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def accept(post: Post, form: CommentForm, user: User | None = None) -> Comment:
+    """The new comment, added to the session; Refused if any rule says no."""
+    try:
+        token.check(form.csrf_token.data, post.id)
+    except token.TokenError as error:
+        raise Refused(400, str(error)) from None
+    if form.subject.data:
+        raise Refused(400, "Your comment could not be accepted.")
+    if not form.validate():
+        raise Refused(422, "Please check the fields marked below.")
+    parent = None
+    if form.parent_id:
+        parent = db.session.scalar(sa.select(Comment).where(
+            Comment.id == form.parent_id, Comment.post_id == post.id,
+            Comment.status == "approved",
+        ))
+        if parent is None:
+            form.comment_parent.errors.append("The comment you are replying to is not available.")
+            raise Refused(422, "The comment you are replying to is not available.")
+        # Placed now for the duplicate check; new_comment finds the same place.
+        parent = reply_parent(parent)
+    _check_flood()
+    try:
+        content_html = clean_comment(form.comment.data)
+    except InputTooSlow as error:
+        form.comment.errors.append(str(error))
+        raise Refused(422, str(error)) from None
+    if not content_html:  # "<script></script>": a comment of nothing
+        form.comment.errors.append(NOTHING_LEFT)
+        raise Refused(422, "Please check the fields marked below.")
+    email = form.email.data.lower()
+    _check_duplicate(post, parent, form.author.data, email, content_html)
+    # As WordPress: "the author and the admins get respect", approved at once.
+    held = "" if user is not None and user.can_edit(post) else hold_reason(
+        form.author.data, email, content_html, user)
+    return new_comment(
+        parent,
+        post_id=post.id,
+        user_id=user.id if user is not None else None,
+        status="pending" if held else "approved",
+        held_reason=held,
+        author_name=form.author.data,
+        author_email=email,
+        author_url=form.url.data or "",
+        content_html=content_html,
+        ip=request.remote_addr or "",
+        user_agent=request.user_agent.string,
+    )
+
+
+def _check_flood():
+    seconds = current_app.config["COMMENT_FLOOD_SECONDS"]
+    if not seconds or not request.remote_addr:
+        return
+    recent = db.session.scalar(sa.select(Comment.id).where(
+        Comment.ip == request.remote_addr,
+        Comment.created_at > utcnow() - timedelta(seconds=seconds),
+    ).limit(1))
+    if recent is not None:
+        raise Refused(429, "You are posting comments too quickly. Slow down, and try again "
+                           f"in {seconds} seconds.")
+
+
+def _check_duplicate(post, parent, author, email, content_html):
+    same = db.session.scalar(sa.select(Comment.id).where(
+        Comment.post_id == post.id,
+        Comment.parent_id.is_(None) if parent is None else Comment.parent_id == parent.id,
+        sa.or_(Comment.author_name == author, Comment.author_email == email),
+        Comment.content_html == content_html,
+    ).limit(1))
+    if same is not None:
+        raise Refused(409, "Duplicate comment detected; it looks as though you’ve already "
+                           "said that!")
+
+
+_LINK = re.compile(r"<a\s", re.IGNORECASE)
+
+
+def count_links(content_html: str) -> int:
+    """Links in cleaned comment HTML (bare URLs are already linkified by then)."""
+    return len(_LINK.findall(content_html))
+
+
+# A registered name this short is held only when the whole name matches it:
+# inside longer names it would catch too many ("Al" in "Alice").
+SHORTEST_NAME_FOUND_INSIDE = 4
+
+
+def hold_reason(author: str, email: str, content_html: str, signed_in: User | None = None) -> str:
+    """Why a new comment waits for the owner, or "" to approve it at once.
+
+    Always: a name or email that passes for a registered user's, unless that
+    user is the one signed in. With COMMENT_MODERATION on, also as WordPress's
+    discussion settings: too many links, or no earlier approved comment with
+    this name and this email address (both, as WordPress's "Comment author
+    must have a previously approved comment").
+    """
+    imitated = _imitated_user(author, email, signed_in)
+    if imitated:
+        return imitated
+    config = current_app.config
+    if not config["COMMENT_MODERATION"]:
+        return ""
+    links, limit = count_links(content_html), config["COMMENT_MAX_LINKS"]
+    if links > limit:
+        return f"Too many links ({links}; more than {limit} are held)"
+    known = db.session.scalar(
+        sa.select(Comment.id)
+        .where(Comment.author_email == email, Comment.status == "approved",
+               sa.func.lower(Comment.author_name) == author.lower())
+        .limit(1)
+    )
+    if known is None:
+        return "First comment with this name and email address"
+    return ""
+
+
+def _imitated_user(author: str, email: str, signed_in: User | None) -> str:
+    """Why the name or email passes for a registered user's, or "".
+
+    Names are compared by their skeletons (lookalikes.py), and a registered
+    display name found inside the given name counts, so "Site Owner
+    (official)" passes for Site Owner.
+    """
+    given = skeleton(author)
+    # Display names only: they are what bylines show; a login is private, and
+    # one such as "admin" would hold every "Administrator of my life".
+    users = db.session.execute(sa.select(User.id, User.display_name, User.email))
+    for user_id, display_name, user_email in users:
+        if signed_in is not None and signed_in.id == user_id:
+            continue
+        if user_email and user_email.lower() == email:
+            return f"Uses the email address of the registered user “{_short(display_name)}”"
+        registered = skeleton(display_name)
+        if registered and (given == registered or (
+                len(registered) >= SHORTEST_NAME_FOUND_INSIDE and registered in given)):
+            return (f"The name “{_short(author)}” looks like the registered user "
+                    f"“{_short(display_name)}”")
+    return ""
+
+
+def _short(name: str) -> str:
+    """Short enough that a reason with two names fits Comment.held_reason."""
+    return name if len(name) <= 60 else name[:59] + "…"
+
+
+def reply_parent(parent: Comment) -> Comment | None:
+    """Where a reply to `parent` goes: under it, or beside it when `parent` is at
+    COMMENT_MAX_DEPTH (None: at the top level)."""
+    max_depth = current_app.config["COMMENT_MAX_DEPTH"]
+    depth, above = 1, parent
+    while above.parent_id is not None and depth < max_depth:
+        above = db.session.get(Comment, above.parent_id)
+        depth += 1
+    if depth < max_depth:
+        return parent
+    return db.session.get(Comment, parent.parent_id) if parent.parent_id else None
+
+
+def author_reply(parent: Comment, user: User, content_html: str, ip: str = "",
+                 user_agent: str = "") -> Comment:
+    """A reply by the site's author, approved at once, placed as a reader's reply
+    would be (beside `parent` when it is at COMMENT_MAX_DEPTH)."""
+    return new_comment(
+        parent,
+        post_id=parent.post_id,
+        user_id=user.id,
+        status="approved",
+        author_name=user.display_name,
+        author_email=user.email,
+        content_html=content_html,
+        ip=ip,
+        user_agent=user_agent,
+    )
+
+
+def new_comment(parent: Comment | None = None, **fields) -> Comment:
+    """A new comment with `fields`, stored in its thread: the one rule every
+    new comment follows (a reader's, the author's reply, the demo's, the
+    tests').
+
+    A reply goes where reply_parent puts it (beside `parent` at
+    COMMENT_MAX_DEPTH); its thread_id is its top-level comment's id, which a
+    top-level comment leaves NULL. An approved comment counts on its post.
+    `parent` must be flushed (have an id).
+    """
+    above = reply_parent(parent) if parent is not None else None
+    fields["user_agent"] = fields.get("user_agent", "")[:255]
+    comment = Comment(parent_id=above.id if above else None,
+                      thread_id=(above.thread_id or above.id) if above else None, **fields)
+    db.session.add(comment)
+    db.session.flush()
+    if comment.status == "approved":
+        count_approved(comment.post_id, 1)
+    return comment
+
+
+def count_approved(post_id: int, delta: int) -> None:
+    """Keep Post.comment_count exact, in the database (a concurrent change cannot be lost)."""
+    if delta:
+        db.session.execute(
+            sa.update(Post).where(Post.id == post_id)
+            .values(comment_count=Post.comment_count + delta)
+            .execution_options(synchronize_session=False)
+        )
