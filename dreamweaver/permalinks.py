@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from flask import abort, g, redirect, url_for
 
 from .blog import queries
+from .caching import cached, generation
 from .extensions import db
-from .freshness import cached, generation
 from .models import OLD_SLUG_LENGTH, OldSlug, Post
 
 PERMALINK = (

@@ -12,7 +12,8 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from . import dates, queries
+from . import dates
+from .blog import queries
 from .extensions import db
 from .markup import render, render_teaser
 from .models import Category, OldSlug, Post, Tag, User, utcnow

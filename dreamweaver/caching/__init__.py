@@ -145,7 +145,7 @@ def cached(name: str, compute, *, keep_none: bool = True):
     recent = _recent().of(number)
     now = utcnow()
     hit = recent.get(key) or _read(key)
-    if hit is not None:
+    if isinstance(hit, tuple) and len(hit) == 2:  # anything else another release wrote: a miss
         value, until = hit
         if until is None or now < until:
             recent[key] = hit
