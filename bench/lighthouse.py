@@ -45,11 +45,20 @@ def demo_pages(base_url: str) -> dict[str, str]:
     return {"single post": post, "home": "/", "category": category}
 
 
+# Lighthouse itself sometimes fails to record a trace ("NO_NAVSTART"; seen
+# once in twenty runs here): that run is made again, not the whole bench lost.
+ATTEMPTS = 3
+
+
 def lighthouse(binary: Path, url: str, chrome: str, out: Path) -> dict:
-    subprocess.run([str(binary), url, "--quiet", "--output=json", f"--output-path={out}",
-                    f"--chrome-flags={CHROME_FLAGS}"],
-                   env={**os.environ, "CHROME_PATH": chrome}, check=True)
-    return json.loads(out.read_text())
+    for attempt in range(1, ATTEMPTS + 1):
+        done = subprocess.run([str(binary), url, "--quiet", "--output=json",
+                               f"--output-path={out}", f"--chrome-flags={CHROME_FLAGS}"],
+                              env={**os.environ, "CHROME_PATH": chrome}, check=False)
+        if done.returncode == 0:
+            return json.loads(out.read_text())
+        print(f"(Lighthouse failed on {url}, attempt {attempt} of {ATTEMPTS})", file=sys.stderr)
+    raise SystemExit(f"Lighthouse failed {ATTEMPTS} times on {url}.")
 
 
 def summary(report: dict) -> dict:
