@@ -16,7 +16,7 @@ from ..params import whole_number
 from ..sanitize.htmlshape import TooComplex
 from .blueprint import bp
 from .forms import PostForm
-from .queries import parent_choices
+from .queries import parent_choices, parent_titles
 
 PER_PAGE = 20
 LIST_STATUSES = ("published", "scheduled", "draft", "pending", "private", "trash")
@@ -47,10 +47,12 @@ def _listing(kind: str):
         query.order_by(Post.modified_at.desc(), Post.id.desc())
         .limit(PER_PAGE + 1).offset((number - 1) * PER_PAGE)
     ))
+    shown = rows[:PER_PAGE]
     return render(
         "admin/posts.html", "admin/_post_list.html",
-        kind=kind, posts=rows[:PER_PAGE], has_more=len(rows) > PER_PAGE, number=number,
+        kind=kind, posts=shown, has_more=len(rows) > PER_PAGE, number=number,
         status=status, counts=counts, words=words, statuses=LIST_STATUSES, now=now,
+        parents=parent_titles(shown) if kind == "page" else {},
     )
 
 

@@ -15,6 +15,15 @@ def pending_count(user) -> int:
     return db.session.scalar(query) or 0
 
 
+def parent_titles(pages: list[Post]) -> dict[int, str]:
+    """{parent id: title} of the parents of `pages`, in one query: the Pages list
+    says which page each child sits under (its order is the latest changed)."""
+    ids = {page.parent_id for page in pages if page.parent_id}
+    if not ids:
+        return {}
+    return dict(db.session.execute(sa.select(Post.id, Post.title).where(Post.id.in_(ids))).all())
+
+
 def parent_choices(page: Post) -> list[tuple[int, str]]:
     """(id, title indented by level) of the pages `page` may be put under, in
     tree order: not itself nor its subpages, not trashed (unless it is the

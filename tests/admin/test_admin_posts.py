@@ -246,3 +246,16 @@ def test_preview_renders_like_a_save(client, auth):
 def test_bad_values_are_422(client, auth, field, value):
     auth.login()
     assert form(client, **{field: value}).status_code == 422
+
+
+def test_pages_list_says_which_page_each_child_sits_under(client, auth, make):
+    """WordPress marks child pages in its Pages list; ours says the parent by name."""
+    auth.login()
+    guides = make.post("Guides", kind="page")
+    make.post("First Trip", kind="page", parent_id=guides.id)
+    body = text(client.get("/admin/pages/"))
+    rows = {row.split("</tr>", 1)[0] for row in body.split('id="post-row-')[1:]}
+    child = next(row for row in rows if "First Trip" in row)
+    parent = next(row for row in rows if "First Trip" not in row and "Guides" in row)
+    assert "in &ldquo;Guides&rdquo;" in child
+    assert "in &ldquo;" not in parent  # Guides itself sits under nothing
