@@ -29,11 +29,14 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	$(FLASK) init-db
 	$(FLASK) seed-demo
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@# The task queue's worker (image variants...) runs beside the server and stops with it.
+	$(FLASK) worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+	  $(FLASK) run --host $(HOST) --port $(PORT)
 
 serve: install
 	$(FLASK) init-db
-	GUNICORN_BIND=$${GUNICORN_BIND:-$(HOST):8000} $(BIN)/gunicorn -c gunicorn.conf.py app:app
+	$(FLASK) worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+	  GUNICORN_BIND=$${GUNICORN_BIND:-$(HOST):8000} $(BIN)/gunicorn -c gunicorn.conf.py app:app
 
 # gunicorn + wrk against a 1,000-post and a 100,000-post / 1,000,000-comment site
 # (seeded once into $(BENCH_DIR)); figures and targets in bench/README.md.
@@ -87,8 +90,8 @@ audit: install-dev
 	$(BIN)/python .ci/audit.py requirements.lock
 
 lock: install-dev
-	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --extra postgres --extra redis -o requirements.lock pyproject.toml
-	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --extra postgres --extra redis --extra dev -o requirements-dev.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --extra postgres --extra redis --extra s3 -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --extra postgres --extra redis --extra s3 --extra dev -o requirements-dev.lock pyproject.toml
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -82,9 +82,10 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
-    from . import admin, auth, feeds  # noqa: F401 - auth registers the user loader
+    from . import admin, auth, feeds, tasks  # noqa: F401 - auth registers the user loader
     from .blog import views as blog
     from .comments import views as comments
+    from .media import views as media
     from .params import PagePath, Segment
 
     app.url_map.converters["default"] = Segment
@@ -93,6 +94,9 @@ def register_blueprints(app):
     app.register_blueprint(blog.bp)
     app.register_blueprint(comments.bp)
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(media.bp)
+    # Last: every area's tasks are defined once its modules are imported.
+    tasks.init_app(app)
 
 
 def register_errorhandlers(app):

@@ -161,7 +161,20 @@ def restore_command(file, yes):
     click.echo(f"Restored the database from {file}.")
 
 
+@click.command("worker")
+@click.option("--threads", default=2, show_default=True, help="Tasks run at once.")
+@with_appcontext
+def worker_command(threads):
+    """Run the background worker: image variants, and every other queued task."""
+    from flask import current_app
+
+    from .tasks import run_worker
+
+    run_worker(current_app._get_current_object(), workers=threads)
+
+
 def init_app(app):
+    app.cli.add_command(worker_command)
     app.cli.add_command(init_db_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

@@ -47,6 +47,22 @@ DEFAULTS = {
     # The database, secret key, backups and exports are made 0600; true makes
     # them 0640, for a deployment whose group must read them (instance.py).
     "FILES_GROUP_READABLE": False,
+    # The task queue (tasks.py): Redis at TASKS_REDIS_URL, else at CACHE_REDIS_URL,
+    # else a SQLite file (TASKS_SQLITE_PATH, default instance/tasks.sqlite3) that
+    # every process of one machine shares; TASKS_INLINE runs tasks inside the request.
+    "TASKS_REDIS_URL": None,
+    "TASKS_SQLITE_PATH": None,
+    "TASKS_INLINE": False,
+    # Media (media/): one upload request is at most MEDIA_MAX_BYTES, however many
+    # files it holds; every other request keeps MAX_CONTENT_LENGTH. An image of
+    # more pixels than MEDIA_MAX_PIXELS is refused before it is decoded (a
+    # 50-megapixel photo passes; decompression bombs do not).
+    "MEDIA_MAX_BYTES": 25 * 1024 * 1024,
+    "MEDIA_MAX_PIXELS": 100_000_000,
+    # Unset: files under instance/media/; s3://bucket/prefix: S3 or any
+    # S3-compatible store at MEDIA_S3_ENDPOINT_URL, with the usual AWS_* settings.
+    "MEDIA_STORAGE_URL": None,
+    "MEDIA_S3_ENDPOINT_URL": None,
 }
 
 

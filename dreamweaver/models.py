@@ -200,8 +200,16 @@ class Post(db.Model):
     # children up first (publishing.delete); SET NULL only backs that up.
     parent_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("posts.id", ondelete="SET NULL"), index=True)
+    # WordPress's featured image (_thumbnail_id).
+    # use_alter: media refers to posts too (media.post_id); this breaks the cycle
+    # when tables are sorted.
+    featured_media_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("media.id", ondelete="SET NULL", use_alter=True), index=True)
 
     author: Mapped[User | None] = relationship(lazy="joined", innerjoin=False)
+    featured_media: Mapped[Media | None] = relationship(foreign_keys=[featured_media_id])
+    # The media its content shows (media/library.py keeps it with the content).
+    media_used: Mapped[list[Media]] = relationship(secondary="post_media")
     categories: Mapped[list[Category]] = relationship(
         secondary=post_categories, back_populates="posts", order_by="Category.sort_key"
     )
@@ -358,6 +366,68 @@ class SiteState(db.Model):
 
     key: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
     value: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
+MEDIA_STATES = ("processing", "ready", "failed")
+
+post_media = sa.Table(
+    "post_media",
+    db.metadata,
+    # Which media a post's content shows (media/library.py keeps it on every save):
+    # where an image is used, and which posts to render again when its variants
+    # are ready.
+    sa.Column("post_id", sa.ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("media_id", sa.ForeignKey("media.id", ondelete="CASCADE"), primary_key=True),
+    sa.Index("ix_post_media_media_post", "media_id", "post_id"),
+)
+
+
+class Media(db.Model):
+    """An uploaded image: its original (orientation applied, personal metadata
+    removed) under a generated storage key, and the variants made from it."""
+
+    __tablename__ = "media"
+    __table_args__ = (one_of("state", MEDIA_STATES, "state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Where the original is stored, e.g. "2026/12/5f3a9c0e1b2d4a68.jpg": made by
+    # us, never from what the uploader sent.
+    key: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    original_name: Mapped[str] = mapped_column(sa.String(255), default="")
+    mime: Mapped[str] = mapped_column(sa.String(40))
+    width: Mapped[int] = mapped_column()
+    height: Mapped[int] = mapped_column()
+    size: Mapped[int] = mapped_column(sa.BigInteger)
+    animated: Mapped[bool] = mapped_column(default=False)
+    alt: Mapped[str] = mapped_column(sa.String(1000), default="")
+    caption: Mapped[str] = mapped_column(sa.String(2000), default="")
+    title: Mapped[str] = mapped_column(sa.String(500), default="")
+    # [{"width": 640, "height": 427, "format": "webp", "key": "...", "size": 51234}, ...]
+    variants: Mapped[list] = mapped_column(sa.JSON, default=list)
+    state: Mapped[str] = mapped_column(sa.String(20), default="processing")
+    owner_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # The post it was uploaded to (WordPress's post_parent of an attachment):
+    # a [gallery] without ids shows the images attached to its post.
+    post_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("posts.id", ondelete="SET NULL"), index=True)
+    # The path under wp-content/uploads/ it had on a WordPress site, whose old
+    # URLs answer with a redirect here.
+    source_path: Mapped[str | None] = mapped_column(sa.String(500), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    owner: Mapped[User | None] = relationship()
+
+
+class ImportedMedia(db.Model):
+    """The media that WordPress attachment `wp_id` of the site `source` became."""
+
+    __tablename__ = "imported_media"
+
+    source: Mapped[str] = mapped_column(sa.String(255), primary_key=True)
+    wp_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    media_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("media.id", ondelete="CASCADE"), index=True)
 
 
 class ImportedPost(db.Model):

@@ -16,6 +16,7 @@ from . import dates
 from .blog import queries
 from .extensions import db
 from .markup import render, render_teaser
+from .media import library
 from .models import Category, OldSlug, Post, Tag, User, utcnow
 from .permalinks import MAX_PAGE_DEPTH
 from .slugs import RESERVED, is_reserved_page_slug, slugify, unique_slug
@@ -174,6 +175,7 @@ def save(post: Post, *, author: User, title: str, slug: str, source: str, fmt: s
     post.slug = post_slug(post, slug)
     post.source, post.format = source, fmt
     post.content_html, post.teaser_html = content_html, teaser_html
+    post.media_used = library.media_in(content_html)
     post.excerpt = excerpt.strip()
     post.categories = categories or ([default_category()] if post.type == "post" else [])
     post.tags = tags

@@ -38,8 +38,15 @@ def _migrated(database_uri):
 
 
 @pytest.fixture
-def app(database_uri, _migrated):
-    app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": database_uri})
+def media_root(tmp_path):
+    """The folder the test's media files are stored in."""
+    return tmp_path / "media"
+
+
+@pytest.fixture
+def app(database_uri, _migrated, media_root):
+    app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": database_uri,
+                      "MEDIA_STORAGE_URL": media_root.as_uri()})
     yield app
     empty_database(app)
     with app.app_context():
@@ -49,7 +56,7 @@ def app(database_uri, _migrated):
 @pytest.fixture
 def cached_app(app, database_uri):
     """The app with a real (in-process) cache; `app` still cleans the database."""
-    return app_with_cache(database_uri)
+    return app_with_cache(database_uri, MEDIA_STORAGE_URL=app.config["MEDIA_STORAGE_URL"])
 
 
 @pytest.fixture

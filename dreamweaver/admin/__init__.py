@@ -3,7 +3,7 @@
 Each module adds its views to the one admin blueprint.
 """
 
-from . import accounts, categories, comments, dashboard, posts
+from . import accounts, categories, comments, dashboard, media, posts
 from .blueprint import bp
 
-__all__ = ["bp", "accounts", "categories", "comments", "dashboard", "posts"]
+__all__ = ["bp", "accounts", "categories", "comments", "dashboard", "media", "posts"]

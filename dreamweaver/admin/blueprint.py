@@ -24,6 +24,7 @@ def require_login():
 SECTIONS = (
     ("admin.posts", "Posts", "admin.post", False),
     ("admin.pages", "Pages", "admin.page", True),
+    ("admin.media_library", "Media", "admin.media", False),
     ("admin.comments", "Comments", "admin.comment", False),
     ("admin.categories", "Categories", "admin.categor", True),
 )

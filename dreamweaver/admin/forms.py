@@ -231,3 +231,18 @@ class ReplyForm(FlaskForm):
     comment = TextAreaField("Reply", validators=[
         InputRequired("Please type your reply."), _not_blank("Please type your reply."),
         *TEXT_RULES])
+
+
+class MediaUploadForm(FlaskForm):
+    """The upload's other fields; the files themselves are read by the view
+    (request.files.getlist("files")), each judged by its own bytes."""
+
+    alt = StringField("Alt text (for a single image)", filters=[one_line],
+                      validators=[Length(max=1000)])
+
+
+class MediaEditForm(FlaskForm):
+    alt = StringField("Alt text", filters=[one_line], validators=[Length(max=1000)],
+                      description="What the image shows, for readers who cannot see it.")
+    title = StringField("Title", filters=[one_line], validators=[Length(max=500)])
+    caption = TextAreaField("Caption", filters=[lines], validators=[Length(max=2000)])

@@ -34,6 +34,7 @@ from ..models import (
     VISIBLE_STATUSES,
     Category,
     Comment,
+    Media,
     OldSlug,
     Post,
     SiteState,
@@ -43,7 +44,7 @@ from ..models import (
 )
 
 CONTENT = "content"
-WATCHED = (Post, Comment, Category, Tag, User, OldSlug)
+WATCHED = (Post, Comment, Category, Tag, User, OldSlug, Media)
 
 
 GENERATION = sa.select(SiteState.value).where(SiteState.key == CONTENT)

@@ -21,6 +21,7 @@ def site(make):
                      categories=[category], tags=[tag], author=author)
     page = make.post("About", kind="page")
     comment = make.comment(post)
+    media = make.media()
     local = post.published_local
     slugs = {"blog.author": author.slug, "blog.category": category.slug,
              "feeds.category": category.slug, "blog.tag": tag.slug, "feeds.tag": tag.slug,
@@ -30,7 +31,8 @@ def site(make):
     values = {"year": local.year, "month": local.month, "day": local.day, "page": 2,
               "cpage": 1, "post_id": post.id, "comment_id": comment.id,
               "category_id": category.id, "action": "approve", "number": 1,
-              "filename": "css/site.css", "path": "about/child"}
+              "filename": "css/site.css", "path": "about/child", "media_id": media.id,
+              "key": media.key}
     return {"values": values, "slugs": slugs, "page_endpoints": page_endpoints,
             "post_slug": post.slug, "page_slug": page.slug}
 

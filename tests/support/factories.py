@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from dreamweaver.comments.policy import new_comment
 from dreamweaver.extensions import db
 from dreamweaver.markup import render, render_teaser
+from dreamweaver.media.library import media_in
 from dreamweaver.models import Category, Post, Tag, User
 from dreamweaver.slugs import slugify, unique_slug
 
@@ -79,6 +80,7 @@ class Factory:
             self.clock -= timedelta(hours=1)
             published_at = self.clock
         source = source if source is not None else f"Body of {title}."
+        content_html = render(source, "markdown")
         post = Post(
             type=kind,
             status=fields.pop("status", "published"),
@@ -86,7 +88,8 @@ class Factory:
             slug=fields.pop("slug", None) or unique_slug(Post.slug, slugify(title),
                                                           Post.type == kind),
             source=source,
-            content_html=render(source, "markdown"),
+            content_html=content_html,
+            media_used=media_in(content_html),
             teaser_html=render_teaser(source, "markdown"),
             published_at=published_at,
             published_local=dates.to_local(published_at),
@@ -106,6 +109,23 @@ class Factory:
                               content_html=content, status=status,
                               created_at=created_at or datetime.now(UTC), **fields)
         return self._save(comment)
+
+    @in_app_context
+    def media(self, name="photo.jpg", data=None, owner=None, **fields):
+        """An uploaded image (a JPEG by default), stored with its variants made."""
+        import io
+
+        from dreamweaver.media import library
+        from dreamweaver.media.images import accept
+        from tests.support.images import jpeg
+
+        accepted = accept(io.BytesIO(data if data is not None else jpeg(800, 600)),
+                          self.app.config["MEDIA_MAX_PIXELS"])
+        media = library.add(accepted, original_name=name, title=name.rsplit(".", 1)[0],
+                            owner=db.session.merge(owner) if owner else None, **fields)
+        db.session.commit()
+        db.session.refresh(media)
+        return media
 
     def _save(self, row):
         db.session.add(row)

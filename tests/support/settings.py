@@ -15,6 +15,9 @@ TEST_SETTINGS = {
     "RATELIMIT_STORAGE_URI": "memory://",
     "CACHE_TYPE": "NullCache",
     "CACHE_NO_NULL_WARNING": True,
+    # Background work runs inside the request that sends it; tests of the real
+    # queue start a worker (tests/media/test_queue.py).
+    "TASKS_INLINE": True,
 }
 
 

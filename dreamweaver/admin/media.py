@@ -1,0 +1,142 @@
+"""The media library in /admin: the grid (search, pages), uploads of one or
+several files, an image's details (alt text, title, caption, where it is
+used) and deleting it.
+
+Authors see and manage their own uploads; administrators all of them. Each
+uploaded file is judged on its own: the ones we take are stored, each refusal
+comes back next to its file name (422, or 413 for a file too big), and a
+refused file leaves nothing behind.
+"""
+
+from typing import NamedTuple
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user
+
+from ..extensions import db
+from ..htmx import is_partial, render
+from ..media import library
+from ..media.images import Refused
+from ..models import Media
+from ..params import whole_number
+from .blueprint import bp
+from .forms import DeleteForm, MediaEditForm, MediaUploadForm
+
+PER_PAGE = 40
+SEARCH_MAX = 200
+
+
+class Outcome(NamedTuple):
+    """What became of one uploaded file: its media, or the message and status
+    of its refusal."""
+
+    name: str
+    media: Media | None = None
+    message: str = ""
+    status: int = 201
+
+
+def _visible():
+    """The media the signed-in user may see and manage."""
+    if current_user.is_admin:
+        return sa.true()
+    return Media.owner_id == current_user.id
+
+
+def _media_or_404(media_id: int) -> Media:
+    media = db.session.get(Media, media_id)
+    if media is None or not (current_user.is_admin or media.owner_id == current_user.id):
+        abort(404)
+    return media
+
+
+def _library(status: int = 200, results=()):
+    number = whole_number(request.args.get("page", "1")) or 1
+    words = request.args.get("s", "").replace("\x00", "").strip()[:SEARCH_MAX]
+    query = sa.select(Media).where(_visible())
+    if words:
+        escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        query = query.where(sa.or_(Media.title.ilike(pattern, escape="\\"),
+                                   Media.original_name.ilike(pattern, escape="\\"),
+                                   Media.alt.ilike(pattern, escape="\\")))
+    rows = list(db.session.scalars(
+        query.order_by(Media.created_at.desc(), Media.id.desc())
+        .limit(PER_PAGE + 1).offset((number - 1) * PER_PAGE)))
+    body = render("admin/media/library.html", "admin/media/_grid.html",
+                  items=rows[:PER_PAGE], has_more=len(rows) > PER_PAGE, number=number,
+                  words=words, form=MediaUploadForm(formdata=None), results=results)
+    return body, status
+
+
+@bp.get("/media/")
+def media_library():
+    return _library()
+
+
+@bp.post("/media/")
+def media_upload():
+    form = MediaUploadForm()
+    files = [f for f in request.files.getlist("files") if f.filename or f.content_length]
+    if not form.validate():
+        return _library(422, [Outcome("", message=message, status=422)
+                              for messages in form.errors.values() for message in messages])
+    if not files:
+        return _library(422, [Outcome("", message="Choose one or more images to upload.",
+                                      status=422)])
+    results = []
+    alt = form.alt.data if len(files) == 1 else ""
+    for file in files:
+        name = library.display_name(file.filename or "")
+        try:
+            results.append(Outcome(name, library.upload(file, owner=current_user, alt=alt)))
+            db.session.commit()
+        except Refused as refused:
+            db.session.rollback()
+            results.append(Outcome(name, message=refused.message, status=refused.status))
+    refusals = {outcome.status for outcome in results if outcome.media is None}
+    status = 201 if not refusals else (413 if refusals == {413} else 422)
+    if is_partial():
+        return render("admin/media/library.html", "admin/media/_upload_results.html",
+                      results=results), status
+    if status == 201:
+        flash(f"Uploaded {len(results)} image{'s' if len(results) != 1 else ''}. "
+              "Add alt text to any that lacks it.")
+        return redirect(url_for("admin.media_library"), 303)
+    return _library(status, results)
+
+
+@bp.route("/media/<int:media_id>/", methods=["GET", "POST"])
+def media_edit(media_id: int):
+    media = _media_or_404(media_id)
+    form = MediaEditForm(obj=media) if request.method == "GET" else MediaEditForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate():
+            form.populate_obj(media)
+            db.session.commit()
+            if not is_partial():
+                flash("Saved.")
+                return redirect(url_for("admin.media_edit", media_id=media.id), 303)
+        else:
+            status = 422
+    return render("admin/media/edit.html", "admin/media/_details.html", media=media, form=form,
+                  used_in=library.used_in(media.id), delete_form=DeleteForm()), status
+
+
+@bp.post("/media/<int:media_id>/delete")
+def media_delete(media_id: int):
+    media = _media_or_404(media_id)
+    form = DeleteForm()
+    if not form.validate():
+        abort(400, "The form expired; reload the page and try again.")
+    used_in = library.used_in(media.id)
+    if used_in and request.form.get("confirm") != "yes":
+        # Ask first, saying where it is used (409: not done until confirmed).
+        return render("admin/media/delete.html", "admin/media/_confirm_delete.html",
+                      media=media, used_in=used_in, delete_form=form), 409
+    library.delete(media)
+    db.session.commit()
+    flash("Image deleted.")
+    return redirect(url_for("admin.media_library"), 303)

@@ -1,0 +1,1 @@
+"""Media: uploads, their storage, responsive variants, and how posts show them."""

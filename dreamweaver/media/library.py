@@ -1,0 +1,156 @@
+"""The media library's rules: adding an image (a stored file and its row, or
+neither), deleting one (row and every file), and where each is used.
+
+A file is written before its row is committed; if the transaction then rolls
+back, the file is removed with it, and a file is deleted only once the
+deletion of its row has committed. What a killed process leaves behind (a
+file with no row) is removed by sweep(), which the worker runs every few hours.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import FileStorage
+
+from .. import tasks
+from ..extensions import db
+from ..inputs import one_line
+from ..models import Media, Post, post_media, utcnow
+from . import storage, variants
+from .images import Accepted, Refused, accept
+from .keys import EXTENSIONS, new_key
+
+WRITTEN = "dreamweaver.media.written"
+DOOMED = "dreamweaver.media.doomed"
+# A file without a row is left alone this long (an upload may be between its
+# write and its commit), then swept.
+ORPHAN_AGE = 24 * 3600
+NAME_MAX = 255
+_STEM = re.compile(r"/media/([0-9]{4}/[0-9]{2}/[0-9a-f]{16})")
+
+
+def upload(file: FileStorage, *, owner, alt: str = "", post_id: int | None = None) -> Media:
+    """Add the uploaded `file`; Refused (with its message) if it is not one we take."""
+    limit = current_app.config["MEDIA_MAX_BYTES"]
+    stream = file.stream
+    stream.seek(0, 2)
+    if stream.tell() > limit:
+        raise Refused(f"This file is larger than {limit / 1024 / 1024:.0f} MB.", status=413)
+    stream.seek(0)
+    accepted = accept(stream, current_app.config["MEDIA_MAX_PIXELS"])
+    name = display_name(file.filename or "")
+    return add(accepted, original_name=name, owner=owner, alt=alt, post_id=post_id,
+               title=name.rsplit(".", 1)[0])
+
+
+def display_name(filename: str) -> str:
+    """The uploader's file name as data: its last path part, one line, bounded."""
+    base = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    return one_line(base)[:NAME_MAX]
+
+
+def add(accepted: Accepted, *, original_name: str, owner=None, alt: str = "",
+        caption: str = "", title: str = "", post_id: int | None = None,
+        source_path: str | None = None, created_at: datetime | None = None) -> Media:
+    """Store `accepted` and add its row to the session (the caller commits);
+    its variants are made once that commit is done."""
+    when = created_at or utcnow()
+    key = new_key(when, accepted.extension)
+    storage.current().save(key, accepted.data, accepted.mime)
+    db.session.info.setdefault(WRITTEN, []).append(key)
+    media = Media(
+        key=key, original_name=original_name, mime=accepted.mime, width=accepted.width,
+        height=accepted.height, size=len(accepted.data), animated=accepted.animated,
+        alt=alt, caption=caption, title=title, variants=[], state="processing",
+        owner=owner, post_id=post_id, source_path=source_path, created_at=when,
+    )
+    db.session.add(media)
+    db.session.flush()
+    tasks.enqueue(variants.make_variants, media.id)
+    return media
+
+
+def files_of(media: Media) -> list[str]:
+    return [media.key, *(variant["key"] for variant in media.variants or ())]
+
+
+def delete(media: Media) -> None:
+    """Delete `media`'s row (the caller commits); its files go once that commit is done.
+    Posts showing it keep their markup, which now names a missing file: ask first
+    (used_in)."""
+    db.session.info.setdefault(DOOMED, []).extend(files_of(media))
+    db.session.delete(media)
+
+
+def used_in(media_id: int) -> list[Post]:
+    """The posts and pages whose content or featured image is this media."""
+    in_content = sa.select(post_media.c.post_id).where(post_media.c.media_id == media_id)
+    return list(db.session.scalars(
+        sa.select(Post).where(sa.or_(Post.id.in_(in_content), Post.featured_media_id == media_id))
+        .order_by(Post.id)))
+
+
+def media_in(html: str) -> list[Media]:
+    """The media that HTML shows or links to (by the stem its variants share)."""
+    stems = set(_STEM.findall(html))
+    if not stems:
+        return []
+    keys = [f"{stem}.{extension}" for stem in stems for extension in EXTENSIONS]
+    return list(db.session.scalars(sa.select(Media).where(Media.key.in_(keys))
+                                   .order_by(Media.id)))
+
+
+@tasks.periodic(minute="17", hour="*/6")
+def sweep(now: float | None = None) -> int:
+    """Remove stored files that no row names and are older than ORPHAN_AGE
+    (what a process killed between writing a file and committing left)."""
+    now = time.time() if now is None else now
+    store = storage.current()
+    known = set()
+    for key, kept in db.session.execute(sa.select(Media.key, Media.variants)):
+        known.add(key)
+        known.update(variant["key"] for variant in kept or ())
+    removed = 0
+    for key, modified in list(store.keys()):
+        if key not in known and now - modified > ORPHAN_AGE:
+            store.remove(key)
+            removed += 1
+    return removed
+
+
+def _after_commit(session) -> None:
+    session.info.pop(WRITTEN, None)
+    doomed = session.info.pop(DOOMED, None)
+    if doomed:
+        store = storage.current()
+        for key in doomed:
+            store.delete(key)
+
+
+def _after_rollback(session, previous_transaction) -> None:
+    if previous_transaction.parent is not None:
+        return
+    session.info.pop(DOOMED, None)
+    written = session.info.pop(WRITTEN, None)
+    if written:
+        store = storage.current()
+        for key in written:
+            store.delete(key)
+
+
+def init_app(app) -> None:
+    storage.init_app(app)
+    for name, listener in (("after_commit", _after_commit),
+                           ("after_soft_rollback", _after_rollback)):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+
+
+__all__ = ["Refused", "add", "delete", "media_in", "sweep", "upload", "used_in"]

@@ -1,0 +1,44 @@
+"""Media files for readers: /media/<key>, from the folder or, for a bucket,
+a redirect to where the bucket serves it.
+
+A key names a file that never changes (media/keys.py), so every answer may be
+kept a year without asking again. In a deployment with a front server, that
+server can serve instance/media/ at /media/ itself, with the same headers.
+"""
+
+from flask import Blueprint, abort, redirect, send_file
+
+from . import library, storage, upload_limit, urls
+from .keys import is_key
+
+bp = Blueprint("media", __name__)
+
+
+@bp.record_once
+def _set_up(state) -> None:
+    app = state.app
+    library.init_app(app)
+    upload_limit.init_app(app)
+    app.jinja_env.globals.update(media_url=urls.original_url,
+                                 media_thumbnail_url=urls.thumbnail_url)
+
+YEAR = 365 * 24 * 3600
+TYPES = {"jpg": "image/jpeg", "png": "image/png", "gif": "image/gif",
+         "webp": "image/webp", "avif": "image/avif"}
+
+
+@bp.get("/media/<path:key>")
+def file(key: str):
+    if not is_key(key):
+        abort(404)
+    store = storage.current()
+    if not isinstance(store, storage.LocalStorage):
+        return redirect(store.url(key), 301)
+    path = store.path(key)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=TYPES[key.rsplit(".", 1)[1]], conditional=True,
+                         etag=True, max_age=YEAR)
+    response.cache_control.public = True
+    response.cache_control.immutable = True
+    return response
