@@ -16,7 +16,7 @@ from . import dates
 from .blog import queries
 from .extensions import db
 from .markup import render, render_teaser
-from .media import library
+from .media import pictures
 from .models import Category, OldSlug, Post, Tag, User, utcnow
 from .permalinks import MAX_PAGE_DEPTH
 from .slugs import RESERVED, is_reserved_page_slug, slugify, unique_slug
@@ -167,15 +167,14 @@ def save(post: Post, *, author: User, title: str, slug: str, source: str, fmt: s
     refusal = parent_refusal(post, parent_id)
     if refusal:
         raise ParentRefused(refusal)
-    content_html = render(source, fmt)
-    teaser_html = render_teaser(source, fmt)
+    shown = render_post(source, fmt)
     was_live = post.id is not None and post.status in ("published", "scheduled")
     old_slug = post.slug
     post.title = title.strip()
     post.slug = post_slug(post, slug)
     post.source, post.format = source, fmt
-    post.content_html, post.teaser_html = content_html, teaser_html
-    post.media_used = library.media_in(content_html)
+    post.content_html, post.teaser_html = shown.content_html, shown.teaser_html
+    post.media_used = shown.media
     post.excerpt = excerpt.strip()
     post.categories = categories or ([default_category()] if post.type == "post" else [])
     post.tags = tags
@@ -190,6 +189,15 @@ def save(post: Post, *, author: User, title: str, slug: str, source: str, fmt: s
         db.session.add(OldSlug(post=post, slug=old_slug))
     db.session.add(post)
     return post
+
+
+def render_post(source: str, fmt: str) -> pictures.Shown:
+    """A post's stored HTML from its source: rendered and kept to the post
+    policy (markup.py), then its images shown as the best variants that exist
+    (media/pictures.py), with the media it uses. The one way every writer of
+    posts (the editor, the importer, the demo, the tests' factory) makes it.
+    Raises what render() raises."""
+    return pictures.expand_post(render(source, fmt), render_teaser(source, fmt))
 
 
 def edited(post: Post) -> None:

@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from .. import dates
 from ..comments.policy import new_comment
 from ..extensions import db
-from ..markup import render, render_teaser
 from ..models import Category, Comment, Post, Tag, User
+from ..publishing import render_post
 from ..sanitize import clean_comment
 from ..slugs import slugify, unique_slug
 
@@ -99,6 +99,7 @@ def _tag(name: str, tags: dict[str, Tag]) -> Tag:
 
 def _post(meta: dict, body: str, users: dict[str, User], kind: str) -> Post:
     local = meta["date"]
+    shown = render_post(body, "markdown")
     post = Post(
         type=kind,
         status="published",
@@ -106,8 +107,9 @@ def _post(meta: dict, body: str, users: dict[str, User], kind: str) -> Post:
         slug=unique_slug(Post.slug, slugify(meta["title"]), Post.type == kind),
         source=body,
         format="markdown",
-        content_html=render(body, "markdown"),
-        teaser_html=render_teaser(body, "markdown"),
+        content_html=shown.content_html,
+        teaser_html=shown.teaser_html,
+        media_used=shown.media,
         excerpt=meta.get("excerpt", ""),
         published_local=local,
         published_at=dates.from_local(local),

@@ -18,7 +18,7 @@ from PIL import Image
 from .. import tasks
 from ..extensions import db
 from ..models import Media
-from . import storage
+from . import pictures, storage
 from .images import FORMATS
 from .keys import variant_key
 
@@ -66,6 +66,8 @@ def make_variants(media_id: int) -> None:
         db.session.commit()
         return
     media.variants, media.state = made, "ready"
+    # The posts showing it offer the variants from now on, in the same commit.
+    pictures.refresh_posts_showing(media)
     db.session.commit()
 
 

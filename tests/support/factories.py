@@ -7,9 +7,8 @@ import sqlalchemy as sa
 
 from dreamweaver.comments.policy import new_comment
 from dreamweaver.extensions import db
-from dreamweaver.markup import render, render_teaser
-from dreamweaver.media.library import media_in
 from dreamweaver.models import Category, Post, Tag, User
+from dreamweaver.publishing import render_post
 from dreamweaver.slugs import slugify, unique_slug
 
 
@@ -80,7 +79,7 @@ class Factory:
             self.clock -= timedelta(hours=1)
             published_at = self.clock
         source = source if source is not None else f"Body of {title}."
-        content_html = render(source, "markdown")
+        shown = render_post(source, "markdown")
         post = Post(
             type=kind,
             status=fields.pop("status", "published"),
@@ -88,9 +87,9 @@ class Factory:
             slug=fields.pop("slug", None) or unique_slug(Post.slug, slugify(title),
                                                           Post.type == kind),
             source=source,
-            content_html=content_html,
-            media_used=media_in(content_html),
-            teaser_html=render_teaser(source, "markdown"),
+            content_html=shown.content_html,
+            media_used=shown.media,
+            teaser_html=shown.teaser_html,
             published_at=published_at,
             published_local=dates.to_local(published_at),
             # merge() leaves the caller's objects detached and readable after commit.
