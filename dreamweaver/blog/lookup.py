@@ -21,7 +21,8 @@ from ..models import Post
 from . import queries
 
 FIELDS = ("id", "type", "status", "title", "slug", "published_at", "published_local",
-          "modified_at", "author_id", "comments_open", "sticky", "comment_count")
+          "modified_at", "author_id", "comments_open", "sticky", "comment_count",
+          "featured_media_id")
 
 
 class KnownPost(LoadOnMiss):

@@ -6,6 +6,7 @@ from flask import current_app, g, request, url_for
 from markupsafe import Markup
 
 from ..markup import smart_title
+from ..media.featured import social_image
 from ..permalinks import post_url
 from .excerpts import excerpt_of
 
@@ -57,6 +58,10 @@ def blog_posting(post) -> dict:
     }
     if post.author:
         data["author"] = {"@type": "Person", "name": post.author.display_name}
+    image = social_image(post)
+    if image:
+        data["image"] = {"@type": "ImageObject", "url": image.url, "width": image.width,
+                         "height": image.height}
     return data
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from html import escape, unescape
+from urllib.parse import urljoin
 
 import sqlalchemy as sa
 from markupsafe import Markup
@@ -146,6 +147,36 @@ def not_first(html: str) -> Markup:
     return Markup(html.replace("<img" + FIRST, "<img" + LAZY, 1))  # noqa: S704 - stored, cleaned
 
 
+# What an image keeps in a feed: readers take plain <img>, and many drop
+# <picture> and srcset (or resolve their relative addresses wrongly).
+FEED_KEPT = ("src", "width", "height", "alt", "title", "class")
+
+
+def for_feed(html: str, base: str) -> str:
+    """Stored post HTML for a feed: each <picture> of ours as its <img> alone
+    (the JPEG or PNG its src names), and every image's address on this site
+    made absolute against `base`; no lazy loading or priority hints."""
+    if "<img" not in html:
+        return html
+    out, position = [], 0
+    for match in _FOUND.finditer(html):
+        out.append(html[position:match.start()])
+        position = match.end()
+        attributes = _attributes(match.group(1) if match.group(1) is not None
+                                 else match.group(2))
+        src = attributes.get("src", "")
+        here = src.startswith("/") and not src.startswith("//")
+        if match.group(1) is None and not here:
+            out.append(match.group())  # another site's image, as the author wrote it
+            continue
+        if here:
+            attributes["src"] = urljoin(base, src)
+        out.append(_tag("img", [(name, attributes[name]) for name in FEED_KEPT
+                                if name in attributes]))
+    out.append(html[position:])
+    return "".join(out)
+
+
 def _attributes(text: str) -> dict[str, str]:
     found = {}
     for match in _PAIR.finditer(text):
@@ -202,12 +233,14 @@ def picture(media: Media, attributes: dict[str, str] | None = None, *, sizes: st
 
 def _fallback(media: Media) -> list[tuple[str, int]]:
     """(key, width) of the JPEG or PNG variants, and of the original when it is
-    of that kind and was not made again at its own width (variants.py)."""
+    one of them: of that kind and no wider than the widest variant, so not
+    made again at its own width (variants.py)."""
     variants = media.variants
     kind = next((v["format"] for v in variants if v["format"] in FALLBACK), None)
     candidates = [(v["key"], v["width"]) for v in variants if v["format"] == kind]
     own = media.key.rsplit(".", 1)[1]
-    if own == kind and all(width != media.width for _, width in candidates):
+    widest = max(v["width"] for v in variants)
+    if own == kind and media.width <= widest and all(w != media.width for _, w in candidates):
         candidates.append((media.key, media.width))
     if not candidates:  # no fallback made at all: the original is one
         candidates.append((media.key, media.width))

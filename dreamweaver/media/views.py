@@ -8,7 +8,7 @@ server can serve instance/media/ at /media/ itself, with the same headers.
 
 from flask import Blueprint, abort, redirect, send_file
 
-from . import library, storage, upload_limit, urls
+from . import featured, library, storage, upload_limit, urls
 from .keys import is_key
 
 bp = Blueprint("media", __name__)
@@ -19,6 +19,7 @@ def _set_up(state) -> None:
     app = state.app
     library.init_app(app)
     upload_limit.init_app(app)
+    featured.init_app(app)
     app.jinja_env.globals.update(media_url=urls.original_url,
                                  media_thumbnail_url=urls.thumbnail_url)
 
