@@ -135,6 +135,9 @@ def init_app(app):
 
 def run_worker(app, workers: int = 2) -> None:
     """The consumer `flask worker` runs: threads, and the periodic tasks."""
+    # An idle consumer polls SQLite at most a second apart (huey's default backs
+    # off to 10 s, which an uploader would wait through); Redis blocks instead.
     consumer = app.extensions["tasks"].create_consumer(
-        workers=workers, worker_type="thread", periodic=True, check_worker_health=True)
+        workers=workers, worker_type="thread", periodic=True, check_worker_health=True,
+        max_delay=1.0)
     consumer.run()
