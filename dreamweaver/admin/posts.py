@@ -11,6 +11,7 @@ from ..budget import InputTooSlow
 from ..extensions import db
 from ..htmx import render
 from ..markup import render as render_markup
+from ..media.pictures import expand
 from ..models import Category, Post, utcnow
 from ..params import whole_number
 from ..sanitize.htmlshape import TooComplex
@@ -183,7 +184,7 @@ def post_preview():
     if fmt not in ("markdown", "html"):
         abort(400)
     try:
-        html = render_markup(request.form.get("source", ""), fmt)
+        html = expand(render_markup(request.form.get("source", ""), fmt))
     except (TooComplex, InputTooSlow) as error:
         return render_template("admin/_post_preview.html", content_html="",
                                message=str(error)), 422

@@ -17,6 +17,8 @@ from dreamweaver.media.variants import make_variants
 from dreamweaver.models import Media, Post
 from dreamweaver.publishing import render_post
 from tests.support import images
+from tests.support.admin_forms import form
+from tests.support.auth import csrf_token
 from tests.support.factories import Factory
 from tests.support.responses import text
 from tests.support.settings import TEST_SETTINGS
@@ -267,3 +269,18 @@ def test_feed_absolute_image_while_processing(client, app, make):
     make.post("Early", source=f"![Early](/media/{media.key})", published_at=WHEN)
     body = text(client.get("/feed/"))
     assert f'src="http://localhost/media/{media.key}"' in body
+
+
+def test_editor_save_and_preview_show_pictures(app, client, auth, make):
+    media = make.media(alt="Edited")
+    auth.login()
+    source = f"Words.\n\n![Edited](/media/{media.key})"
+    response = form(client, title="Saved with a picture", source=source)
+    assert response.status_code == 303
+    with app.app_context():
+        post = db.session.scalar(sa.select(Post).where(Post.title == "Saved with a picture"))
+        assert post.content_html.count("<picture>") == 1
+        assert [m.id for m in post.media_used] == [media.id]
+    preview = client.post("/admin/posts/preview", data={"source": source, "format": "markdown"},
+                          headers={"X-CSRFToken": csrf_token(client, "/admin/posts/new")})
+    assert text(preview).count("<picture>") == 1
