@@ -2,10 +2,10 @@
 
 `python bench/picture_choice.py [--megapixels 12] [--width 390] [--dpr 3]`
 makes a post with one landscape photograph (bench/media.py's photo-like
-JPEG, 4,000 × 3,000 at 12 megapixels, without its EXIF rotation), serves it on 127.0.0.1, opens it in Debian's
-chromium at that viewport and device pixel ratio, and prints the URL the
-browser chose (img.currentSrc) with that file's bytes, beside what the
-`sizes` attribute asks for. Figures are in bench/README.md.
+JPEG, 4,000 × 3,000 at 12 megapixels, without its EXIF rotation), serves it
+on 127.0.0.1, opens it in Debian's chromium at that viewport and device
+pixel ratio, and prints the URL the browser chose (img.currentSrc) with
+that file's bytes, and the width the image is drawn at.
 """
 
 from __future__ import annotations
