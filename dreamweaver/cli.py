@@ -105,12 +105,15 @@ def create_user_command(name, role, password_stdin, display_name, email):
 
 @click.command("import-wxr")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--uploads", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, help="A copy of the old site's wp-content/uploads folder: its "
+              "images become the site's media (nothing is downloaded).")
 @with_appcontext
-def import_wxr_command(file):
+def import_wxr_command(file, uploads):
     """Import a WordPress export (WXR 1.0-1.2): idempotent, all or nothing."""
     from .wxr.importer import run
 
-    click.echo(run(file))
+    click.echo(run(file, uploads))
 
 
 @click.command("export-wxr")
