@@ -50,6 +50,9 @@ def old_upload(path: str):
     the media it became (media/old_paths.py): its original, or for a
     size-suffixed copy the nearest variant at least as wide."""
     path = old_paths.clean(path)
+    if path and is_key(path):
+        # How export-wxr names a file that never was on a WordPress site.
+        return redirect(urls.url_of(path), 301)
     found = old_paths.find(path) if path else None
     if found is None:
         abort(404)

@@ -1,6 +1,7 @@
 """`backup FILE` / `restore FILE`: SQLite's online backup, round trip."""
 
 import sqlite3
+import tarfile
 import threading
 
 import pytest
@@ -20,7 +21,8 @@ def app(tmp_path):
     """A site on its own SQLite file, whatever database the suite runs on:
     backup and restore are SQLite's (PostgreSQL has pg_dump)."""
     site = create_app({**TEST_SETTINGS,
-                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'site.sqlite'}"})
+                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'site.sqlite'}",
+                       "MEDIA_STORAGE_URL": (tmp_path / "media").as_uri()})
     with site.app_context():
         upgrade()
     return site
@@ -92,7 +94,9 @@ def test_backup_while_writes_go_on(app, runner, make, tmp_path):
         stop.set()
         thread.join()
     assert result.exit_code == 0, result.output
-    with sqlite3.connect(tmp_path / "busy.backup") as copy:
+    with tarfile.open(tmp_path / "busy.backup") as archive:
+        (tmp_path / "busy.sqlite").write_bytes(archive.extractfile("database.sqlite").read())
+    with sqlite3.connect(tmp_path / "busy.sqlite") as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert copy.execute("SELECT count(*) FROM posts").fetchone()[0] == 1
 
