@@ -43,7 +43,10 @@ from .uploads import Unreadable, host_and_path, open_upload, path_in_url
 from .values import clip, number, when
 
 _URL_ATTRIBUTE = re.compile(
-    r"""(\s)(src|href|data-src|poster|srcset)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+    r"""(\s)(src|href|data-src|poster)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+_SRCSET_TAG = re.compile(r"<(?:img|source)\b[^>]*\ssrcset\s*=[^>]*>", re.I)
+_SRCSET = re.compile(r"""\s(?:srcset|sizes)\s*=\s*(?:"[^"]*"|'[^']*')""", re.I)
+_SRCSET_VALUE = re.compile(r"""\ssrcset\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 # A site that keeps uploads elsewhere still files them by month.
 _DATED = re.compile(r"(?:^|/)([0-9]{4}/[0-9]{2}/[^/]+)$")
 
@@ -219,22 +222,27 @@ class Attachments:
         if not self.by_path:
             return html
 
+        def without_srcset(match):
+            # A srcset of the old sizes goes, and its sizes with it: the renderer
+            # offers the new ones.
+            tag = match.group(0)
+            found = _SRCSET_VALUE.search(tag)
+            value = (found.group(1) if found.group(1) is not None else found.group(2)) or ""
+            urls = [part.split()[0] for part in value.split(",") if part.split()]
+            if not any(self.find(url) for url in urls):
+                return tag
+            self.report.media_rewritten += 1
+            return _SRCSET.sub("", tag)
+
         def replace(match):
-            name = match.group(2).lower()
             value = match.group(3) if match.group(3) is not None else match.group(4)
-            if name == "srcset":
-                urls = [part.split()[0] for part in value.split(",") if part.split()]
-                if any(self.find(url) for url in urls):
-                    self.report.media_rewritten += 1
-                    return ""
-                return match.group(0)
             image = self.find(value)
             if image is None:
                 return match.group(0)
             self.report.media_rewritten += 1
             return f'{match.group(1)}{match.group(2)}="{image.url}"'
 
-        return _URL_ATTRIBUTE.sub(replace, html)
+        return _URL_ATTRIBUTE.sub(replace, _SRCSET_TAG.sub(without_srcset, html))
 
     def gallery(self, attrs: dict[str, str], wp_post_id: int) -> str:
         listed = attrs.get("ids") or attrs.get("include")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from urllib.parse import urlsplit
+
+from .uploads import host_and_path
 
 # One token is an escaped tag [[...]] or a tag: [name attrs], [name/], [/name].
 # Neither holds a bracket, and a name is followed by space, "/" or "]" only: a
@@ -186,17 +187,15 @@ def prepare(text: str, gallery=None) -> str:
     return autop(shortcodes(text))
 
 
-def media_urls(html: str, hosts: set[str]) -> set[str]:
-    """URLs of files (uploads, images, media) on the old site's hosts."""
+def media_urls(html: str, hosts) -> set[str]:
+    """URLs of files (uploads, images, media) on the old site's hosts, also
+    through Jetpack's image CDN (i0.wp.com/<host>/...)."""
     found = set(_URL_ATTR.findall(html))
     for srcset in _SRCSET.findall(html):
         found.update(part.strip().split(" ")[0] for part in srcset.split(",") if part.strip())
     result = set()
     for url in found:
-        try:
-            parts = urlsplit(url.strip())
-        except ValueError:
-            continue
-        if parts.hostname and parts.hostname.lower() in hosts and _MEDIA_PATH.search(parts.path):
+        where = host_and_path(url.strip())
+        if where and where[0] and where[0] in hosts and _MEDIA_PATH.search(where[1]):
             result.add(url.strip())
     return result

@@ -132,7 +132,7 @@ class Importer:
     def _post(self, post_id: int, kind: str, status: str, item: dict) -> tuple[Post, str]:
         title = clip(item.get("title", "").strip(), 500)
         raw, source = self.attachments.prepare(item.get("content:encoded", ""), post_id)
-        self.report.media |= media_urls(raw, self.hosts)
+        self.report.media |= media_urls(raw, self.hosts | self.attachments.bases.keys())
         local = written = when(item.get("wp:post_date"))
         moment = when(item.get("wp:post_date_gmt"))
         if moment is None and status in ("draft", "pending"):
