@@ -1,4 +1,5 @@
-"""WordPress content to HTML: [caption] and other shortcodes, and a small wpautop."""
+"""WordPress content to HTML: [caption], [gallery] (through a renderer the importer
+hands in) and other shortcodes, and a small wpautop."""
 
 from __future__ import annotations
 
