@@ -105,40 +105,56 @@ def create_user_command(name, role, password_stdin, display_name, email):
 
 @click.command("import-wxr")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--uploads", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, help="A copy of the old site's wp-content/uploads folder: its "
+              "images become the site's media (nothing is downloaded).")
 @with_appcontext
-def import_wxr_command(file):
+def import_wxr_command(file, uploads):
     """Import a WordPress export (WXR 1.0-1.2): idempotent, all or nothing."""
     from .wxr.importer import run
 
-    click.echo(run(file))
+    click.echo(run(file, uploads))
 
 
 @click.command("export-wxr")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
 @click.option("--site-url", default=None,
               help="The site's address for links and GUIDs (default: SITE_URL or http://localhost).")
+@click.option("--uploads", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also write the media files into this folder, at the paths under "
+              "wp-content/uploads/ the export gives them (for import-wxr --uploads).")
 @with_appcontext
-def export_wxr_command(file, site_url):
+def export_wxr_command(file, site_url, uploads):
     """Write the whole site as WXR 1.2, which WordPress's importer reads."""
     from .wxr.exporter import export
 
-    counts = export(file, site_url)
+    counts = export(file, site_url, uploads)
+    missing = counts.pop("missing media files", [])
     click.echo(f"Exported to {file}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items())
                + ". Markdown posts are exported as their rendered HTML.")
+    if uploads is not None:
+        click.echo(f"Wrote the media files into {uploads}"
+                   + (f"; {len(missing)} were not in the storage: {', '.join(missing)}"
+                      if missing else "."))
 
 
 @click.command("backup")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def backup_command(file):
-    """Copy the SQLite database to FILE, safely while the site runs."""
+    """Write the SQLite database and the media files to the archive FILE, safely
+    while the site runs."""
     from .backup import BackupError, backup
 
     try:
-        size = backup(file)
+        made = backup(file)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Backed up the database to {file} ({size:,} bytes; integrity check passed).")
+    click.echo(f"Backed up the database and {made.files} media file(s) to {file} "
+               f"({made.size:,} bytes; integrity check passed).")
+    if made.missing:
+        click.echo(f"Warning: {len(made.missing)} media file(s) named in the database were "
+                   "not in the storage (deleted meanwhile?): " + ", ".join(made.missing))
 
 
 @click.command("restore")
@@ -146,7 +162,7 @@ def backup_command(file):
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @with_appcontext
 def restore_command(file, yes):
-    """Replace the database with the backup in FILE."""
+    """Replace the database (and put back the media files) with the backup in FILE."""
     from .backup import BackupError, restore
 
     def ask():
@@ -154,11 +170,11 @@ def restore_command(file, yes):
             click.confirm(f"Replace everything in the site's database with {file}?", abort=True)
 
     try:
-        restore(file, confirm=ask)
+        written = restore(file, confirm=ask)
         upgrade()
     except BackupError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Restored the database from {file}.")
+    click.echo(f"Restored the database and {written} media file(s) from {file}.")
 
 
 @click.command("worker")

@@ -12,14 +12,14 @@ from flask import abort
 from ..dates import MAX_YEAR, MIN_YEAR
 from ..extensions import db
 from ..inputs import plain_text
-from ..models import Category, ImportedPost, Post, Tag
+from ..models import Category, ImportedMedia, ImportedPost, Media, Post, Tag
 from ..params import whole_number
 from ..permalinks import address
 from . import queries
 
 # WordPress's public query vars that name an address here; `s` (search) is
 # answered where it is asked, and anything else is not WordPress's to map.
-QUERY_VARS = ("p", "page_id", "cat", "tag", "author", "author_name", "m", "year",
+QUERY_VARS = ("p", "page_id", "attachment_id", "cat", "tag", "author", "author_name", "m", "year",
               "monthnum", "day", "feed", "paged")
 POST_FEEDS = {"rss2": "feeds.posts", "rss": "feeds.posts", "rdf": "feeds.posts",
               "atom": "feeds.atom", "comments-rss2": "feeds.comments"}
@@ -37,6 +37,8 @@ def target(args, page: int = 1) -> Target | None:
     `page` is the listing page the path asked for (`/page/2/?cat=5`)."""
     if "p" in args or "page_id" in args:
         return _post(args.get("p") or args.get("page_id") or "", args.get("feed"))
+    if "attachment_id" in args:
+        return _attachment(args["attachment_id"])
     if "s" in args or not any(name in args for name in QUERY_VARS):
         return None
     given = {name: args[name] for name in QUERY_VARS if args.get(name)}
@@ -126,3 +128,13 @@ def _post(post_id: str, feed: str | None) -> Target:
     if feed not in TERM_FEEDS and feed != "comments-rss2":
         abort(404)
     return ("feeds.page_comments" if found.type == "page" else "feeds.post_comments"), values
+
+
+def _attachment(wp_id: str) -> Target:
+    """`/?attachment_id=123`: WordPress's page of an upload; here the file an
+    import made of it (ImportedMedia), as there is no page around an image."""
+    number = _number(wp_id)
+    key = db.session.scalar(
+        sa.select(Media.key).join(ImportedMedia, ImportedMedia.media_id == Media.id)
+        .where(ImportedMedia.wp_id == number).order_by(Media.id).limit(1))
+    return "media.file", {"key": key or abort(404)}

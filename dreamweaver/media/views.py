@@ -8,7 +8,7 @@ server can serve instance/media/ at /media/ itself, with the same headers.
 
 from flask import Blueprint, abort, redirect, send_file
 
-from . import featured, library, storage, upload_limit, urls
+from . import featured, library, old_paths, storage, upload_limit, urls
 from .keys import is_key
 
 bp = Blueprint("media", __name__)
@@ -43,3 +43,19 @@ def file(key: str):
     response.cache_control.public = True
     response.cache_control.immutable = True
     return response
+
+
+@bp.get("/wp-content/uploads/<path:path>")
+def old_upload(path: str):
+    """A WordPress upload's old address (an imported site's), moved for good to
+    the media it became (media/old_paths.py): its original, or for a
+    size-suffixed copy the nearest variant at least as wide."""
+    path = old_paths.clean(path)
+    if path and is_key(path):
+        # How export-wxr names a file that never was on a WordPress site.
+        return redirect(urls.url_of(path), 301)
+    found = old_paths.find(path) if path else None
+    if found is None:
+        abort(404)
+    media, width = found
+    return redirect(urls.url_of(old_paths.best_key(media, width)), 301)

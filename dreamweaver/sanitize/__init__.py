@@ -67,10 +67,12 @@ _POST_ATTRIBUTES = {
     "time": {"datetime"},
     "abbr": {"title"},
 }
-# WordPress's alignment and media classes, plus code-language classes from
-# Markdown fences and footnote classes; any other class is dropped.
+# WordPress's alignment and media classes (galleries as wxr/gallery.py writes
+# them), plus code-language classes from Markdown fences and footnote classes;
+# any other class is dropped.
 _POST_CLASS = re.compile(
     r"^(align(left|right|center|none|wide|full)|wp-caption(-text)?|wp-image-\d+"
+    r"|gallery(-columns-[1-9]|-item|-caption)?"
     r"|size-(thumbnail|medium|medium_large|large|full)|language-[a-z0-9_+-]+"
     r"|footnote(s|-ref|-backref)?|has-text-align-(left|center|right))$"
 )

@@ -1,10 +1,12 @@
-"""WordPress content to HTML: [caption] and other shortcodes, and a small wpautop."""
+"""WordPress content to HTML: [caption], [gallery] (through a renderer the importer
+hands in) and other shortcodes, and a small wpautop."""
 
 from __future__ import annotations
 
 import re
 from collections import deque
-from urllib.parse import urlsplit
+
+from .uploads import host_and_path
 
 # One token is an escaped tag [[...]] or a tag: [name attrs], [name/], [/name].
 # Neither holds a bracket, and a name is followed by space, "/" or "]" only: a
@@ -17,6 +19,8 @@ _TOKEN = re.compile(r"\[\[([^\[\]]*)\]\]|\[(/?)([a-zA-Z][\w-]*)((?:[\s/][^\[\]]*
 _ATTR = re.compile(r'(?<![\w-])([\w-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\'|(\S+))')
 _MEDIA_TAIL = re.compile(r"^\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)$", re.S | re.I)
 _CAPTIONS = ("caption", "wp_caption")
+# Escaped tags, or a [gallery] tag (galleries() replaces it before shortcodes() runs).
+_GALLERY_TOKEN = re.compile(r"\[\[[^\[\]]*\]\]|\[gallery((?:[\s/][^\[\]]*)?)\]", re.I)
 # The same tokens, but only escaped ones and caption tags (few in most posts).
 _CAPTION_TOKEN = re.compile(
     r"\[\[[^\[\]]*\]\]|\[(/?)(caption|wp_caption)((?:[\s/][^\[\]]*)?)\]", re.I)
@@ -165,22 +169,34 @@ def autop(text: str) -> str:
     return re.sub(r"\x02pre(\d+)\x03", lambda m: kept[int(m.group(1))], html)
 
 
-def prepare(text: str) -> str:
-    """WordPress post content as the HTML source we store."""
-    return autop(shortcodes(text.replace("\x00", "")))
+def galleries(text: str, render) -> str:
+    """Each [gallery ...] tag as `render(its attributes)` gives it (HTML without
+    brackets); an escaped [[gallery]] stays for shortcodes() to unescape."""
+    def replace(match):
+        if match.group(0).startswith("[["):
+            return match.group(0)
+        return render(_attrs(match.group(1) or ""))
+    return _GALLERY_TOKEN.sub(replace, text)
 
 
-def media_urls(html: str, hosts: set[str]) -> set[str]:
-    """URLs of files (uploads, images, media) on the old site's hosts."""
+def prepare(text: str, gallery=None) -> str:
+    """WordPress post content as the HTML source we store; `gallery(attributes)`,
+    when given, renders each [gallery] (else it is dropped like other tags)."""
+    text = text.replace("\x00", "")
+    if gallery is not None:
+        text = galleries(text, gallery)
+    return autop(shortcodes(text))
+
+
+def media_urls(html: str, hosts) -> set[str]:
+    """URLs of files (uploads, images, media) on the old site's hosts, also
+    through Jetpack's image CDN (i0.wp.com/<host>/...)."""
     found = set(_URL_ATTR.findall(html))
     for srcset in _SRCSET.findall(html):
         found.update(part.strip().split(" ")[0] for part in srcset.split(",") if part.strip())
     result = set()
     for url in found:
-        try:
-            parts = urlsplit(url.strip())
-        except ValueError:
-            continue
-        if parts.hostname and parts.hostname.lower() in hosts and _MEDIA_PATH.search(parts.path):
+        where = host_and_path(url.strip())
+        if where and where[0] and where[0] in hosts and _MEDIA_PATH.search(where[1]):
             result.add(url.strip())
     return result

@@ -6,6 +6,10 @@ and comments loaded with one query apiece; nothing accumulates in memory.
 
 WordPress has no Markdown: a Markdown post is exported as its rendered,
 cleaned HTML (content_html); an HTML post as its source.
+
+Media are exported as WordPress writes attachments (media_items.py), after
+the posts; the content's /media/ addresses become the attachments' absolute
+wp-content/uploads URLs, and a featured image its post's _thumbnail_id.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from flask import current_app
 from .. import dates, instance
 from ..extensions import db
 from ..models import Category, Comment, OldSlug, Post, Tag, User, post_categories, post_tags
+from .media_items import MediaItems
 
 WXR_VERSION = "1.2"
 CHUNK = 500
@@ -76,14 +81,15 @@ def utc(moment: datetime | None) -> datetime | None:
 
 
 class Exporter:
-    def __init__(self, out, site_url: str):
+    def __init__(self, out, site_url: str, uploads=None):
         self.out = out
         self.site_url = site_url.rstrip("/")
+        self.media = MediaItems(self, uploads)
         self.logins: dict[int, str] = {}
         # One moment for the whole file: a post due by then is written as published.
         self.now = datetime.now(UTC)
         self.counts = {"authors": 0, "categories": 0, "tags": 0, "posts": 0, "pages": 0,
-                       "comments": 0}
+                       "comments": 0, "media": 0}
 
     def write(self, *parts: str) -> None:
         self.out.write("".join(parts))
@@ -107,7 +113,10 @@ class Exporter:
         self.tags()
         self.write("\n\t<generator>Dreamweaver</generator>\n\n")
         self.items()
+        self.media.items()
         self.write(FOOTER)
+        if self.media.missing:
+            return {**self.counts, "missing media files": self.media.missing}
         return self.counts
 
     # -- channel ----------------------------------------------------------------
@@ -212,7 +221,8 @@ class Exporter:
             local, moment = dates.to_local(post.created_at), None
         elif local is None:
             local = dates.to_local(post.published_at)
-        content = post.source if post.format == "html" else post.content_html
+        content = self.media.content(post.source if post.format == "html"
+                                     else post.content_html)
         pub = format_datetime(post.published_at or post.created_at)
         status = post.status_at(self.now)
         self.write(
@@ -246,6 +256,10 @@ class Exporter:
         for slug in old_slugs:
             self.write("\t\t<wp:postmeta>", el("wp:meta_key", "_wp_old_slug", raw=True),
                        el("wp:meta_value", slug, raw=True), "</wp:postmeta>\n")
+        if post.featured_media_id:
+            self.write("\t\t<wp:postmeta>", el("wp:meta_key", "_thumbnail_id", raw=True),
+                       el("wp:meta_value", self.media.wp_id(post.featured_media_id), raw=True),
+                       "</wp:postmeta>\n")
         for comment in comments:
             self.comment(comment)
         self.write("\t</item>\n")
@@ -274,9 +288,11 @@ class Exporter:
         self.counts["comments"] += 1
 
 
-def export(path, site_url: str | None = None) -> dict:
-    """Write the site to `path` as WXR 1.2; the counts of what was written."""
+def export(path, site_url: str | None = None, uploads=None) -> dict:
+    """Write the site to `path` as WXR 1.2; the counts of what was written.
+    With `uploads` (a folder), the media files too, at the paths under
+    wp-content/uploads/ that the attachments name."""
     site_url = site_url or current_app.config.get("SITE_URL") or "http://localhost"
     # Commenters' emails and addresses, post passwords: private like the database.
     with open(instance.create_private(path), "w", encoding="utf-8", newline="\n") as out:
-        return Exporter(out, site_url).run()
+        return Exporter(out, site_url, uploads).run()

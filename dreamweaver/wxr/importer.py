@@ -15,6 +15,7 @@ author and page maps and the report.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
@@ -25,12 +26,14 @@ from ..budget import InputTooSlow
 from ..caching import bump
 from ..extensions import db
 from ..markup import as_plain_text, render, render_teaser, text_of
+from ..media.library import media_in
 from ..models import OldSlug, Post, User, post_categories, post_tags
 from ..permalinks import MAX_PAGE_DEPTH, page_paths
 from ..publishing import edited, page_parents, settle
 from ..sanitize.htmlshape import TooComplex
 from ..slugs import is_reserved_page_slug, slugify, unique_slug
-from .content import media_urls, prepare
+from .attachments import Attachments
+from .content import media_urls
 from .ids import Ids, bump_sequences, make_room, source_of
 from .reader import Summary, WXRError, check, records
 from .report import Report, permalink_path
@@ -43,8 +46,9 @@ STATUSES = {"publish": "published", "future": "scheduled", "draft": "draft",
 
 
 class Importer:
-    def __init__(self, summary: Summary):
+    def __init__(self, summary: Summary, uploads: Path | None = None):
         self.report = Report()
+        self.report.uploads = uploads
         self.terms = Terms(self.report)
         self.users: dict[str, int] = {}  # login -> id
         self.wp_authors: dict[int, int] = {}  # WordPress author id -> our id
@@ -55,6 +59,7 @@ class Importer:
         self.ids = Ids(source_of(summary))
         self.hosts = {urlsplit(u).hostname.lower() for u in (*summary.base_urls, summary.link)
                       if u and urlsplit(u).hostname}
+        self.attachments = Attachments(self.ids, self.report, self.hosts, uploads, self._user)
 
     # -- authors --------------------------------------------------------------
     def author(self, fields: dict) -> None:
@@ -89,6 +94,8 @@ class Importer:
         kind = item.get("wp:post_type", "").strip()
         status = STATUSES.get(item.get("wp:status", "").strip())
         post_id = number(item.get("wp:post_id"))
+        if kind == "attachment":
+            return  # read in the pass before (attachments.py)
         if kind not in ("post", "page"):
             self.report.skipped_items[kind or "no type"] += 1
             return
@@ -100,7 +107,8 @@ class Importer:
             self.report.skipped_items[f"{kind} without an id"] += 1
             return
         post, outcome = self._post(post_id, kind, status, item)
-        changed = self._terms(post, item["terms"])
+        changed = self._media_used(post)
+        changed |= self._terms(post, item["terms"])
         self._old_slugs(post, item["postmeta"])
         changed |= import_comments(post, item["comments"], self.report, self.wp_authors,
                                    self.ids)
@@ -123,9 +131,8 @@ class Importer:
 
     def _post(self, post_id: int, kind: str, status: str, item: dict) -> tuple[Post, str]:
         title = clip(item.get("title", "").strip(), 500)
-        raw = item.get("content:encoded", "")
-        source = prepare(raw)
-        self.report.media |= media_urls(raw, self.hosts)
+        raw, source = self.attachments.prepare(item.get("content:encoded", ""), post_id)
+        self.report.media |= media_urls(raw, self.hosts | self.attachments.bases.keys())
         local = written = when(item.get("wp:post_date"))
         moment = when(item.get("wp:post_date_gmt"))
         if moment is None and status in ("draft", "pending"):
@@ -151,6 +158,10 @@ class Importer:
         if published_at is not None:
             values["published_at"] = published_at
             values["published_local"] = local
+        featured = self.attachments.featured(item["postmeta"])
+        if featured is not None:
+            values["featured_media_id"] = featured
+            self.report.featured += 1
         slug = clip(item.get("wp:post_name", "").strip(), 200)
         created = values.get("published_at") or (
             dates.from_local(written) if written else None)
@@ -190,6 +201,16 @@ class Importer:
                 f"(/?p={post_id} still leads to the {taken.type} here; "
                 f"/?p={post.id} to the imported one)")
         return post, "imported"
+
+    @staticmethod
+    def _media_used(post: Post) -> bool:
+        """Which media the content shows (where each image is used), kept as an
+        edit in /admin keeps it (publishing.py)."""
+        wanted = media_in(post.content_html)
+        if {m.id for m in post.media_used} == {m.id for m in wanted}:
+            return False
+        post.media_used = wanted
+        return True
 
     def _match(self, post_id: int, kind: str, status: str, slug: str,
                created) -> Post | None:
@@ -318,16 +339,26 @@ def _link(table, column: str, post_id: int, wanted: set[int]) -> bool:
     return True
 
 
-def run(path) -> str:
-    """Check, import in one transaction, commit; the report. Raises ClickException."""
+def run(path, uploads: Path | None = None) -> str:
+    """Check, import in one transaction, commit; the report. Raises ClickException.
+    `uploads`: a copy of the old site's wp-content/uploads, whose files the
+    attachments become (none is ever downloaded)."""
     try:
         summary = check(path)
     except WXRError as error:
         raise click.ClickException(str(error)) from None
-    importer = Importer(summary)
+    if uploads is not None and not Path(uploads).is_dir():
+        raise click.ClickException(f"{uploads} is not a folder; nothing was imported.")
+    importer = Importer(summary, Path(uploads) if uploads is not None else None)
     handlers = {"author": importer.author, "category": importer.terms.category,
                 "tag": importer.terms.tag, "term": importer.terms.term}
     try:
+        # Attachments first: the posts that show them may come before them.
+        for kind, fields in records(path):
+            if kind == "author":
+                importer.author(fields)
+            elif kind == "item" and fields.get("wp:post_type", "").strip() == "attachment":
+                importer.attachments.item(fields)
         with click.progressbar(length=summary.items, label="Importing items") as bar:
             for kind, fields in records(path):
                 if kind == "item":
@@ -338,6 +369,7 @@ def run(path) -> str:
         importer.terms.resolve_parents()
         importer.terms.count()
         importer.page_parents()
+        importer.attachments.link_parents()
         db.session.flush()
         if importer.report.changed():
             bump_sequences(db.session.connection())

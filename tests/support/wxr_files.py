@@ -84,3 +84,37 @@ def write_wxr(path: Path, items: str, *, site: str = "https://big.example.org") 
 
 def import_file(runner, path):
     return runner.invoke(args=["import-wxr", str(path)])
+
+
+def attachment_xml(wp_id: int, path: str, *, parent: int = 0, alt: str = "", caption: str = "",
+                   site: str = "https://big.example.org", attached: str | None = None,
+                   url: str | None = None, order: int = 0) -> str:
+    """An attachment item as WordPress exports one: its file at
+    wp-content/uploads/`path` (`attached` overrides _wp_attached_file; None
+    writes the path, "" none at all)."""
+    attached = path if attached is None else attached
+    meta = (f"<wp:postmeta><wp:meta_key>_wp_attached_file</wp:meta_key>"
+            f"<wp:meta_value><![CDATA[{attached}]]></wp:meta_value></wp:postmeta>"
+            if attached else "")
+    if alt:
+        meta += (f"<wp:postmeta><wp:meta_key>_wp_attachment_image_alt</wp:meta_key>"
+                 f"<wp:meta_value><![CDATA[{alt}]]></wp:meta_value></wp:postmeta>")
+    return f"""<item><title>Image {wp_id}</title><dc:creator>writer</dc:creator>
+<content:encoded><![CDATA[]]></content:encoded>
+<excerpt:encoded><![CDATA[{caption}]]></excerpt:encoded>
+<wp:post_id>{wp_id}</wp:post_id><wp:post_date>2020-05-01 12:00:00</wp:post_date>
+<wp:post_date_gmt>2020-05-01 10:00:00</wp:post_date_gmt><wp:post_name>image-{wp_id}</wp:post_name>
+<wp:status>inherit</wp:status><wp:post_type>attachment</wp:post_type>
+<wp:post_parent>{parent}</wp:post_parent><wp:menu_order>{order}</wp:menu_order>
+<wp:attachment_url>{url or f"{site}/wp-content/uploads/{path}"}</wp:attachment_url>
+{meta}</item>
+"""
+
+
+def thumbnail_xml(wp_id: int) -> str:
+    return (f"<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key>"
+            f"<wp:meta_value><![CDATA[{wp_id}]]></wp:meta_value></wp:postmeta>")
+
+
+def import_with_uploads(runner, path, uploads):
+    return runner.invoke(args=["import-wxr", str(path), "--uploads", str(uploads)])
