@@ -25,11 +25,11 @@ from .. import dates
 from ..budget import InputTooSlow
 from ..caching import bump
 from ..extensions import db
-from ..markup import as_plain_text, render, render_teaser, text_of
+from ..markup import as_plain_text, text_of
 from ..media.library import media_in
 from ..models import OldSlug, Post, User, post_categories, post_tags
 from ..permalinks import MAX_PAGE_DEPTH, page_paths
-from ..publishing import edited, page_parents, settle
+from ..publishing import edited, page_parents, render_post, settle
 from ..sanitize.htmlshape import TooComplex
 from ..slugs import is_reserved_page_slug, slugify, unique_slug
 from .attachments import Attachments
@@ -124,7 +124,10 @@ class Importer:
         without a teaser, with a note, when it is beyond what the site renders
         (the author can edit it down in /admin)."""
         try:
-            return render(source, "html"), render_teaser(source, "html")
+            # As the editor stores it (images as the variants that exist), so
+            # that importing the same file again finds nothing changed.
+            shown = render_post(source, "html")
+            return shown.content_html, shown.teaser_html
         except (TooComplex, InputTooSlow) as error:
             self.report.notes.append(f"“{title}” was imported as plain text: {error}")
             return as_plain_text(source), ""
