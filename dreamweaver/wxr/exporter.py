@@ -21,6 +21,7 @@ from flask import current_app
 
 from .. import dates, instance
 from ..extensions import db
+from ..media.embeds import as_links
 from ..models import Category, Comment, OldSlug, Post, Tag, User, post_categories, post_tags
 
 WXR_VERSION = "1.2"
@@ -212,7 +213,8 @@ class Exporter:
             local, moment = dates.to_local(post.created_at), None
         elif local is None:
             local = dates.to_local(post.published_at)
-        content = post.source if post.format == "html" else post.content_html
+        # A video card is ours (WordPress would keep its button): its plain link.
+        content = post.source if post.format == "html" else as_links(post.content_html)
         pub = format_datetime(post.published_at or post.created_at)
         status = post.status_at(self.now)
         self.write(

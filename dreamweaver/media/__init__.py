@@ -1,0 +1,1 @@
+"""Media: uploads, storage, responsive variants, embeds."""
