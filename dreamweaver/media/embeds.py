@@ -63,6 +63,18 @@ _PARAGRAPH = re.compile(
     rf"(?P<close>{_SPACE}\[/embed\])?{_SPACE}</p>")
 _CLOSE = "[/embed]"
 _CLOSE_IN_HREF = "%5B/embed%5D"
+# WordPress's embed block as the post policy leaves it (its classes and block
+# comments dropped): the address alone in a <div> in a <figure>, perhaps with
+# a caption of plain text, which stays under the card.
+_BLOCK = re.compile(
+    rf"<figure>{_SPACE}<div>{_SPACE}(?P<bare>[^<\s]{{1,2100}}){_SPACE}</div>{_SPACE}"
+    rf"(?:<figcaption>(?P<caption>[^<]{{0,2000}})</figcaption>{_SPACE})?</figure>")
+# WordPress embeds an address on a line of its own even inside a paragraph
+# (autoembed runs before wpautop): a paragraph of lines of text joined by
+# <br> is read line by line. Text only: a line break inside an inline
+# element could not be cut there.
+_LINES = re.compile(r"<p>(?P<lines>[^<]*(?:<br>[^<]*)+)</p>")
+_BREAK = re.compile(r"<br>\n?")
 
 # The card exactly as `card` writes it (no author can write one: see above).
 _CARD = re.compile(
@@ -183,9 +195,13 @@ def card(video: Video) -> str:
 def embed_videos(content_html: str) -> str:
     """Cleaned post HTML with each paragraph that holds only a video address
     (or [embed]address[/embed]) made a card; everything else as it was."""
-    if "<p>" not in content_html:
-        return content_html
-    return _PARAGRAPH.sub(_replace, content_html)
+    if "<p>" in content_html:
+        content_html = _PARAGRAPH.sub(_replace, content_html)
+        if "<br>" in content_html:
+            content_html = _LINES.sub(_replace_lines, content_html)
+    if "<figure>" in content_html:
+        content_html = _BLOCK.sub(_replace_block, content_html)
+    return content_html
 
 
 def _replace(found: re.Match) -> str:
@@ -200,6 +216,34 @@ def _replace(found: re.Match) -> str:
             return found.group(0)
     video = parse(text.removesuffix(_CLOSE))
     return found.group(0) if video is None else card(video)
+
+
+def _replace_lines(found: re.Match) -> str:
+    lines = _BREAK.split(found["lines"])
+    videos = [parse(html.unescape(line)) if len(line) <= MAX_URL + 200 else None
+              for line in lines]
+    if not any(videos):
+        return found.group(0)
+    out, text = [], []
+    for line, video in zip(lines, videos, strict=True):
+        if video is None:
+            text.append(line)
+            continue
+        if any(part.strip() for part in text):
+            out.append("<p>" + "<br>\n".join(text) + "</p>")
+        out.append(card(video))
+        text = []
+    if any(part.strip() for part in text):
+        out.append("<p>" + "<br>\n".join(text) + "</p>")
+    return "\n".join(out)
+
+
+def _replace_block(found: re.Match) -> str:
+    video = parse(html.unescape(found["bare"]))
+    if video is None:
+        return found.group(0)
+    caption = (found["caption"] or "").strip()
+    return card(video) + (f'\n<p class="wp-caption-text">{caption}</p>' if caption else "")
 
 
 def as_links(content_html: str) -> str:

@@ -255,6 +255,44 @@ def test_wordpress_content_bare_line_and_shortcode():
     assert frame_origins(html) == (VIMEO_PLAYER, NOCOOKIE)
 
 
+GUTENBERG = """<!-- wp:embed {{"url":"{url}","type":"video"}} -->
+<figure class="wp-block-embed is-type-video"><div class="wp-block-embed__wrapper">
+{url}
+</div>{caption}</figure>
+<!-- /wp:embed -->"""
+
+
+def test_wordpress_embed_block():
+    """WordPress's block editor exports an embed as a figure around the address."""
+    plain = GUTENBERG.format(url=f"https://www.youtube.com/watch?v={ID}", caption="")
+    html = render(prepare(plain), "html")
+    assert html.strip() == card(parse(f"https://youtu.be/{ID}"))
+    captioned = GUTENBERG.format(
+        url="https://vimeo.com/76979871",
+        caption='<figcaption class="wp-element-caption">Rain &amp; fog</figcaption>')
+    html = render(prepare(captioned), "html")
+    assert 'class="video-embed"' in html
+    assert html.strip().endswith('<p class="wp-caption-text">Rain &amp; fog</p>')
+
+
+@pytest.mark.parametrize("caption", ["<figcaption>With <em>markup</em></figcaption>",
+                                     "<figcaption>x</figcaption><p>more</p>"])
+def test_wordpress_embed_block_with_more_stays(caption):
+    source = GUTENBERG.format(url=f"https://youtu.be/{ID}", caption=caption)
+    assert "video-embed" not in render(prepare(source), "html")
+
+
+def test_wordpress_address_on_a_line_of_its_own():
+    """WordPress embeds an address alone on its line inside a paragraph too."""
+    html = render(prepare(f"One\nhttps://youtu.be/{ID}\nThree &amp; four\nFive"), "html")
+    assert html.startswith("<p>One</p>\n<figure class=\"video-embed\"")
+    assert html.endswith("</figure>\n<p>Three &amp; four<br>\nFive</p>")
+    unchanged = "<p>One<br>\nhttps://example.org/x<br>\n<em>three</em></p>"
+    assert render(unchanged, "html") == clean_post(unchanged)
+    styled = f"<p><em>One<br>\nhttps://youtu.be/{ID}</em></p>"  # a break inside an element
+    assert "video-embed" not in render(styled, "html")
+
+
 def test_teaser_gets_cards_too():
     source = f"https://youtu.be/{ID}\n\n<!--more-->\n\nThe rest."
     assert frame_origins(render_teaser(source, "markdown")) == (NOCOOKIE,)
@@ -281,6 +319,11 @@ def test_cost_is_bounded_on_hostile_html():
         '<p><a href="' + '"' * 400_000,
         ("<p>[embed]" + "h" * 2_099 + "[/embed" + " " * 500) * 150,
         "<p>https://youtu.be/" + ID + "</p>" * 100_000,
+        "<p>" + "line<br>" * 80_000,
+        ("<p>" + "a" * 3_000 + "<br>") * 150,
+        "<figure><div>" * 40_000,
+        ("<figure><div>" + "u" * 2_200 + "</div><figcaption>" + "c" * 2_100) * 100,
+        ("<p>x<br>\nhttps://youtu.be/" + ID + "<br>\n") * 15_000 + "</p>",
     ]
     for markup in hostile:
         started = time.perf_counter()
