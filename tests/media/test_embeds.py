@@ -25,11 +25,12 @@ from dreamweaver.media.embeds import (
 )
 from dreamweaver.models import Post, User
 from dreamweaver.sanitize import clean_post
-from dreamweaver.security import CONTENT_SECURITY_POLICY
+from dreamweaver.security import CONTENT_SECURITY_POLICY, allow_frames, content_security_policy
 from dreamweaver.wxr.content import prepare
 from tests.support.auth import csrf_token
 from tests.support.comment_client import permalink
 from tests.support.settings import app_with_cache
+from tests.support.wxr_files import import_file, item_xml, write_wxr
 
 ID = "dQw4w9WgXcQ"
 NOCOOKIE = "https://www.youtube-nocookie.com"
@@ -366,6 +367,40 @@ def test_save_stores_cards_and_plain_text(app):
     assert "Load video" not in post.content_text and "Watch on" not in post.content_text
     assert f"https://www.youtube.com/watch?v={ID}" in post.content_text
     assert post.embed_origins == (NOCOOKIE,)
+
+
+def test_imported_wordpress_post_shows_cards(app, client, runner, tmp_path):
+    content = (f"A film.\n\n[embed width=\"560\" height=\"315\"]https://youtu.be/{ID}[/embed]"
+               "\n\nhttps://vimeo.com/76979871\n\nThe end.")
+    wxr = write_wxr(tmp_path / "films.xml", item_xml(7, "Films", slug="films", content=content))
+    result = import_file(runner, wxr)
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        post = db.session.get(Post, 7)
+        assert post.format == "html" and post.embed_origins == (VIMEO_PLAYER, NOCOOKIE)
+        url = permalink(app, post)
+    response = client.get(url)
+    assert response.get_data(as_text=True).count('class="video-embed"') == 2
+    assert directive(csp_of(response), "frame-src") == f"frame-src {VIMEO_PLAYER} {NOCOOKIE}"
+
+
+@pytest.mark.parametrize("origin", ["http://player.vimeo.com", "https://x.example; script-src *",
+                                    "https://x.example/path", "'self'", "*", "https://"])
+def test_allow_frames_takes_https_origins_only(app, origin):
+    with app.test_request_context():
+        with pytest.raises(ValueError):
+            allow_frames(origin)
+        assert content_security_policy() == CONTENT_SECURITY_POLICY
+
+
+def test_allow_frames_adds_up_for_one_request(app):
+    with app.test_request_context():
+        allow_frames(NOCOOKIE)
+        allow_frames(VIMEO_PLAYER, NOCOOKIE)
+        assert content_security_policy() == \
+            f"{CONTENT_SECURITY_POLICY}; frame-src {VIMEO_PLAYER} {NOCOOKIE}"
+    with app.test_request_context():
+        assert content_security_policy() == CONTENT_SECURITY_POLICY
 
 
 def csp_of(response) -> str:
