@@ -1,1 +1,1 @@
-"""Media: uploads, storage, responsive variants, embeds."""
+"""Media: uploads, their storage, responsive variants, and how posts show them."""
