@@ -194,7 +194,8 @@ def card(video: Video) -> str:
 
 def embed_videos(content_html: str) -> str:
     """Cleaned post HTML with each paragraph that holds only a video address
-    (or [embed]address[/embed]) made a card; everything else as it was."""
+    (or [embed]address[/embed]), each such line of a paragraph of text lines
+    and each WordPress embed block made a card; everything else as it was."""
     if "<p>" in content_html:
         content_html = _PARAGRAPH.sub(_replace, content_html)
         if "<br>" in content_html:
@@ -220,8 +221,7 @@ def _replace(found: re.Match) -> str:
 
 def _replace_lines(found: re.Match) -> str:
     lines = _BREAK.split(found["lines"])
-    videos = [parse(html.unescape(line)) if len(line) <= MAX_URL + 200 else None
-              for line in lines]
+    videos = [parse(html.unescape(line)) for line in lines]
     if not any(videos):
         return found.group(0)
     out, text = [], []

@@ -114,7 +114,7 @@ def test_parse_bounded_on_long_input():
     started = time.perf_counter()
     assert parse(f"https://youtu.be/{ID}?t=" + "1" * 1_000_000) is None
     assert parse(f"https://www.youtube.com/watch?v={ID}&" + "a=1&" * 20) is None  # too many fields
-    assert time.perf_counter() - started < 0.1
+    assert time.perf_counter() - started < 0.5
 
 
 def test_start_times_out_of_reason_are_dropped():
@@ -331,7 +331,8 @@ def test_cost_is_bounded_on_hostile_html():
         embed_videos(markup[:500_000])
         as_links(markup[:500_000])
         frame_origins(markup[:500_000])
-        assert time.perf_counter() - started < 0.5, markup[:40]
+        # Linear work takes milliseconds; a pattern that backtracks, minutes.
+        assert time.perf_counter() - started < 1, markup[:40]
 
 
 def test_many_videos_render_in_bounded_time():
