@@ -25,6 +25,7 @@ from .caching import cached
 from .comments.discussion import comment_links
 from .extensions import db
 from .markup import auto_excerpt, smart_title, text_of
+from .media.embeds import as_links
 from .media.pictures import for_feed
 from .models import Category, Comment, Post, Tag, post_categories, utcnow
 from .permalinks import PERMALINK, page_at, page_path, post_at, post_url
@@ -154,7 +155,9 @@ def _post_feed(title: str, link: str, description: str, posts) -> str:
             _add(item, "category", term.name)
         _add(item, "guid", _guid(post), isPermaLink="false")
         _add(item, "description", excerpt_of(post))
-        _add(item, _q("content", "encoded"), for_feed(post.content_html, request.host_url))
+        # A feed reader runs no script and frames nothing: a video is its link.
+        _add(item, _q("content", "encoded"),
+             for_feed(as_links(post.content_html), request.host_url))
         _add(item, _q("wfw", "commentRss"), post_feed_url(post, _external=True))
         _add(item, _q("slash", "comments"), post.comment_count)
     return _xml(rss)
@@ -257,7 +260,8 @@ def _atom_feed() -> str:
         for term in (*post.categories, *post.tags):
             _atom(entry, "category", term=term.name)
         _atom(entry, "summary", post.excerpt or auto_excerpt(post.content_text), type="text")
-        _atom(entry, "content", for_feed(post.content_html, request.host_url), type="html")
+        _atom(entry, "content", for_feed(as_links(post.content_html), request.host_url),
+              type="html")
         _atom(entry, "link", rel="replies", type="application/rss+xml",
               href=post_feed_url(post, _external=True),
               **{_q("thr", "count"): str(post.comment_count)})

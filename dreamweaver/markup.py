@@ -9,6 +9,7 @@ from cmarkgfm import _cmark, cmark
 from cmarkgfm.cmark import Options
 
 from .inputs import BUT_LINES
+from .media.embeds import as_links, embed_videos
 from .sanitize import clean_post
 from .sanitize.htmlshape import TooComplex
 
@@ -31,10 +32,12 @@ _SPACE = re.compile(r"\s+")
 
 
 def render(source: str, fmt: str) -> str:
-    """content_html for a post: its source rendered, then kept to the post policy.
+    """content_html for a post: its source rendered, then kept to the post policy,
+    then a video address alone in a paragraph made a click-to-load card (after
+    the policy, which would drop the card's markup: media/embeds.py).
     Raises TooComplex for a source longer than SOURCE_MAX or rendering to HTML
     beyond the post policy's limits."""
-    return clean_post(to_html(source, fmt))
+    return embed_videos(clean_post(to_html(source, fmt)))
 
 
 # WordPress's <!--more--> (and <!--more Custom text-->): the post's teaser ends there.
@@ -60,7 +63,7 @@ def render_teaser(source: str, fmt: str) -> str:
     rest = "" if end == -1 else html[end + 3:]
     if not _CLOSING_OR_SPACE.sub("", rest):
         return ""
-    return clean_post(html[:at]).strip()
+    return embed_videos(clean_post(html[:at]).strip())
 
 
 def to_html(source: str, fmt: str) -> str:
@@ -149,8 +152,10 @@ def as_plain_text(markup: str) -> str:
 
 
 def text_of(content_html: str) -> str:
-    """Plain text of HTML that the post policy already cleaned (for excerpts, not safety)."""
-    text = html.unescape(_TAG.sub(" ", content_html))
+    """Plain text of HTML that the post policy already cleaned (for excerpts, not
+    safety). A video card reads as the address the author wrote, not as its
+    label and button."""
+    text = html.unescape(_TAG.sub(" ", as_links(content_html)))
     return _SPACE.sub(" ", BUT_LINES.sub(" ", text)).strip()
 
 

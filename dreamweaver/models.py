@@ -17,6 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
 from .markup import text_of
+from .media.embeds import frame_origins
 
 POST_TYPES = ("post", "page")
 POST_STATUSES = ("draft", "pending", "private", "published", "scheduled", "trash")
@@ -248,6 +249,12 @@ class Post(db.Model):
     def shown_status(self) -> str:
         """The status the owner sees and an export writes, as of now."""
         return self.status_at(utcnow())
+
+    @property
+    def embed_origins(self) -> tuple[str, ...]:
+        """The video players its click-to-load embeds may frame once a reader
+        asks (media/embeds.py): what its page's CSP must allow."""
+        return frame_origins(self.content_html)
 
     @validates("content_html")
     def _keep_text(self, _key, content_html: str) -> str:

@@ -1,6 +1,8 @@
 """Security headers on every response, and the same-origin check for cookie-less forms."""
 
-from flask import request
+import re
+
+from flask import g, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -35,9 +37,41 @@ HEADERS = {
 }
 
 
+# An origin as a frame-src source names it: scheme and host, nothing a header
+# could be bent with.
+_ORIGIN = re.compile(r"https://[a-z0-9]+(?:[.-][a-z0-9]+)*\.[a-z]{2,}")
+
+
+def allow_frames(*origins: str) -> None:
+    """Let this response's page frame `origins` (https origins, such as a video
+    player's that a click-to-load embed on the page may load). Every other
+    response keeps the CSP above, whose default-src 'self' frames nothing else.
+    Called by the view that renders the page, before its response is made."""
+    for origin in origins:
+        if not _ORIGIN.fullmatch(origin):
+            raise ValueError(f"Not an https origin: {origin!r}")
+    g.frame_origins = frame_origins() | frozenset(origins)
+
+
+def frame_origins() -> frozenset[str]:
+    """The origins allow_frames added for this response (empty for most pages)."""
+    return g.get("frame_origins", frozenset())
+
+
+def content_security_policy() -> str:
+    """CONTENT_SECURITY_POLICY, with a frame-src of exactly the origins allowed
+    for this response (no page of ours frames one of our own)."""
+    extra = frame_origins()
+    if not extra:
+        return CONTENT_SECURITY_POLICY
+    return f"{CONTENT_SECURITY_POLICY}; frame-src {' '.join(sorted(extra))}"
+
+
 def set_security_headers(response):
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    if frame_origins():
+        response.headers["Content-Security-Policy"] = content_security_policy()
     if request.is_secure:
         response.headers.setdefault(
             "Strict-Transport-Security", "max-age=31536000; includeSubDomains"

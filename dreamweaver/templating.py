@@ -5,7 +5,7 @@ from datetime import datetime
 
 from flask import current_app
 
-from . import dates, reader
+from . import dates, reader, security
 from .blog import meta, widgets
 from .blog.excerpts import summary_of
 from .caching import cached_fragment
@@ -52,6 +52,7 @@ def init_app(app):
     app.add_template_global(meta.list_nav)
     app.add_template_global(cached_fragment)
     app.add_template_global(comment_form_html)
+    app.add_template_global(security.frame_origins)
     app.add_template_global(widgets.sidebar_selection)
     app.add_template_global(widgets.header_selection)
     for widget in WIDGETS:

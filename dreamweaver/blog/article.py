@@ -9,6 +9,7 @@ from ..comments.discussion import SharedDiscussion, discussion, page_count
 from ..comments.forms import comment_form, first_comment_form
 from ..htmx import render
 from ..models import Post
+from ..security import allow_frames
 from . import queries
 from .forms import PostPasswordForm
 
@@ -33,6 +34,8 @@ def render_article(post: Post, *, status: int = 200, cpage: int | None = None,
     reply_target = talk.reply_to.id if talk and talk.reply_to else None
     if form is None and reply_target is not None:
         form = comment_form(post, reply_target)
+    if unlocked:  # its text is shown, video cards and all
+        allow_frames(*post.embed_origins)
     page, fragment = (("blog/post.html", "blog/_post.html") if post.type == "post"
                       else ("blog/page.html", "blog/_page.html"))
     response = make_response(

@@ -20,9 +20,10 @@ from ..extensions import db
 from ..models import Post
 from . import queries
 
+# embed_origins too: the page's CSP needs them when its content is cached.
 FIELDS = ("id", "type", "status", "title", "slug", "published_at", "published_local",
           "modified_at", "author_id", "comments_open", "sticky", "comment_count",
-          "featured_media_id")
+          "featured_media_id", "embed_origins")
 
 
 class KnownPost(LoadOnMiss):

@@ -21,11 +21,12 @@ from ..dates import MAX_YEAR, MIN_YEAR, long_date, month_label
 from ..extensions import csrf, db, limiter
 from ..htmx import is_partial, push_url, render
 from ..markup import as_plain_text
+from ..media.embeds import frame_origins
 from ..models import Category, Post, Tag
 from ..params import whole_number
 from ..permalinks import PERMALINK, page_at, post_at, post_url
 from ..sanitize import TooComplex, clean_description
-from ..security import is_same_origin
+from ..security import allow_frames, is_same_origin
 from . import postpass, queries, query_links
 from .article import render_article
 from .forms import PostPasswordForm, SearchForm
@@ -75,6 +76,7 @@ def home(page: int):
     listing_page = listing(queries.home_posts(), page)
     sticky = queries.sticky_posts() if page == 1 else []
     set_list_route("blog.index")
+    allow_teaser_embeds(sticky + listing_page.items)
     return render(
         "blog/archive.html", "blog/_post_list.html",
         posts=sticky + listing_page.items, page=listing_page, heading=None,
@@ -88,6 +90,15 @@ def _preview():
     post_id = whole_number(request.args.get("p") or request.args.get("page_id") or "")
     post = reader.current().previewable(post_id)
     return None if post is None else render_article(post, preview=True)
+
+
+def allow_teaser_embeds(posts, snippets: dict | None = None) -> None:
+    """A listing shows a post's teaser (blog/_post_summary.html) unless the post
+    is protected or a search snippet stands for it: the video cards in the
+    teasers shown may be loaded, so the page's CSP must let them."""
+    for post in posts:
+        if post.teaser_html and not post.password and not (snippets or {}).get(post.id):
+            allow_frames(*frame_origins(post.teaser_html))
 
 
 def set_list_route(endpoint: str, **values):
@@ -119,6 +130,7 @@ def search(page: int):
     set_list_route("blog.index", s=words)
     snippets = {post.id: highlight(snippet) for post, snippet in result.items}
     posts = [post for post, _ in result.items]
+    allow_teaser_embeds(posts, snippets)
     return render(
         "blog/archive.html", "blog/_post_list.html",
         posts=posts, page=result, snippets=snippets, kind="search",
@@ -193,6 +205,7 @@ def archive(query, page: int, heading: str, kind: str, route: tuple, **selected)
     filters' current choice."""
     listing_page = listing(query, page)
     set_list_route(route[0], **route[1])
+    allow_teaser_embeds(listing_page.items)
     return render(
         "blog/archive.html", "blog/_post_list.html",
         posts=listing_page.items, page=listing_page, heading=heading, kind=kind, **selected,

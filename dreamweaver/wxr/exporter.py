@@ -25,6 +25,8 @@ from flask import current_app
 
 from .. import dates, instance
 from ..extensions import db
+from ..media.embeds import as_links
+from ..markup import render
 from ..models import Category, Comment, OldSlug, Post, Tag, User, post_categories, post_tags
 from .media_items import MediaItems
 
@@ -221,8 +223,11 @@ class Exporter:
             local, moment = dates.to_local(post.created_at), None
         elif local is None:
             local = dates.to_local(post.published_at)
+        # A Markdown post as HTML with its images as written (the stored HTML
+        # shows them as our variants), and a video card as its plain link
+        # (WordPress would keep our button).
         content = self.media.content(post.source if post.format == "html"
-                                     else post.content_html)
+                                     else as_links(render(post.source, "markdown")))
         pub = format_datetime(post.published_at or post.created_at)
         status = post.status_at(self.now)
         self.write(
