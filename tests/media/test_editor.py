@@ -32,7 +32,8 @@ def test_picker_page_shows_each_snippet_to_copy(client, auth, make):
     assert re.search(r'<textarea[^>]*readonly[^>]*>!\[A &#34;red&#34; door \\\[1\\\]\]'
                      rf'\(/media/{re.escape(media.key)} &#34;Door&#34;\)</textarea>', text)
     html = client.get(PICKER, query_string={"format": "html"}).get_data(as_text=True)
-    assert f"&lt;img src=&#34;/media/{media.key}&#34; alt=&#34;A &amp;quot;red&amp;quot; door [1]&#34;" in html
+    assert (f"&lt;img src=&#34;/media/{media.key}&#34; "
+            "alt=&#34;A &amp;quot;red&amp;quot; door [1]&#34;") in html
 
 
 def test_picker_fragment_has_insert_buttons_search_and_pages(client, auth, make, monkeypatch):
@@ -96,7 +97,7 @@ def test_featured_image_is_chosen_shown_and_removed(client, auth, make, app):
     assert post.featured_media_id == media.id
     page = client.get(f"/admin/posts/{post.id}/edit").get_data(as_text=True)
     assert re.search(rf'<option selected value="{media.id}">hero</option>', page)
-    assert f'data-featured-preview>\n      <img src="' in page
+    assert 'data-featured-preview>\n      <img src="' in page
     url = f"/admin/posts/{post.id}/edit"
     assert form(client, url, title="Featured", featured_media_id="").status_code == 303
     assert saved(app, "Featured").featured_media_id is None
