@@ -155,6 +155,7 @@ def test_owner_uploads_inserts_features_and_deletes_without_javascript(no_js_pag
     page.goto(live_server + "/admin/media/")
     page.set_input_files("#media-files", files=[jpeg_file("harbour-plain.jpg"),
                                                 jpeg_file("other-plain.jpg", 300, 200)])
+    # Several files at once, and no alt text yet (the field is for a single image).
     page.click("#media-upload button[type=submit]")
     page.wait_for_url(re.compile(r"/admin/media/\?uploaded="))
     assert page.locator("#media-grid li", has_text="harbour-plain").count() == 1

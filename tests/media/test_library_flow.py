@@ -96,3 +96,12 @@ def test_database_clears_featured_image_of_deleted_media(make, app):
         db.session.execute(sa.delete(Media).where(Media.id == media.id))
         db.session.commit()
         assert db.session.get(Post, post.id).featured_media_id is None
+
+
+def test_upload_form_works_without_alt_text(client, auth):
+    """The form's alt field is for a single image: never required (a browser
+    would refuse to send several files without it)."""
+    auth.login()
+    page = client.get("/admin/media/").get_data(as_text=True)
+    field = re.search(r'<input[^>]*id="alt"[^>]*>', page).group(0)
+    assert "required" not in field
