@@ -199,3 +199,31 @@ def test_owner_uploads_inserts_features_and_deletes_without_javascript(no_js_pag
     assert media_named(live_app, "harbour-plain.jpg") is None
     assert post_titled(live_app, "Pictures Without Script").featured_media_id is None
     assert [p for p in problems if CONSENT_409 not in p] == []
+
+
+def overflow(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def test_media_pages_fit_a_320_pixel_screen(browser, live_server, live_app, owner):
+    context = browser.new_context(viewport={"width": 320, "height": 700})
+    page = context.new_page()
+    problems = watch_console(page)
+    log_in(page, live_server, owner)
+    page.goto(live_server + "/admin/media/")
+    long_name = "a-photograph-with-a-rather-long-file-name-from-a-camera-" + "x" * 40 + ".jpg"
+    page.set_input_files("#media-files", files=[jpeg_file(long_name, 300, 900)])
+    page.locator("[data-upload-queue] li.upload-ok").wait_for()
+    assert overflow(page) <= 0
+    media = media_named(live_app, long_name)
+    for url in (f"/admin/media/{media.id}/", "/admin/media/picker?format=html"):
+        page.goto(live_server + url)
+        assert overflow(page) <= 0, url
+    page.goto(live_server + "/admin/posts/new")
+    page.get_by_role("link", name="Add media", exact=True).click()
+    page.locator("#media-picker-dialog [data-pick]").first.wait_for()
+    box = page.locator("#media-picker-dialog").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 320
+    assert overflow(page) <= 0
+    assert page.evaluate("window.__csp") == [] and problems == []
+    context.close()
