@@ -87,9 +87,10 @@
     answer.innerHTML = text;
     var results = answer.content.querySelectorAll("#upload-results > li");
     if (!results.length) {
-      refuse(item.row, item.file.name, status === 400
-        ? "The form has expired. Reload the page and try again."
-        : "The upload failed (" + status + "). Try again.");
+      // No answer about the file: an expired form (400), a session that ended
+      // (htmx would be sent to the login page), a server error.
+      refuse(item.row, item.file.name, "The upload failed (" + status + "). " +
+        "Reload the page (you may need to sign in again) and try again.");
       return;
     }
     item.row.replaceWith.apply(item.row, Array.prototype.slice.call(results));

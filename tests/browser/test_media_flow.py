@@ -15,7 +15,8 @@ from dreamweaver.models import Media, Post
 from tests.support import images
 from tests.support.browser import log_in, watch_console
 
-CONSENT_409 = "409"  # the confirm step's status, which the browser logs as an error
+# The statuses of the refusal and of the confirm step, which the browser logs as errors.
+EXPECTED = ("422", "409")
 
 
 def jpeg_file(name, width=640, height=480):
@@ -96,6 +97,14 @@ def test_owner_uploads_inserts_features_and_deletes_with_javascript(page, live_s
     page.locator("#media-grid li", has_text="dropped-js").wait_for()
     assert page.evaluate("window.__marker") == "same page"
 
+    # A refusal is said next to its file; nothing joins the grid.
+    page.set_input_files("#media-files", files=[
+        {"name": "drawing.svg", "mimeType": "image/svg+xml", "buffer": images.svg()}])
+    refused = page.locator("[data-upload-queue] li.upload-refused", has_text="drawing.svg")
+    refused.wait_for()
+    assert "SVG" in refused.inner_text()
+    assert page.locator("#media-grid li", has_text="drawing").count() == 0
+
     # Alt text, asked for next to the new image and saved in place.
     done.locator("input[name=alt]").fill("A harbour at dusk")
     done.get_by_role("button", name="Save alt text").click()
@@ -143,7 +152,7 @@ def test_owner_uploads_inserts_features_and_deletes_with_javascript(page, live_s
     assert media_named(live_app, "harbour-js.jpg") is None
     assert post_titled(live_app, "Pictures With Script").featured_media_id is None
     assert page.evaluate("window.__csp") == []
-    assert [p for p in problems if CONSENT_409 not in p] == []
+    assert [p for p in problems if not any(status in p for status in EXPECTED)] == []
 
 
 def test_owner_uploads_inserts_features_and_deletes_without_javascript(no_js_page,
@@ -198,7 +207,7 @@ def test_owner_uploads_inserts_features_and_deletes_without_javascript(no_js_pag
     page.locator(".notice", has_text="Image deleted.").wait_for()
     assert media_named(live_app, "harbour-plain.jpg") is None
     assert post_titled(live_app, "Pictures Without Script").featured_media_id is None
-    assert [p for p in problems if CONSENT_409 not in p] == []
+    assert [p for p in problems if "409" not in p] == []
 
 
 def overflow(page) -> int:
