@@ -51,6 +51,12 @@ def test_picker_fragment_has_insert_buttons_search_and_pages(client, auth, make,
     assert "Feature hill" in found and "sky" not in found
 
 
+def test_picker_full_page_on_history_restore(client, auth):
+    auth.login()
+    page = client.get(PICKER, headers={**HTMX, "HX-History-Restore-Request": "true"})
+    assert "<html" in page.get_data(as_text=True) and "HX-Request" in page.headers["Vary"]
+
+
 def test_picker_shows_authors_only_their_own(client, auth, make):
     other = make.account("someone", "author")
     make.media("theirs.jpg", owner=other)
