@@ -139,6 +139,13 @@
   zone.addEventListener("dragleave", function (event) {
     if (!zone.contains(event.relatedTarget)) zone.classList.remove("is-over");
   });
+  // A file dropped beside the zone would make the browser open it and leave
+  // the page: such a drop does nothing.
+  ["dragover", "drop"].forEach(function (name) {
+    document.addEventListener(name, function (event) {
+      if (carriesFiles(event) && !zone.contains(event.target)) event.preventDefault();
+    });
+  });
   zone.addEventListener("drop", function (event) {
     zone.classList.remove("is-over");
     if (!carriesFiles(event)) return;
