@@ -143,7 +143,9 @@
   // the page: such a drop does nothing.
   ["dragover", "drop"].forEach(function (name) {
     document.addEventListener(name, function (event) {
-      if (carriesFiles(event) && !zone.contains(event.target)) event.preventDefault();
+      if (!carriesFiles(event) || zone.contains(event.target)) return;
+      event.preventDefault();
+      event.dataTransfer.dropEffect = "none";
     });
   });
   zone.addEventListener("drop", function (event) {
