@@ -156,8 +156,12 @@ def delete(post: Post) -> None:
 def save(post: Post, *, author: User, title: str, slug: str, source: str, fmt: str,
          excerpt: str, categories: list[Category], tags: list[Tag], status: str,
          published: datetime | None, comments_open: bool, sticky: bool,
-         password: str, parent_id: int | None = None) -> Post:
+         password: str, parent_id: int | None = None,
+         featured_media_id: int | None = None) -> Post:
     """Apply an edit to `post` (new or not) and add it to the session.
+
+    `featured_media_id` is the featured image (None: none); which images a
+    user may choose is the editor's check (admin/featured.py).
 
     Renders first: a source beyond the limits raises TooComplex (or the
     budget's InputTooSlow), and a parent the page cannot have ParentRefused,
@@ -181,6 +185,7 @@ def save(post: Post, *, author: User, title: str, slug: str, source: str, fmt: s
     post.comments_open, post.sticky = comments_open, sticky and post.type == "post"
     post.password = password
     post.parent_id = parent_id
+    post.featured_media_id = featured_media_id
     if post.author_id is None:
         post.author = author
     _schedule(post, status, published)

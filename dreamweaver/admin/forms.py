@@ -39,7 +39,8 @@ AUTO_SLUG_MAX = 190
 
 
 def page_id(value) -> int | None:
-    """The parent select's value: None for none, -1 (no page) for anything but an id."""
+    """A select's chosen id (the parent page, the featured image): None for
+    none, -1 (no such row) for anything but an id."""
     if value in (None, ""):
         return None
     number = whole_number(str(value))
@@ -93,6 +94,11 @@ class PostForm(FlaskForm):
     # parent is refused (a loop, too deep) rather than "Not a valid choice".
     parent_id = SelectField("Parent page", coerce=page_id, validate_choice=False,
                             description="The page lives under its parent's address.")
+    # The view sets the choices (the user's recent images and the current one)
+    # and checks the id against what the user may use (admin/featured.py).
+    featured_media_id = SelectField("Featured image", coerce=page_id, validate_choice=False,
+                                    description="Shown with the post, in lists and "
+                                    "when it is shared.")
 
 
 class CategoryForm(FlaskForm):
@@ -239,6 +245,13 @@ class MediaUploadForm(FlaskForm):
 
     alt = StringField("Alt text (for a single image)", filters=[one_line],
                       validators=[Length(max=1000)])
+
+
+class MediaAltForm(FlaskForm):
+    """Only the alt text: the field next to each image just uploaded."""
+
+    alt = StringField("Alt text", filters=[one_line], validators=[Length(max=1000)],
+                      description="What the image shows, for readers who cannot see it.")
 
 
 class MediaEditForm(FlaskForm):

@@ -11,10 +11,12 @@ from ..budget import InputTooSlow
 from ..extensions import db
 from ..htmx import render
 from ..markup import render as render_markup
+from ..media.alt_text import missing_alt
 from ..media.pictures import expand
 from ..models import Category, Post, utcnow
 from ..params import whole_number
 from ..sanitize.htmlshape import TooComplex
+from . import featured
 from .blueprint import bp
 from .forms import PostForm
 from .queries import parent_choices, parent_titles
@@ -76,7 +78,9 @@ def _form_for(post: Post) -> PostForm:
         status="published" if post.status == "scheduled" else post.status,
         published=post.published_local, comments_open=post.comments_open,
         sticky=post.sticky, password=post.password, parent_id=post.parent_id,
+        featured_media_id=post.featured_media_id,
     )
+    form.featured_media_id.choices = featured.choices(post, current_user)
     if post.type == "page":
         form.parent_id.choices = [SelectChoice("", "(no parent)")] + [
             SelectChoice(page_id, label) for page_id, label in parent_choices(post)]
@@ -97,12 +101,33 @@ def _form_for(post: Post) -> PostForm:
 
 def _editor(post: Post):
     form = _form_for(post)
-    if form.validate_on_submit() and _saved(post, form):
+    if form.validate_on_submit() and _featured_allowed(post, form) and _saved(post, form):
         db.session.commit()
         return redirect(url_for("admin.post_edit", post_id=post.id, saved=1), 303)
     status = 422 if form.errors else 200
     return render_template("admin/post_edit.html", form=form, post=post,
-                           saved="saved" in request.args), status
+                           saved="saved" in request.args,
+                           missing_alt=_missing_alt(post, form),
+                           featured_media=featured.shown(post, current_user,
+                                                         form.featured_media_id.data)), status
+
+
+def _featured_allowed(post: Post, form: PostForm) -> bool:
+    refusal = featured.refusal(post, current_user, form.featured_media_id.data)
+    if refusal:
+        form.featured_media_id.errors.append(refusal)
+    return refusal is None
+
+
+def _missing_alt(post: Post, form: PostForm):
+    """The images without alt text in what the editor shows: the saved post, or
+    the source sent back to be corrected."""
+    if request.method == "GET":
+        return missing_alt(post.content_html or "")
+    try:
+        return missing_alt(render_markup(form.source.data or "", form.format.data))
+    except (TooComplex, InputTooSlow, ValueError):
+        return []
 
 
 def _saved(post: Post, form: PostForm) -> bool:
@@ -119,6 +144,7 @@ def _saved(post: Post, form: PostForm) -> bool:
             sticky=form.sticky.data if "sticky" in form else post.sticky,
             password=form.password.data or "",
             parent_id=form.parent_id.data if "parent_id" in form else None,
+            featured_media_id=form.featured_media_id.data,
         )
     except (TooComplex, InputTooSlow) as error:
         db.session.rollback()
@@ -188,5 +214,6 @@ def post_preview():
     except (TooComplex, InputTooSlow) as error:
         return render_template("admin/_post_preview.html", content_html="",
                                message=str(error)), 422
-    return render_template("admin/_post_preview.html", content_html=html)
+    return render_template("admin/_post_preview.html", content_html=html,
+                           missing_alt=missing_alt(html))
 

@@ -77,6 +77,14 @@ def add(accepted: Accepted, *, original_name: str, owner=None, alt: str = "",
     return media
 
 
+def visible_to(user):
+    """Which media `user` may see, manage and put in posts: an author their own
+    uploads, an administrator all of them (a SQL condition)."""
+    if user.is_admin:
+        return sa.true()
+    return Media.owner_id == user.id
+
+
 def files_of(media: Media) -> list[str]:
     return [media.key, *(variant["key"] for variant in media.variants or ())]
 
@@ -84,8 +92,11 @@ def files_of(media: Media) -> list[str]:
 def delete(media: Media) -> None:
     """Delete `media`'s row (the caller commits); its files go once that commit is done.
     Posts showing it keep their markup, which now names a missing file: ask first
-    (used_in)."""
+    (used_in). Posts featuring it are left without a featured image: the foreign
+    key says so too (SET NULL), this also keeps the session's posts in step."""
     db.session.info.setdefault(DOOMED, []).extend(files_of(media))
+    db.session.execute(sa.update(Post).where(Post.featured_media_id == media.id)
+                       .values(featured_media_id=None))
     db.session.delete(media)
 
 
@@ -95,6 +106,12 @@ def used_in(media_id: int) -> list[Post]:
     return list(db.session.scalars(
         sa.select(Post).where(sa.or_(Post.id.in_(in_content), Post.featured_media_id == media_id))
         .order_by(Post.id)))
+
+
+def stem_of(url_or_key: str) -> str | None:
+    """The stem ("2026/12/5f3a9c0e1b2d4a68") of a media key, or of a /media/ URL."""
+    found = _STEM.search(url_or_key if url_or_key.startswith("/") else "/media/" + url_or_key)
+    return found.group(1) if found else None
 
 
 def media_in(html: str) -> list[Media]:
@@ -153,4 +170,5 @@ def init_app(app) -> None:
             event.listen(Session, name, listener)
 
 
-__all__ = ["Refused", "add", "delete", "media_in", "sweep", "upload", "used_in"]
+__all__ = ["Refused", "add", "delete", "media_in", "stem_of", "sweep", "upload", "used_in",
+           "visible_to"]

@@ -25,8 +25,8 @@ from flask import current_app
 
 from .. import dates, instance
 from ..extensions import db
-from ..media.embeds import as_links
 from ..markup import render
+from ..media.embeds import as_links
 from ..models import Category, Comment, OldSlug, Post, Tag, User, post_categories, post_tags
 from .media_items import MediaItems
 

@@ -36,8 +36,11 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory):
     """The app behind the live server, with the demo site loaded."""
-    database = tmp_path_factory.mktemp("browser") / "site.sqlite"
-    app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
+    folder = tmp_path_factory.mktemp("browser")
+    database = folder / "site.sqlite"
+    # Uploads go to the run's own folder, never the checkout's instance/media.
+    app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+                      "MEDIA_STORAGE_URL": (folder / "media").as_uri()})
     with app.app_context():
         upgrade()
         load_demo()

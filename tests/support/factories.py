@@ -120,7 +120,8 @@ class Factory:
 
         accepted = accept(io.BytesIO(data if data is not None else jpeg(800, 600)),
                           self.app.config["MEDIA_MAX_PIXELS"])
-        media = library.add(accepted, original_name=name, title=name.rsplit(".", 1)[0],
+        fields.setdefault("title", name.rsplit(".", 1)[0])
+        media = library.add(accepted, original_name=name,
                             owner=db.session.merge(owner) if owner else None, **fields)
         db.session.commit()
         db.session.refresh(media)
