@@ -1,13 +1,18 @@
 """Security headers on every response, and the same-origin check for cookie-less forms."""
 
-from flask import request
+import re
 
+from flask import current_app, request
+
+# Images come from us (data: for the inlined icons, assets.py), and from the
+# media store's origin when that is elsewhere (a bucket, a CDN): policy_for().
+IMG_SRC = "img-src 'self' data:"
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        "img-src 'self' data:",
+        IMG_SRC,
         "font-src 'self'",
         "connect-src 'self'",
         "object-src 'none'",
@@ -26,7 +31,6 @@ PERMISSIONS_POLICY = ", ".join(
 )
 
 HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "strict-origin-when-cross-origin",
@@ -35,7 +39,22 @@ HEADERS = {
 }
 
 
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?")
+
+
+def policy_for(media_origin: str | None) -> str:
+    """CONTENT_SECURITY_POLICY, its img-src also allowing exactly `media_origin`
+    (where media are served from when not from us)."""
+    if not media_origin:
+        return CONTENT_SECURITY_POLICY
+    if not _ORIGIN.fullmatch(media_origin):
+        raise ValueError(f"Not an origin for the CSP: {media_origin!r}")
+    return CONTENT_SECURITY_POLICY.replace(IMG_SRC, f"{IMG_SRC} {media_origin}")
+
+
 def set_security_headers(response):
+    response.headers.setdefault("Content-Security-Policy",
+                                current_app.extensions["content_security_policy"])
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
     if request.is_secure:
@@ -57,4 +76,7 @@ def is_same_origin() -> bool:
 
 
 def init_app(app):
+    # Once, at start: the media storage is set up by then (media/views.py).
+    store = app.extensions.get("media_storage")
+    app.extensions["content_security_policy"] = policy_for(store.origin() if store else None)
     app.after_request(set_security_headers)
