@@ -27,6 +27,7 @@ from dreamweaver.models import Media
 from tests.support import images
 from tests.support.auth import CSRF_FIELD
 from tests.support.factories import Factory, empty_database
+from tests.support.s3 import HeldAnswers
 from tests.support.servers import Server
 from tests.support.settings import TEST_SETTINGS
 
@@ -123,6 +124,17 @@ def answer(connection: socket.socket) -> bytes:
     return received
 
 
+def server_settings(database_uri, folder, **more) -> dict:
+    return {"SQLALCHEMY_DATABASE_URI": database_uri, "SECRET_KEY": "crash-test-key",
+            "TASKS_INLINE": False, "TASKS_SQLITE_PATH": str(folder / "tasks.sqlite3"),
+            "RATELIMIT_ENABLED": False, "RATELIMIT_STORAGE_URI": "memory://", **more}
+
+
+def as_env(settings: dict) -> dict:
+    return {f"FLASK_{key}": value if isinstance(value, str) else json.dumps(value)
+            for key, value in settings.items()}
+
+
 @pytest.fixture(scope="module")
 def served(database_uri, _migrated, tmp_path_factory):
     """The app under gunicorn (one worker, replaced when killed) with a media
@@ -130,13 +142,8 @@ def served(database_uri, _migrated, tmp_path_factory):
     folder = tmp_path_factory.mktemp("crash")
     media, scratch = folder / "media", folder / "tmp"
     scratch.mkdir()
-    settings = {"SQLALCHEMY_DATABASE_URI": database_uri, "SECRET_KEY": "crash-test-key",
-                "MEDIA_STORAGE_URL": media.as_uri(), "TASKS_INLINE": False,
-                "TASKS_SQLITE_PATH": str(folder / "tasks.sqlite3"),
-                "RATELIMIT_ENABLED": False, "RATELIMIT_STORAGE_URI": "memory://"}
-    env = {f"FLASK_{key}": json.dumps(value) if not isinstance(value, str) else value
-           for key, value in settings.items()}
-    server = Server({**os.environ, **env, "TMPDIR": str(scratch)})
+    settings = server_settings(database_uri, folder, MEDIA_STORAGE_URL=media.as_uri())
+    server = Server({**os.environ, **as_env(settings), "TMPDIR": str(scratch)})
     app = create_app({**TEST_SETTINGS, **settings})
     yield server, app, scratch
     server.stop()
@@ -199,3 +206,36 @@ def test_worker_killed_while_processing_leaves_nothing(site):
     assert_nothing_half_stored(app, scratch)
     status, page = browser.request("GET", "/admin/media/")
     assert status == 200 and "big.jpg" not in page
+
+
+def test_worker_killed_between_storing_and_committing_leaves_what_sweep_removes(
+        s3_app_with, bucket, database_uri, tmp_path):
+    """The original is in the bucket, the store's answer not back yet, the row
+    not committed: the kill leaves one object, which the sweep removes once it
+    is old enough to be no upload in progress."""
+    app = s3_app_with()
+    Factory(app).account("owner", "admin", PASSWORD)
+    held = HeldAnswers(bucket.endpoint)
+    server = Server({**os.environ, **bucket.env(),
+                     **as_env(server_settings(database_uri, tmp_path,
+                                              MEDIA_S3_ENDPOINT_URL=held.endpoint))})
+    try:
+        browser = Browser(server)
+        browser.sign_in("owner")
+        head, body = browser.upload_request("photo.jpg", images.jpeg(1200, 900))
+        pid = worker_pid(server)
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as connection:
+            connection.sendall(head + body)
+            poll(bucket.names, what="object in the bucket")
+            os.kill(pid, signal.SIGKILL)
+            assert answer(connection) == b""
+        held.release()
+        [name] = bucket.names()
+        with app.app_context():
+            assert db.session.scalars(sa.select(Media)).all() == []
+            assert library.sweep() == 0 and bucket.names() == [name]
+            assert library.sweep(now=time.time() + 10 * library.ORPHAN_AGE) == 1
+        assert bucket.names() == []
+    finally:
+        held.release()
+        server.stop()

@@ -4,8 +4,11 @@ for each test. The app talks to it over HTTP with boto3, as to any store."""
 
 import functools
 import json
+import socket
+import threading
 import uuid
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import boto3
 from moto.server import ThreadedMotoServer
@@ -79,3 +82,45 @@ class Bucket:
 def closed_endpoint() -> str:
     """An address where no store answers (a port just found free)."""
     return f"http://127.0.0.1:{free_port()}"
+
+
+class HeldAnswers:
+    """A TCP proxy in front of the store that passes every request on at once
+    and holds every answer until release(): a store that has done the work
+    and not said so yet (the moment a crash leaves an object without a row)."""
+
+    def __init__(self, endpoint: str):
+        self.upstream = urlsplit(endpoint)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.endpoint = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.released = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return  # closed
+            upstream = socket.create_connection((self.upstream.hostname, self.upstream.port))
+            threading.Thread(target=self._pump, args=(client, upstream, None),
+                             daemon=True).start()
+            threading.Thread(target=self._pump, args=(upstream, client, self.released),
+                             daemon=True).start()
+
+    @staticmethod
+    def _pump(source, target, gate):
+        try:
+            while data := source.recv(65536):
+                if gate is not None:
+                    gate.wait()
+                target.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, target):
+                end.close()
+
+    def release(self):
+        self.released.set()
+        self.listener.close()
