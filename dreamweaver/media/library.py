@@ -36,8 +36,8 @@ DOOMED = "dreamweaver.media.doomed"
 # write and its commit), then swept.
 ORPHAN_AGE = 24 * 3600
 NAME_MAX = 255
-UNAVAILABLE = ("The media store is not answering, so this file was not stored. "
-               "Try again in a few minutes.")
+UNAVAILABLE = ("The media store could not take this file (it is not answering, or "
+               "full), so nothing was stored. Try again in a few minutes.")
 _STEM = re.compile(r"/media/([0-9]{4}/[0-9]{2}/[0-9a-f]{16})")
 
 

@@ -34,10 +34,11 @@ from .storage import StorageError
 log = logging.getLogger(__name__)
 
 CACHE_CONTROL = "public, max-age=31536000, immutable"
-# An upload waits on the store: a few seconds to connect, a generous read for
-# a 25 MB body, three attempts in all, which stays inside the request's limit.
+# An upload waits on the store: a few seconds to connect, ten for each read
+# (an answer to a 25 MB put included), three attempts in all; the request's
+# own limit (REQUEST_TIME_LIMIT, budget.py) stops a store that keeps it longer.
 CONNECT_TIMEOUT = 3
-READ_TIMEOUT = 15
+READ_TIMEOUT = 10
 ATTEMPTS = 3
 _BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 _PART = r"(?!\.\.?(?:/|$))[A-Za-z0-9._-]+"  # a plain name, not . or ..
@@ -77,6 +78,10 @@ class S3Storage:
                              f"hyphens; a prefix of plain path parts), not {parts.geturl()!r}")
         config = app.config
         endpoint = config.get("MEDIA_S3_ENDPOINT_URL") or None
+        for name in ("MEDIA_S3_ENDPOINT_URL", "MEDIA_PUBLIC_URL"):
+            if config.get(name) and not _is_http_url(config[name]):
+                raise ValueError(f"{name} must be an http(s) address such as "
+                                 f"https://s3.example.org, not {config[name]!r}")
         # Unset values fall through to boto3's own chain (AWS_* environment
         # variables, ~/.aws, an instance role).
         session = _session(config.get("AWS_ACCESS_KEY_ID"), config.get("AWS_SECRET_ACCESS_KEY"),
@@ -158,6 +163,12 @@ class S3Storage:
         full = f"{self.prefix}/{name}" if self.prefix else name
         with self._calling("delete", name):
             self.client.delete_object(Bucket=self.bucket, Key=full)
+
+
+def _is_http_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and not (
+        parts.query or parts.fragment or parts.username)
 
 
 @functools.cache

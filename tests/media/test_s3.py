@@ -166,11 +166,16 @@ def test_local_storage_adds_no_origin_and_serves_nosniff(client, auth, app):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_a_bad_storage_url_stops_the_app_at_start(database_uri):
+def test_bad_storage_settings_stop_the_app_at_start(database_uri):
+    settings = {**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": database_uri}
     for url in ("s3://A_Bucket/media", "s3://ok-bucket/../up", "s3://x/media"):
         with pytest.raises(ValueError, match="MEDIA_STORAGE_URL"):
-            create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": database_uri,
-                        "MEDIA_STORAGE_URL": url})
+            create_app({**settings, "MEDIA_STORAGE_URL": url})
+    for name, value in (("MEDIA_PUBLIC_URL", "cdn.example.org"),
+                        ("MEDIA_PUBLIC_URL", "https://cdn.example.org/?x=1"),
+                        ("MEDIA_S3_ENDPOINT_URL", "ftp://s3.example.org")):
+        with pytest.raises(ValueError, match=name):
+            create_app({**settings, "MEDIA_STORAGE_URL": "s3://ok-bucket/media", name: value})
 
 
 @pytest.mark.parametrize("broken", ["closed port", "missing bucket"])
@@ -184,10 +189,10 @@ def test_a_store_that_fails_refuses_the_upload_and_keeps_nothing(s3_app_with, bu
     response = upload(client, ("photo.jpg", images.jpeg(400, 300)))
     page = response.get_data(as_text=True)
     assert response.status_code == 503 and time.monotonic() - started < 10
-    assert "photo.jpg" in page and "media store is not answering" in page
+    assert "photo.jpg" in page and "media store could not take this file" in page
     assert "Traceback" not in page
     htmx = upload(client, ("photo.jpg", images.jpeg(400, 300)), headers={"HX-Request": "true"})
-    assert htmx.status_code == 503 and "not answering" in htmx.get_data(as_text=True)
+    assert htmx.status_code == 503 and "nothing was stored" in htmx.get_data(as_text=True)
     assert all_media(app) == [] and bucket.names() == []
 
 
