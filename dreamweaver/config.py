@@ -63,6 +63,11 @@ DEFAULTS = {
     # S3-compatible store at MEDIA_S3_ENDPOINT_URL, with the usual AWS_* settings.
     "MEDIA_STORAGE_URL": None,
     "MEDIA_S3_ENDPOINT_URL": None,
+    # Where readers fetch a bucket's objects: a CDN or the bucket's public
+    # website (https://cdn.example.org serves <prefix>/<key>). Unset: the
+    # endpoint's path-style address, or the bucket's own on AWS. The CSP's
+    # img-src allows this origin and no other (security.py).
+    "MEDIA_PUBLIC_URL": None,
 }
 
 

@@ -2,14 +2,17 @@
 
 import re
 
-from flask import g, request
+from flask import current_app, g, request
 
+# Images come from us (data: for the inlined icons, assets.py), and from the
+# media store's origin when that is elsewhere (a bucket, a CDN): policy_for().
+IMG_SRC = "img-src 'self' data:"
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        "img-src 'self' data:",
+        IMG_SRC,
         "font-src 'self'",
         "connect-src 'self'",
         "object-src 'none'",
@@ -28,7 +31,6 @@ PERMISSIONS_POLICY = ", ".join(
 )
 
 HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "strict-origin-when-cross-origin",
@@ -40,12 +42,25 @@ HEADERS = {
 # An origin as a frame-src source names it: scheme and host, nothing a header
 # could be bent with.
 _ORIGIN = re.compile(r"https://[a-z0-9]+(?:[.-][a-z0-9]+)*\.[a-z]{2,}")
+# The media store's origin, as configured (a bucket may sit on a port, or on
+# plain http in a development setup).
+_MEDIA_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?")
+
+
+def policy_for(media_origin: str | None) -> str:
+    """CONTENT_SECURITY_POLICY, its img-src also allowing exactly `media_origin`
+    (where media are served from when not from us)."""
+    if not media_origin:
+        return CONTENT_SECURITY_POLICY
+    if not _MEDIA_ORIGIN.fullmatch(media_origin):
+        raise ValueError(f"Not an origin for the CSP: {media_origin!r}")
+    return CONTENT_SECURITY_POLICY.replace(IMG_SRC, f"{IMG_SRC} {media_origin}")
 
 
 def allow_frames(*origins: str) -> None:
     """Let this response's page frame `origins` (https origins, such as a video
     player's that a click-to-load embed on the page may load). Every other
-    response keeps the CSP above, whose default-src 'self' frames nothing else.
+    response keeps the site's CSP, whose default-src 'self' frames nothing else.
     Called by the view that renders the page, before its response is made."""
     for origin in origins:
         if not _ORIGIN.fullmatch(origin):
@@ -59,15 +74,18 @@ def frame_origins() -> frozenset[str]:
 
 
 def content_security_policy() -> str:
-    """CONTENT_SECURITY_POLICY, with a frame-src of exactly the origins allowed
-    for this response (no page of ours frames one of our own)."""
+    """The site's CSP (policy_for the media origin, fixed at start), with a
+    frame-src of exactly the origins allowed for this response."""
+    policy = current_app.extensions["content_security_policy"]
     extra = frame_origins()
     if not extra:
-        return CONTENT_SECURITY_POLICY
-    return f"{CONTENT_SECURITY_POLICY}; frame-src {' '.join(sorted(extra))}"
+        return policy
+    return f"{policy}; frame-src {' '.join(sorted(extra))}"
 
 
 def set_security_headers(response):
+    response.headers.setdefault("Content-Security-Policy",
+                                current_app.extensions["content_security_policy"])
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
     if frame_origins():
@@ -91,4 +109,7 @@ def is_same_origin() -> bool:
 
 
 def init_app(app):
+    # Once, at start: the media storage is set up by then (media/views.py).
+    store = app.extensions.get("media_storage")
+    app.extensions["content_security_policy"] = policy_for(store.origin() if store else None)
     app.after_request(set_security_headers)

@@ -4,8 +4,8 @@ used) and deleting it.
 
 Authors see and manage their own uploads; administrators all of them. Each
 uploaded file is judged on its own: the ones we take are stored, each refusal
-comes back next to its file name (422, or 413 for a file too big), and a
-refused file leaves nothing behind.
+comes back next to its file name (422, 413 for a file too big, 503 when
+the media store fails), and a refused file leaves nothing behind.
 """
 
 import json
@@ -121,7 +121,8 @@ def media_upload():
             db.session.rollback()
             results.append(Outcome(name, message=refused.message, status=refused.status))
     refusals = {outcome.status for outcome in results if outcome.media is None}
-    status = 201 if not refusals else (413 if refusals == {413} else 422)
+    # 413 when every refusal is a size, 503 when the store failed, else 422.
+    status = max(refusals, default=201)
     if is_partial():
         return render("admin/media/library.html", "admin/media/_upload_results.html",
                       results=results, alt_form=MediaAltForm(formdata=None)), status

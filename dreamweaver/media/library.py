@@ -9,6 +9,7 @@ file with no row) is removed by sweep(), which the worker runs every few hours.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from datetime import datetime
@@ -27,12 +28,16 @@ from . import storage, variants
 from .images import Accepted, Refused, accept
 from .keys import EXTENSIONS, new_key
 
+log = logging.getLogger(__name__)
+
 WRITTEN = "dreamweaver.media.written"
 DOOMED = "dreamweaver.media.doomed"
 # A file without a row is left alone this long (an upload may be between its
 # write and its commit), then swept.
 ORPHAN_AGE = 24 * 3600
 NAME_MAX = 255
+UNAVAILABLE = ("The media store could not take this file (it is not answering, or "
+               "full), so nothing was stored. Try again in a few minutes.")
 _STEM = re.compile(r"/media/([0-9]{4}/[0-9]{2}/[0-9a-f]{16})")
 
 
@@ -63,7 +68,15 @@ def add(accepted: Accepted, *, original_name: str, owner=None, alt: str = "",
     its variants are made once that commit is done."""
     when = created_at or utcnow()
     key = new_key(when, accepted.extension)
-    storage.current().save(key, accepted.data, accepted.mime)
+    store = storage.current()
+    try:
+        store.save(key, accepted.data, accepted.mime)
+    except OSError as error:
+        # A full disk or a store that is down: no row, and no object either,
+        # should the store have kept it after all (else sweep() removes it).
+        log.warning("media %s not stored: %s", key, error)
+        _forget(store, [key])
+        raise Refused(UNAVAILABLE, status=503) from error
     db.session.info.setdefault(WRITTEN, []).append(key)
     media = Media(
         key=key, original_name=original_name, mime=accepted.mime, width=accepted.width,
@@ -142,13 +155,20 @@ def sweep(now: float | None = None) -> int:
     return removed
 
 
+def _forget(store, keys) -> None:
+    """Delete files no row names; one the store fails to delete is left to sweep()."""
+    for key in keys:
+        try:
+            store.delete(key)
+        except OSError as error:
+            log.warning("media %s left for the sweep: %s", key, error)
+
+
 def _after_commit(session) -> None:
     session.info.pop(WRITTEN, None)
     doomed = session.info.pop(DOOMED, None)
     if doomed:
-        store = storage.current()
-        for key in doomed:
-            store.delete(key)
+        _forget(storage.current(), doomed)
 
 
 def _after_rollback(session, previous_transaction) -> None:
@@ -157,9 +177,7 @@ def _after_rollback(session, previous_transaction) -> None:
     session.info.pop(DOOMED, None)
     written = session.info.pop(WRITTEN, None)
     if written:
-        store = storage.current()
-        for key in written:
-            store.delete(key)
+        _forget(storage.current(), written)
 
 
 def init_app(app) -> None:

@@ -21,7 +21,14 @@ from flask import current_app
 from .keys import is_key
 
 
+class StorageError(OSError):
+    """The store could not do what was asked (unreachable, timed out, refused)."""
+
+
 class Storage(Protocol):
+    """A store raises OSError when it fails (StorageError for a remote one) and
+    FileNotFoundError from open() for a key it does not hold."""
+
     def save(self, key: str, data: bytes, mime: str) -> None: ...
     def open(self, key: str) -> BinaryIO: ...
     def delete(self, key: str) -> None: ...
