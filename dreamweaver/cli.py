@@ -177,6 +177,38 @@ def restore_command(file, yes):
     click.echo(f"Restored the database and {written} media file(s) from {file}.")
 
 
+@click.command("render-posts")
+@with_appcontext
+def render_posts_command():
+    """Store every post's HTML afresh from its source: after an upgrade that
+    changes how posts are shown (video cards, images as their variants), old
+    posts look like new ones without being edited. Safe to run again."""
+    import sqlalchemy as sa
+
+    from .budget import InputTooSlow
+    from .models import Post
+    from .publishing import render_post
+    from .sanitize.htmlshape import TooComplex
+
+    changed, kept = 0, []
+    ids = db.session.scalars(sa.select(Post.id).order_by(Post.id)).all()
+    for start in range(0, len(ids), 200):
+        for post in db.session.scalars(sa.select(Post).where(Post.id.in_(ids[start:start + 200]))):
+            try:
+                shown = render_post(post.source, post.format)
+            except (TooComplex, InputTooSlow) as error:
+                kept.append(f"{post.id} ({error})")
+                continue
+            if (shown.content_html, shown.teaser_html) != (post.content_html, post.teaser_html):
+                post.content_html, post.teaser_html = shown.content_html, shown.teaser_html
+                post.media_used = shown.media
+                changed += 1
+        db.session.commit()
+    click.echo(f"Rendered {len(ids)} posts and pages: {changed} changed."
+               + (f" Kept as they were (beyond what the site renders): {', '.join(kept)}."
+                  if kept else ""))
+
+
 @click.command("worker")
 @click.option("--threads", default=2, show_default=True, help="Tasks run at once.")
 @with_appcontext
@@ -191,6 +223,7 @@ def worker_command(threads):
 
 def init_app(app):
     app.cli.add_command(worker_command)
+    app.cli.add_command(render_posts_command)
     app.cli.add_command(init_db_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
