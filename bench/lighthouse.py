@@ -1,5 +1,6 @@
 """`make lighthouse`: Lighthouse (mobile, its defaults) on the demo site's single
-post, home and category pages, each --runs times.
+post, home and category pages, and a post with a 4,000 px photograph
+(bench/image_post.py), each --runs times.
 
 Seeds the demo into a fresh SQLite database in a temporary directory, serves it
 with gunicorn (gunicorn.conf.py, 2 workers) on a free port of 127.0.0.1, and runs
@@ -88,12 +89,18 @@ def main():
         work = Path(tmp)
         env = {"FLASK_SQLALCHEMY_DATABASE_URI": f"sqlite:///{work / 'demo.sqlite'}",
                "FLASK_SECRET_KEY": SECRET, "FLASK_RATELIMIT_STORAGE_URI": "memory://",
+               "FLASK_MEDIA_STORAGE_URL": (work / "media").as_uri(),
                "PYTHONPATH": str(ROOT), **RELAXED}  # this checkout's code, whatever is installed
         flask({**os.environ, **env}, "init-db")
         flask({**os.environ, **env}, "seed-demo")
+        # A post with a 4,000 px photograph (featured, and in its text).
+        image_post = subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "image_post.py")], cwd=ROOT, check=True,
+            env={**os.environ, **env, "FLASK_TASKS_INLINE": "true"}, capture_output=True,
+            text=True).stdout.strip().splitlines()[-1]
         server = Server("app:app", env)
         try:
-            pages = demo_pages(server.url)
+            pages = {**demo_pages(server.url), "image post": image_post}
             print("| page | run | perf | a11y | best practices | SEO | TBT | LCP | CLS | FCP "
                   "| load |")
             print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")

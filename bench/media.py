@@ -26,9 +26,10 @@ BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
 
-def photo_jpeg(megapixels: float) -> bytes:
+def photo_jpeg(megapixels: float, orientation: int = 6) -> bytes:
     """A photograph-like JPEG (texture and gradients, so it compresses like a
-    photo, not like noise or a flat colour) with a phone's EXIF."""
+    photo, not like noise or a flat colour) with a phone's EXIF (orientation 6:
+    a phone held upright, which the upload turns)."""
     from PIL import Image, ImageFilter
 
     width = int((megapixels * 1e6 * 4 / 3) ** 0.5)
@@ -44,7 +45,7 @@ def photo_jpeg(megapixels: float) -> bytes:
     image = Image.blend(image, shade, 0.45)
     exif = Image.Exif()
     exif[0x010F] = "BenchCam"
-    exif[0x0112] = 6
+    exif[0x0112] = orientation
     out = io.BytesIO()
     image.save(out, "JPEG", quality=90, exif=exif.tobytes())
     return out.getvalue()

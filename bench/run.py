@@ -196,10 +196,17 @@ def bench_size(size: str, args, floor: float) -> tuple[dict, dict | None]:
     for old in args.dir.glob(f"{size}.run.sqlite*"):
         old.unlink()
     shutil.copyfile(base, database)
+    media = args.dir / f"{size}.run.media"
+    shutil.rmtree(media, ignore_errors=True)
     env = {"FLASK_SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-           "FLASK_SECRET_KEY": SECRET, **RELAXED}
+           "FLASK_SECRET_KEY": SECRET, "FLASK_MEDIA_STORAGE_URL": media.as_uri(), **RELAXED}
     flask({**os.environ, **env}, "init-db")  # a base seeded by an older checkout: migrated
     urls = pages(database)
+    # A post with a 4,000 px photograph, featured and in its text (its variants made now).
+    urls["post with a photo"] = (subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "image_post.py")], cwd=ROOT, check=True,
+        env={**os.environ, **env, "FLASK_TASKS_INLINE": "true"}, capture_output=True,
+        text=True).stdout.strip().splitlines()[-1], {})
     results, weight = {}, None
     for cache in ("on", "off"):
         server = Server("app:app", {**env, "FLASK_PAGE_CACHE": "true" if cache == "on" else
