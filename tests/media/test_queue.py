@@ -2,6 +2,7 @@
 process (`flask worker`) makes the variants, through huey's SQLite storage on
 one machine and through Redis across machines."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -28,14 +29,21 @@ def queued_app(database_uri, media_root, **queue):
                        **queue})
 
 
+@contextlib.contextmanager
 def worker(database_uri, media_root, **queue):
+    """`flask worker` running on the test database and folder, stopped on leaving."""
     env = {**os.environ, "FLASK_SECRET_KEY": "test-secret-key",
            "FLASK_SQLALCHEMY_DATABASE_URI": database_uri,
            "FLASK_MEDIA_STORAGE_URL": media_root.as_uri(), "FLASK_TASKS_INLINE": "false",
            **{f"FLASK_{key}": value for key, value in queue.items()}}
-    return subprocess.Popen([str(BIN / "flask"), "--app", "app", "worker", "--threads", "1"],
-                            cwd=ROOT, env=env, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen([str(BIN / "flask"), "--app", "app", "worker", "--threads", "1"],
+                               cwd=ROOT, env=env, start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        yield process
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
 
 
 def state_of(app, media_id):
@@ -75,12 +83,8 @@ def test_sqlite_queue_worker_makes_the_variants(uploaded, database_uri, media_ro
     path = str(tmp_path / "tasks.sqlite3")
     queued, media_id = uploaded(TASKS_SQLITE_PATH=path)
     assert state_of(queued, media_id) == ("processing", 0)  # nothing ran in the request
-    process = worker(database_uri, media_root, TASKS_SQLITE_PATH=path)
-    try:
+    with worker(database_uri, media_root, TASKS_SQLITE_PATH=path) as process:
         wait_for_ready(queued, media_id, process)
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=10)
     with queued.app_context():
         media = db.session.get(Media, media_id)
         # 320-1280 and its own 1600 in AVIF and WebP, 320-1280 in JPEG (the
@@ -92,9 +96,5 @@ def test_sqlite_queue_worker_makes_the_variants(uploaded, database_uri, media_ro
 def test_redis_queue_worker_makes_the_variants(uploaded, database_uri, media_root):
     url = REDIS.rsplit("/", 1)[0] + "/9"  # a database of its own: no other test's queue
     queued, media_id = uploaded(TASKS_REDIS_URL=url)
-    process = worker(database_uri, media_root, TASKS_REDIS_URL=url)
-    try:
+    with worker(database_uri, media_root, TASKS_REDIS_URL=url) as process:
         wait_for_ready(queued, media_id, process)
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=10)
