@@ -214,9 +214,15 @@ def render_posts_command():
 @with_appcontext
 def worker_command(threads):
     """Run the background worker: image variants, and every other queued task."""
+    import logging
+
     from flask import current_app
 
     from .tasks import run_worker
+
+    # What the worker does (each task started, finished, retried or failed) on
+    # standard error, as gunicorn's log is.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s [worker] %(message)s")
 
     run_worker(current_app._get_current_object(), workers=threads)
 

@@ -109,7 +109,8 @@ def _in_app(app, function):
     def run(*args):
         with app.app_context():
             return function(*args)
-    run.__name__ = function.__name__
+    # huey names a task after its function's module and name: the task's own.
+    run.__module__, run.__name__ = function.__module__, function.__name__
     return run
 
 
@@ -121,10 +122,10 @@ def init_app(app):
     for name, spec in _TASKS.items():
         wrappers[name] = huey.task(
             retries=spec.retries, retry_delay=spec.retry_delay,
-            retry_backoff=spec.retry_backoff, timeout=spec.timeout, name=name,
+            retry_backoff=spec.retry_backoff, timeout=spec.timeout,
         )(_in_app(app, spec.function))
-    for name, (function, when) in _PERIODIC.items():
-        huey.periodic_task(crontab(**when), name=name)(_in_app(app, function))
+    for function, when in _PERIODIC.values():
+        huey.periodic_task(crontab(**when))(_in_app(app, function))
     app.extensions["tasks"] = huey
     app.extensions["task_wrappers"] = wrappers
     for name, listener in (("after_commit", _send_after_commit),

@@ -24,9 +24,9 @@ from .. import tasks
 from ..extensions import db
 from ..inputs import one_line
 from ..models import Media, Post, post_media, utcnow
-from . import storage, variants
+from . import pictures, storage, variants
 from .images import Accepted, Refused, accept
-from .keys import EXTENSIONS, new_key
+from .keys import new_key
 
 log = logging.getLogger(__name__)
 
@@ -128,13 +128,9 @@ def stem_of(url_or_key: str) -> str | None:
 
 
 def media_in(html: str) -> list[Media]:
-    """The media that HTML shows or links to (by the stem its variants share)."""
-    stems = set(_STEM.findall(html))
-    if not stems:
-        return []
-    keys = [f"{stem}.{extension}" for stem in stems for extension in EXTENSIONS]
-    return list(db.session.scalars(sa.select(Media).where(Media.key.in_(keys))
-                                   .order_by(Media.id)))
+    """The media that HTML shows or links to (by the stem its variants share,
+    at any address: pictures.media_for), in id order."""
+    return sorted(pictures.media_for(html).values(), key=lambda media: media.id)
 
 
 @tasks.periodic(minute="17", hour="*/6")
