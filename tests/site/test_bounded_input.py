@@ -3,6 +3,7 @@ linear pass and refused (422, nothing stored) beyond what the sanitizer and
 the Markdown renderer handle in bounded time, and a time budget stands behind
 both (issue 15, items 1-3)."""
 
+import gc
 import os
 import time
 
@@ -349,6 +350,25 @@ def test_input_budget_counts_cpu_time_not_waiting(app):
             budget.within(0.05, budget.InputTooSlow(), cpu=True):
         while True:
             pass
+
+
+def test_input_budget_leaves_the_process_wide_collection_until_it_ends(app):
+    """A full garbage collection walks every object of the process: not the
+    text's cost, so the collector waits while a CPU budget runs (and only then)."""
+    assert gc.isenabled()
+    with app.app_context(), budget.for_input():
+        assert not gc.isenabled()
+        with budget.for_input():  # nested: the outer one gives it back
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with app.app_context(), budget.within(1.0, budget.RequestTimedOut()):
+        assert gc.isenabled()  # a wall-time budget leaves it alone
+    with app.app_context(), pytest.raises(budget.InputTooSlow), \
+            budget.within(0.05, budget.InputTooSlow(), cpu=True):
+        while True:
+            pass
+    assert gc.isenabled()  # given back when the budget refuses, too
 
 
 def resident_megabytes() -> float:
