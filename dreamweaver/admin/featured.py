@@ -37,7 +37,7 @@ def refusal(post: Post, user, media_id: int | None) -> str | None:
     if media_id is None or media_id == post.featured_media_id:
         return None
     media = db.session.get(Media, media_id) if media_id > 0 else None
-    if media is None or not (user.is_admin or media.owner_id == user.id):
+    if media is None or not library.may_use(user, media):
         return REFUSED
     return None
 

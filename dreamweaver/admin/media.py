@@ -50,7 +50,7 @@ def _visible():
 
 def _media_or_404(media_id: int) -> Media:
     media = db.session.get(Media, media_id)
-    if media is None or not (current_user.is_admin or media.owner_id == current_user.id):
+    if media is None or not library.may_use(current_user, media):
         abort(404)
     return media
 

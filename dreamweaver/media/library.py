@@ -98,6 +98,11 @@ def visible_to(user):
     return Media.owner_id == user.id
 
 
+def may_use(user, media: Media) -> bool:
+    """visible_to, for one image already loaded."""
+    return user.is_admin or media.owner_id == user.id
+
+
 def files_of(media: Media) -> list[str]:
     return [media.key, *(variant["key"] for variant in media.variants or ())]
 
@@ -185,4 +190,4 @@ def init_app(app) -> None:
 
 
 __all__ = ["Refused", "add", "delete", "media_in", "stem_of", "sweep", "upload", "used_in",
-           "visible_to"]
+           "may_use", "visible_to"]
