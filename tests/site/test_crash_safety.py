@@ -22,7 +22,11 @@ def site_env(database: Path) -> dict:
     return {**os.environ, "FLASK_SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
             "FLASK_SECRET_KEY": "crash-test-key", "FLASK_COMMENT_MODERATION": "false",
             "FLASK_COMMENT_FLOOD_SECONDS": "0", "FLASK_COMMENT_MIN_SECONDS": "0",
-            "FLASK_RATELIMIT_ENABLED": "false"}
+            "FLASK_RATELIMIT_ENABLED": "false",
+            # Every comment on the post's one page: past 50 the permalink shows
+            # only the newest page, and which acknowledged comment is newest
+            # depends on how the writers' threads raced.
+            "FLASK_COMMENTS_PER_PAGE": "1000"}
 
 
 def post_comments(server, path, token, acknowledged, stop, writer):
