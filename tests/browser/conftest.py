@@ -2,19 +2,17 @@
 
 import os
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
-from werkzeug.serving import make_server
 
 from dreamweaver import create_app
 from dreamweaver.demo import load_demo
 from dreamweaver.extensions import db
 from dreamweaver.models import User
-from tests.support.browser import PASSWORD
+from tests.support.browser import PASSWORD, serving
 from tests.support.settings import TEST_SETTINGS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,11 +49,8 @@ def live_app(tmp_path_factory):
 @pytest.fixture(scope="session")
 def live_server(live_app):
     """The demo site on a free port of 127.0.0.1, in a thread of this process."""
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with serving(live_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

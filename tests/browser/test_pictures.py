@@ -3,17 +3,15 @@ narrower than the image is drawn (so `sizes` is not too small for the
 column) and at most one width step wider; the boxes are in place before the
 bytes arrive (no layout shift); the featured image is fetched first."""
 
-import threading
 from datetime import UTC, datetime
 
 import pytest
-from werkzeug.serving import make_server
 
 from dreamweaver.extensions import db
 from dreamweaver.media.variants import widths_for
 from dreamweaver.models import Media
 from tests.support import images
-from tests.support.browser import watch_console
+from tests.support.browser import serving, watch_console
 from tests.support.comment_client import permalink
 
 # (viewport width, device pixel ratio): phones, a tablet, laptops, a wide screen.
@@ -28,11 +26,8 @@ SHIFTS = """new Promise(done => {
 
 @pytest.fixture
 def served(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture

@@ -1,7 +1,9 @@
 """What browser tests share: a page's console watched for errors and CSP
 violations, and the owner signing in."""
 
+import contextlib
 import re
+import threading
 
 PASSWORD = "correct horse battery"
 
@@ -26,3 +28,16 @@ def log_in(page, live_server, owner):
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r"/admin/$"))
+
+
+@contextlib.contextmanager
+def serving(app):
+    """`app` on a free port of 127.0.0.1, in a thread of this process; its base URL."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
