@@ -65,7 +65,8 @@ def seed_bench_command(posts, comments, seed):
 
 @click.command("create-user")
 @click.argument("name")
-@click.option("--role", type=click.Choice(["admin", "author"]), default="author", show_default=True)
+@click.option("--role", type=click.Choice(["administrator", "admin", "editor", "author"]),
+              default="author", show_default=True, help="admin means administrator.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.option("--display-name", default=None, help="Shown as the author (default: NAME).")
 @click.option("--email", default="", help="The account's email address.")
@@ -85,6 +86,13 @@ def create_user_command(name, role, password_stdin, display_name, email):
         raise click.BadParameter("use at least 8 characters", param_hint="password")
     if not name.strip() or len(name) > 60 or any(ch < " " for ch in name):
         raise click.BadParameter("1 to 60 printable characters", param_hint="NAME")
+    if email:
+        from .mail.addresses import normalized
+
+        try:
+            email = normalized(email)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--email") from None
     user = db.session.scalar(sa.select(User).where(User.login == name))
     created = user is None
     if created:
@@ -96,7 +104,10 @@ def create_user_command(name, role, password_stdin, display_name, email):
         db.session.add(user)
     elif display_name:
         user.display_name = display_name
+    role = "administrator" if role == "admin" else role
     user.role = role
+    if email:
+        user.email = email
     user.set_password(password)  # which signs the account out everywhere
     db.session.commit()
     click.echo(f"{'Created' if created else 'Updated'} {role} {name!r}"
@@ -227,8 +238,36 @@ def worker_command(threads):
     run_worker(current_app._get_current_object(), workers=threads)
 
 
+@click.command("mail-outbox")
+@click.option("--status", type=click.Choice(["queued", "failed", "sent"]), default=None,
+              help="Only messages in this state (default: all).")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
+@with_appcontext
+def mail_outbox_command(status, limit):
+    """List the mail outbox: what is queued, failed and sent, newest first."""
+    import sqlalchemy as sa
+
+    from .mail import outbox, transport
+    from .models import OutboxMessage
+
+    counts = outbox.counts()
+    click.echo(f"{counts['queued']} queued, {counts['failed']} failed, {counts['sent']} sent"
+               + ("" if transport.configured() else
+                  " (no MAIL_SERVER configured: nothing is sent until one is)"))
+    query = sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
+    if status:
+        query = query.where(OutboxMessage.status == status)
+    for row in db.session.scalars(query):
+        when = row.sent_at or row.created_at
+        click.echo(f"{row.id:>6}  {row.status:<6}  {when:%Y-%m-%d %H:%M}  {row.kind:<12}  "
+                   f"{row.to_address}  {row.subject}")
+        if row.last_error:
+            click.echo(f"        attempt {row.attempts}: {row.last_error}")
+
+
 def init_app(app):
     app.cli.add_command(worker_command)
+    app.cli.add_command(mail_outbox_command)
     app.cli.add_command(render_posts_command)
     app.cli.add_command(init_db_command)
     app.cli.add_command(backup_command)

@@ -68,6 +68,20 @@ DEFAULTS = {
     # endpoint's path-style address, or the bucket's own on AWS. The CSP's
     # img-src allows this origin and no other (security.py).
     "MEDIA_PUBLIC_URL": None,
+    # The site's public address (https://example.org), for links made outside a
+    # request or read elsewhere: emails, tasks, federation (public_url.py).
+    "SITE_URL": None,
+    # Mail (mail/): with no MAIL_SERVER, messages wait in the outbox (shown in
+    # /admin and by `flask mail-outbox`) until one is configured. MAIL_USE_SSL is
+    # TLS from the first byte (port 465), MAIL_USE_TLS is STARTTLS (587).
+    # MAIL_FROM unset: "<SITE_TITLE> <noreply@the site's host>".
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_FROM": None,
 }
 
 

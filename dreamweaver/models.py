@@ -27,10 +27,15 @@ VISIBLE_STATUSES = ("published", "scheduled")
 SOURCE_FORMATS = ("markdown", "html")
 COMMENT_TYPES = ("comment", "pingback", "trackback")
 COMMENT_STATUSES = ("pending", "approved", "spam", "trash")
-ROLES = ("admin", "author")
+# WordPress's names: an administrator does everything; an editor all posts,
+# pages, comments, categories and media, but not people or settings; an author
+# their own posts and the comments on them.
+ROLES = ("administrator", "editor", "author")
+# Who works on everyone's content (WordPress's edit_others_posts).
+EDITING_ROLES = ("administrator", "editor")
 # Who may stick a post to the front page: WordPress leaves it to editors and
-# administrators (the editor role, when it comes, joins here).
-STICKY_ROLES = ("admin",)
+# administrators.
+STICKY_ROLES = EDITING_ROLES
 # One hashing method for every password, and for the stand-in hash a login for
 # a missing account is checked against, so both take the same time.
 HASH_METHOD = "scrypt"
@@ -102,6 +107,13 @@ class User(UserMixin, db.Model):
     # Stamped into each session at login and compared whenever the session is
     # read: moving it on ends every session the account has (auth.py).
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # An invited account has no password until its owner follows the invitation.
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    bio: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # Mail for each approved comment on their posts (held ones are always told).
+    notify_approved: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     def get_id(self) -> str:
         """What Flask-Login keeps in the session: the id and the generation."""
@@ -121,20 +133,26 @@ class User(UserMixin, db.Model):
 
     @property
     def is_admin(self) -> bool:
-        return self.role == "admin"
+        """An administrator: people and settings are theirs alone."""
+        return self.role == "administrator"
+
+    @property
+    def can_edit_others(self) -> bool:
+        """Everyone's posts, pages, comments, categories and media."""
+        return self.role in EDITING_ROLES
 
     @property
     def can_make_sticky(self) -> bool:
         return self.role in STICKY_ROLES
 
     def can_edit(self, post: Post) -> bool:
-        """Admins edit everything; authors their own posts."""
-        return self.is_admin or post.author_id == self.id
+        """Administrators and editors edit everything; authors their own posts."""
+        return self.can_edit_others or post.author_id == self.id
 
     def can_open_editor(self, post: Post) -> bool:
-        """Whether /admin's editor opens `post` for this user: pages are the
-        administrators' (WordPress's edit_pages), as /admin/pages/ is."""
-        return self.can_edit(post) and (post.type == "post" or self.is_admin)
+        """Whether /admin's editor opens `post` for this user: pages are
+        administrators' and editors' (WordPress's edit_pages), as /admin/pages/ is."""
+        return self.can_edit(post) and (post.type == "post" or self.can_edit_others)
 
     def __repr__(self) -> str:
         return f"<User {self.login}>"
@@ -459,3 +477,40 @@ class ImportedComment(db.Model):
     wp_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     comment_id: Mapped[int] = mapped_column(
         sa.ForeignKey("comments.id", ondelete="CASCADE"), index=True)
+
+
+MAIL_STATUSES = ("queued", "sent", "failed")
+
+
+class OutboxMessage(db.Model):
+    """One email, written in the transaction of the event that causes it and
+    kept until a mail server has taken it (mail/outbox.py)."""
+
+    __tablename__ = "mail_outbox"
+    __table_args__ = (
+        one_of("status", MAIL_STATUSES, "status"),
+        sa.Index("ix_mail_outbox_due", "status", "next_attempt_at"),
+        # The throttles ask what one address was sent of one kind lately.
+        sa.Index("ix_mail_outbox_recipient", "to_address", "kind", "created_at"),
+        sa.Index("ix_mail_outbox_created", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    to_address: Mapped[str] = mapped_column(sa.String(254))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    text_body: Mapped[str] = mapped_column(sa.Text)
+    html_body: Mapped[str] = mapped_column(sa.Text)
+    # Headers beyond the ones every message has (Reply-To, List-Unsubscribe, ...).
+    headers: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    message_id: Mapped[str] = mapped_column(sa.String(250), unique=True)
+    status: Mapped[str] = mapped_column(sa.String(10), default="queued")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_error: Mapped[str] = mapped_column(sa.String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<OutboxMessage {self.id} {self.kind} {self.status}>"

@@ -16,6 +16,7 @@ from tests.support.auth import Auth
 from tests.support.comment_client import permalink
 from tests.support.factories import Factory, empty_database
 from tests.support.settings import TEST_SETTINGS, app_with_cache
+from tests.support.smtp import SmtpServer
 
 
 @pytest.fixture(scope="session")
@@ -51,6 +52,15 @@ def app(database_uri, _migrated, media_root):
     empty_database(app)
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server on loopback that `app` sends its mail to."""
+    server = SmtpServer().start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
+    yield server
+    server.stop()
 
 
 @pytest.fixture

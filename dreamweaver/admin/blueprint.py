@@ -20,21 +20,29 @@ def require_login():
 
 
 # The admin navigation: (endpoint, label, prefix of the endpoints in that section,
-# admins only).
+# who sees it: everyone signed in, "editing" roles, or "admin"istrators only).
 SECTIONS = (
-    ("admin.posts", "Posts", "admin.post", False),
-    ("admin.pages", "Pages", "admin.page", True),
-    ("admin.media_library", "Media", "admin.media", False),
-    ("admin.comments", "Comments", "admin.comment", False),
-    ("admin.categories", "Categories", "admin.categor", True),
+    ("admin.posts", "Posts", "admin.post", "everyone"),
+    ("admin.pages", "Pages", "admin.page", "editing"),
+    ("admin.media_library", "Media", "admin.media", "everyone"),
+    ("admin.comments", "Comments", "admin.comment", "everyone"),
+    ("admin.categories", "Categories", "admin.categor", "editing"),
+    ("admin.users", "People", "admin.user", "admin"),
+    ("admin.mail_outbox", "Mail", "admin.mail", "admin"),
 )
+
+
+def sees(user, who: str) -> bool:
+    return (who == "everyone" or (who == "editing" and user.can_edit_others)
+            or (who == "admin" and user.is_admin))
 
 
 @bp.context_processor
 def admin_context():
-    admin = current_user.is_authenticated and current_user.is_admin
-    sections = [(endpoint, label, prefix) for endpoint, label, prefix, admins_only in SECTIONS
-                if endpoint in current_app.view_functions and (admin or not admins_only)]
+    signed_in = current_user.is_authenticated
+    sections = [(endpoint, label, prefix) for endpoint, label, prefix, who in SECTIONS
+                if endpoint in current_app.view_functions and signed_in
+                and sees(current_user, who)]
     return {
         "current_user": current_user,
         "pending_comments": pending_count(current_user) if current_user.is_authenticated else 0,

@@ -52,11 +52,11 @@ def remove(category: Category, children_to: int | None) -> None:
 # Views
 
 
-def admin_only(view):
+def editors_only(view):
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        if not current_user.is_admin:
-            abort(403, "Only administrators can manage categories.")
+        if not current_user.can_edit_others:
+            abort(403, "Only administrators and editors can manage categories.")
         return view(*args, **kwargs)
 
     return wrapper
@@ -105,13 +105,13 @@ def saved(form: CategoryForm, category: Category) -> bool:
 
 
 @bp.get("/categories/")
-@admin_only
+@editors_only
 def categories():
     return show_list()
 
 
 @bp.post("/categories/")
-@admin_only
+@editors_only
 def category_create():
     known = categories_with_counts()
     form = CategoryForm(known)
@@ -125,7 +125,7 @@ def category_create():
 
 
 @bp.route("/categories/<int(max=2147483647):category_id>/", methods=["GET", "POST"])
-@admin_only
+@editors_only
 def category_edit(category_id):
     known = categories_with_counts()
     category = category_or_404(known, category_id)
@@ -149,7 +149,7 @@ def removable(category_id: int, verb: str):
 
 
 @bp.post("/categories/<int(max=2147483647):category_id>/merge/")
-@admin_only
+@editors_only
 def category_merge(category_id):
     known, category = removable(category_id, "merged away")
     form = MergeForm(known, category)
@@ -168,7 +168,7 @@ def category_merge(category_id):
 
 
 @bp.post("/categories/<int(max=2147483647):category_id>/delete/")
-@admin_only
+@editors_only
 def category_delete(category_id):
     known, category = removable(category_id, "deleted")
     if not DeleteForm().validate_on_submit():

@@ -69,9 +69,10 @@ def list_args() -> ListArgs:
 
 
 def _scoped(query, joined: bool = False):
-    """Only the comments the current user moderates: all for admins, those on
+    """Only the comments the current user moderates: all for administrators and
+    editors, those on
     their own posts for authors."""
-    if current_user.is_admin:
+    if current_user.can_edit_others:
         return query
     if not joined:
         query = query.join(Comment.post)

@@ -15,7 +15,7 @@ def index():
     # An author sees their own posts, as in the posts list: other people's drafts
     # are none of their business (the pending count in the context is scoped the same way).
     mine = Post.type == "post"
-    if not current_user.is_admin:
+    if not current_user.can_edit_others:
         mine = sa.and_(mine, Post.author_id == current_user.id)
     counts = status_counts(mine, utcnow())
     return render_template("admin/index.html", counts=counts,

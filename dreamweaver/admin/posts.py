@@ -26,7 +26,7 @@ LIST_STATUSES = ("published", "scheduled", "draft", "pending", "private", "trash
 
 
 def _listing(kind: str):
-    if kind == "page" and not current_user.is_admin:
+    if kind == "page" and not current_user.can_edit_others:
         abort(403)
     status = request.args.get("status", "all")
     if status != "all" and status not in LIST_STATUSES:
@@ -34,7 +34,7 @@ def _listing(kind: str):
     number = whole_number(request.args.get("page", "1")) or 1
     words = request.args.get("s", "").replace("\x00", "").strip()[:200]
     mine = Post.type == kind
-    if not current_user.is_admin:
+    if not current_user.can_edit_others:
         mine = sa.and_(mine, Post.author_id == current_user.id)
     now = utcnow()
     counts = status_counts(mine, now)
@@ -165,7 +165,7 @@ def post_new():
 
 @bp.route("/pages/new", methods=["GET", "POST"])
 def page_new():
-    if not current_user.is_admin:
+    if not current_user.can_edit_others:
         abort(403)
     return _editor(Post(type="page", status="draft", comments_open=False, sticky=False,
                         password="", format="markdown"))

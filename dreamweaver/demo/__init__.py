@@ -24,7 +24,7 @@ HERE = Path(__file__).parent
 
 AUTHORS = (
     # login, display name, role
-    ("dreamweaver", "Psychedelic Dreamweaver", "admin"),
+    ("dreamweaver", "Psychedelic Dreamweaver", "administrator"),
     ("maya", "Maya Lindqvist", "author"),
     ("tomas", "Tomás Okafor", "author"),
 )

@@ -92,15 +92,15 @@ def add(accepted: Accepted, *, original_name: str, owner=None, alt: str = "",
 
 def visible_to(user):
     """Which media `user` may see, manage and put in posts: an author their own
-    uploads, an administrator all of them (a SQL condition)."""
-    if user.is_admin:
+    uploads, an administrator or editor all of them (a SQL condition)."""
+    if user.can_edit_others:
         return sa.true()
     return Media.owner_id == user.id
 
 
 def may_use(user, media: Media) -> bool:
     """visible_to, for one image already loaded."""
-    return user.is_admin or media.owner_id == user.id
+    return user.can_edit_others or media.owner_id == user.id
 
 
 def files_of(media: Media) -> list[str]:

@@ -35,7 +35,7 @@ def test_login_and_logout(client, auth):
 @pytest.mark.parametrize("username,password", [("owner", "wrong password"),
                                                ("nobody", "correct horse battery")])
 def test_login_wrong_credentials_generic_message(client, make, username, password):
-    make.account("owner", "admin")
+    make.account("owner", "administrator")
     response = client.post("/admin/login", data={
         "csrf_token": csrf_token(client), "username": username, "password": password})
     assert response.status_code == 422
@@ -44,7 +44,7 @@ def test_login_wrong_credentials_generic_message(client, make, username, passwor
 
 
 def test_login_without_csrf_token_is_refused(client, make):
-    make.account("owner", "admin")
+    make.account("owner", "administrator")
     response = client.post("/admin/login", data={"username": "owner",
                                                  "password": "correct horse battery"})
     assert response.status_code == 422
@@ -55,7 +55,7 @@ def test_login_without_csrf_token_is_refused(client, make):
 @pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/\\evil.example",
                                     "javascript:alert(1)", "http:/evil.example", "/%0d%0aX:1"])
 def test_login_next_never_leaves_the_site(client, make, target):
-    make.account("owner", "admin")
+    make.account("owner", "administrator")
     response = client.post("/admin/login", query_string={"next": target}, data={
         "csrf_token": csrf_token(client), "username": "owner",
         "password": "correct horse battery"})
@@ -66,7 +66,7 @@ def test_login_next_never_leaves_the_site(client, make, target):
 
 
 def test_login_next_within_site_is_followed(client, make):
-    make.account("owner", "admin")
+    make.account("owner", "administrator")
     response = client.post("/admin/login?next=/admin/%3Fx%3D1", data={
         "csrf_token": csrf_token(client), "username": "owner",
         "password": "correct horse battery"})
@@ -74,7 +74,7 @@ def test_login_next_within_site_is_followed(client, make):
 
 
 def test_session_cookie_flags(client, make):
-    make.account("owner", "admin")
+    make.account("owner", "administrator")
     response = client.post("/admin/login", data={
         "csrf_token": csrf_token(client), "username": "owner",
         "password": "correct horse battery"})
@@ -100,7 +100,7 @@ def test_login_is_rate_limited(database_uri, _migrated):
 
 
 def test_public_pages_stay_cookie_free_after_admin_exists(client, make):
-    make.account("owner", "admin")
+    make.account("owner", "administrator")
     make.post("Hello")
     response = client.get("/")
     assert "Set-Cookie" not in response.headers
@@ -114,13 +114,13 @@ def test_create_user_cli(runner, app):
     assert "Created author 'writer'" in result.output
     again = runner.invoke(args=["create-user", "writer", "--role", "admin", "--password-stdin"],
                           input="another long password\n")
-    assert "Updated admin 'writer'" in again.output
+    assert "Updated administrator 'writer'" in again.output
     from dreamweaver.extensions import db
     from dreamweaver.models import User
 
     with app.app_context():
         user = db.session.query(User).filter_by(login="writer").one()
-        assert user.role == "admin" and user.check_password("another long password")
+        assert user.role == "administrator" and user.check_password("another long password")
         assert user.password_hash.startswith("scrypt:")
 
 

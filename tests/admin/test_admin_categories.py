@@ -101,7 +101,7 @@ def test_categories_authors_get_403(app, client, auth, make):
                      merge(client, token, art, other),
                      delete(client, token, art)):
         assert response.status_code == 403
-        assert "Only administrators can manage categories." in text(response)
+        assert "Only administrators and editors can manage categories." in text(response)
     assert rows(app) == before
 
 

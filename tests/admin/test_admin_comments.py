@@ -72,7 +72,7 @@ class QuickAuth:
     def __init__(self, client, make):
         self.client, self.make = client, make
 
-    def login(self, login="owner", role="admin"):
+    def login(self, login="owner", role="administrator"):
         with self.make.app.app_context():
             user = db.session.scalar(sa.select(User).where(User.login == login))
         user = user or self.make.user(login, role=role)

@@ -54,7 +54,7 @@ def test_copied_cookie_stops_working_after_logout(app, client, auth):
 
 
 def test_logout_signs_out_other_browsers_too(app, make):
-    make.account("owner", "admin")
+    make.account("owner", "administrator")
     laptop, phone = login(app), login(app)
     laptop.post("/admin/logout", data={"csrf_token": csrf_token(laptop, "/admin/")})
     assert not signed_in(phone)
@@ -62,7 +62,7 @@ def test_logout_signs_out_other_browsers_too(app, make):
 
 
 def test_login_elsewhere_keeps_other_sessions(app, make):
-    make.account("owner", "admin")
+    make.account("owner", "administrator")
     laptop = login(app)
     login(app)
     assert signed_in(laptop)
@@ -80,7 +80,7 @@ def test_copied_cookie_stops_working_after_password_change(app, client, auth, ru
 
 
 def test_password_change_ends_sessions_in_the_model(app, make):
-    user = make.account("owner", "admin")
+    user = make.account("owner", "administrator")
     with app.app_context():
         account = db.session.get(User, user.id)
         before = account.get_id()
@@ -131,7 +131,7 @@ def test_sign_out_everywhere_needs_login(client):
 
 
 def test_csrf_token_from_before_login_is_refused_after(app, client, make):
-    make.account("owner", "admin")
+    make.account("owner", "administrator")
     before = csrf_token(client)
     response = client.post("/admin/login", data={
         "csrf_token": before, "username": "owner", "password": PASSWORD})
@@ -149,7 +149,7 @@ def test_csrf_token_from_before_login_is_refused_after(app, client, make):
 
 
 def test_login_starts_a_new_session(app, client, make):
-    make.account("owner", "admin")
+    make.account("owner", "administrator")
     csrf_token(client)
     with client.session_transaction() as session:
         session["planted"] = "by someone else"

@@ -47,7 +47,7 @@ def login_seconds(client, token, username) -> float:
 
 
 def test_login_for_missing_account_takes_as_long_as_wrong_password(app, client, make):
-    make.account("owner", "admin")
+    make.account("owner", "administrator")
     make.user("imported")  # an account without a password, as import-wxr makes them
     token = csrf_token(client)
     login_seconds(client, token, "nobody")  # the stand-in hash is made on first use

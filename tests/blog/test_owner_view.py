@@ -23,7 +23,7 @@ WHEN = datetime(2024, 3, 5, 10, tzinfo=UTC)
 
 @pytest.fixture
 def owner_post(make):
-    owner = make.account("owner", "admin")
+    owner = make.account("owner", "administrator")
     return make.post("Owned", published_at=WHEN, author=owner)
 
 
@@ -58,7 +58,7 @@ def user_accesses(app, request) -> int:
 def test_post_edit_link_for_those_who_may_edit_it(app, client, auth, make, owner_post):
     url = permalink(app, owner_post)
     assert edit_links(client.get(url)) == []
-    auth.login("owner", "admin")
+    auth.login("owner", "administrator")
     response = client.get(url)
     assert edit_links(response) == [owner_post.id]
     auth.logout()
@@ -70,7 +70,7 @@ def test_post_edit_link_for_those_who_may_edit_it(app, client, auth, make, owner
 
 def test_page_edit_link_for_administrators(app, client, auth, make):
     page = make.post("About", kind="page", published_at=WHEN)
-    auth.login("owner", "admin")
+    auth.login("owner", "administrator")
     assert edit_links(client.get("/about/")) == [page.id]
     auth.logout()
     auth.login("writer", "author")
@@ -81,7 +81,7 @@ def test_page_edit_link_for_administrators(app, client, auth, make):
 
 
 def test_signed_in_form_says_logged_in_as_with_a_post_logout(app, client, auth, owner_post):
-    auth.login("owner", "admin")
+    auth.login("owner", "administrator")
     html = text(client.get(permalink(app, owner_post)))
     assert "Logged in as Owner." in html
     assert 'name="author"' not in html and 'name="email"' not in html
@@ -98,7 +98,7 @@ def test_signed_in_form_says_logged_in_as_with_a_post_logout(app, client, auth, 
 def test_owner_comment_approved_at_once_linked_and_by_post_author(app, client, auth,
                                                                   owner_post):
     app.config["COMMENT_MODERATION"] = True
-    user = auth.login("owner", "admin")
+    user = auth.login("owner", "administrator")
     url = permalink(app, owner_post)
     # Whatever the request says, the name and email are the account's.
     response = send(client, url, author="Someone Else", email="else@example.org",
@@ -117,7 +117,7 @@ def test_owner_comment_approved_at_once_linked_and_by_post_author(app, client, a
 
 def test_owner_comment_by_htmx_swaps_in_as_theirs(app, client, auth, owner_post):
     app.config["COMMENT_MODERATION"] = True
-    auth.login("owner", "admin")
+    auth.login("owner", "administrator")
     response = send(client, permalink(app, owner_post), htmx=True)
     assert response.status_code == 200
     html = text(response)
@@ -157,7 +157,7 @@ def test_reader_comment_is_not_by_post_author(app, client, owner_post):
 
 
 def test_signed_in_comment_still_needs_token_and_same_origin(app, client, auth, owner_post):
-    auth.login("owner", "admin")
+    auth.login("owner", "administrator")
     url = permalink(app, owner_post)
     assert send(client, url, token="forged.token").status_code == 400
     assert send(client, url, headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
@@ -168,7 +168,7 @@ def test_signed_in_comment_still_needs_token_and_same_origin(app, client, auth, 
 def test_signed_in_reply_form_partial_is_logged_in_and_private(app, client, auth, make,
                                                                owner_post):
     reader = make.comment(owner_post, "Reader")
-    auth.login("owner", "admin")
+    auth.login("owner", "administrator")
     response = client.get(f"/partials/comment-form/{owner_post.id}/?replytocom={reader.id}")
     assert "Logged in as Owner." in text(response)
     assert "private" in response.headers["Cache-Control"]
@@ -214,14 +214,14 @@ def test_signed_in_pages_never_enter_the_shared_caches(app, database_uri, make, 
 
 
 def test_private_post_shown_to_its_editors_only(app, client, auth, make):
-    owner = make.account("owner", "admin")
+    owner = make.account("owner", "administrator")
     secret = make.post("Secret Plans", published_at=WHEN, status="private", author=owner)
     url = permalink(app, secret)
     assert client.get(url).status_code == 404
     auth.login("writer", "author")  # another author may not read it
     assert client.get(url).status_code == 404
     auth.logout()
-    auth.login("owner", "admin")
+    auth.login("owner", "administrator")
     response = client.get(url)
     assert response.status_code == 200
     html = text(response)
@@ -233,12 +233,12 @@ def test_private_post_shown_to_its_editors_only(app, client, auth, make):
 
 
 def test_private_post_comment_by_owner(app, client, auth, make):
-    owner = make.account("owner", "admin")
+    owner = make.account("owner", "administrator")
     secret = make.post("Secret Talk", published_at=WHEN, status="private", author=owner)
     url = permalink(app, secret)
     # A reader may not comment there, even with a token for it.
     assert send(app.test_client(), url, token=issue_token(app, secret)).status_code == 404
-    auth.login("owner", "admin")
+    auth.login("owner", "administrator")
     assert send(client, url).status_code == 303
     assert "A thoughtful comment." in text(client.get(url))
 
@@ -246,14 +246,14 @@ def test_private_post_comment_by_owner(app, client, auth, make):
 def test_private_page_shown_to_administrators_only(app, client, auth, make):
     make.post("Staff Notes", kind="page", published_at=WHEN, status="private")
     assert client.get("/staff-notes/").status_code == 404
-    auth.login("owner", "admin")
+    auth.login("owner", "administrator")
     response = client.get("/staff-notes/")
     assert response.status_code == 200
     assert '<h1 class="entry-title">Private: Staff Notes</h1>' in text(response)
 
 
 def test_private_post_saved_in_the_editor_gets_an_address(app, client, auth):
-    auth.login("owner", "admin")
+    auth.login("owner", "administrator")
     token = csrf_token(client, "/admin/posts/new")
     response = client.post("/admin/posts/new", data={
         "csrf_token": token, "title": "Only Mine", "format": "markdown", "source": "Hush.",
@@ -273,7 +273,7 @@ def test_private_post_saved_in_the_editor_gets_an_address(app, client, auth):
 
 
 def test_editor_preview_opens_the_draft_as_readers_would_see_it(app, client, auth):
-    auth.login("owner", "admin")
+    auth.login("owner", "administrator")
     token = csrf_token(client, "/admin/posts/new")
     response = client.post("/admin/posts/new", data={
         "csrf_token": token, "title": "Half Done", "format": "markdown",
@@ -301,10 +301,10 @@ def test_editor_preview_opens_the_draft_as_readers_would_see_it(app, client, aut
 
 
 def test_preview_of_a_page_and_of_others_drafts(app, client, auth, make):
-    owner = make.account("owner", "admin")
+    owner = make.account("owner", "administrator")
     draft = make.post("Draft Page", kind="page", published_at=WHEN, status="draft")
     theirs = make.post("Owner Draft", published_at=WHEN, status="draft", author=owner)
-    auth.login("owner", "admin")
+    auth.login("owner", "administrator")
     assert "Draft Page" in text(client.get(f"/?page_id={draft.id}&preview=true"))
     auth.logout()
     auth.login("writer", "author")
@@ -319,7 +319,7 @@ def test_preview_of_a_published_post_for_a_reader_is_its_permalink(app, client, 
 
 def test_previews_and_private_posts_never_cached(app, database_uri, make):
     worker = app_with_cache(database_uri)
-    owner_account = make.account("owner", "admin")
+    owner_account = make.account("owner", "administrator")
     draft = make.post("Cached Draft", published_at=WHEN, status="draft", author=owner_account)
     secret = make.post("Cached Secret", published_at=WHEN, status="private",
                        author=owner_account)

@@ -99,7 +99,7 @@ def owner(live_app):
     with live_app.app_context():
         user = db.session.scalar(sa.select(User).where(User.login == "owner"))
         if user is None:
-            user = User(login="owner", display_name="The Owner", slug="owner", role="admin")
+            user = User(login="owner", display_name="The Owner", slug="owner", role="administrator")
             user.set_password(PASSWORD)
             db.session.add(user)
             db.session.commit()

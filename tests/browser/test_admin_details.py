@@ -25,7 +25,7 @@ def account(live_app, login, role):
 
 @pytest.fixture(scope="module")
 def owner(live_app):
-    return account(live_app, "owner", "admin")
+    return account(live_app, "owner", "administrator")
 
 
 def log_in(page, live_server, login):

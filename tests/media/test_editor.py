@@ -123,7 +123,7 @@ def test_forged_featured_image_is_422_and_nothing_saved(client, auth, make, app,
 
 def test_author_keeps_a_featured_image_an_admin_chose(client, auth, make, app):
     writer = make.account("writer", "author")
-    admins = make.media("admins.jpg", owner=make.account("boss", "admin"))
+    admins = make.media("admins.jpg", owner=make.account("boss", "administrator"))
     post = make.post("Theirs", author=writer, featured_media_id=admins.id)
     auth.login("writer", "author")
     url = f"/admin/posts/{post.id}/edit"

@@ -111,7 +111,7 @@ def test_no_file_chosen_says_so(client, auth):
 
 
 def test_authors_see_and_manage_only_their_own(client, auth, app, make):
-    auth.login("owner", "admin")
+    auth.login("owner", "administrator")
     upload(client, ("owners.jpg", images.jpeg()))
     auth.logout()
     auth.login("writer", "author")

@@ -156,7 +156,7 @@ def site(served):
     """The server, an admin signed in to it, the app and the temporary folder;
     the database is emptied afterwards."""
     server, app, scratch = served
-    Factory(app).account("owner", "admin", PASSWORD)
+    Factory(app).account("owner", "administrator", PASSWORD)
     browser = Browser(server)
     browser.sign_in("owner")
     yield server, browser, app, scratch
@@ -214,7 +214,7 @@ def test_worker_killed_between_storing_and_committing_leaves_what_sweep_removes(
     not committed: the kill leaves one object, which the sweep removes once it
     is old enough to be no upload in progress."""
     app = s3_app_with()
-    Factory(app).account("owner", "admin", PASSWORD)
+    Factory(app).account("owner", "administrator", PASSWORD)
     held = HeldAnswers(bucket.endpoint)
     server = Server({**os.environ, **bucket.env(),
                      **as_env(server_settings(database_uri, tmp_path,

@@ -74,7 +74,7 @@ def test_security_headers_on_every_route(app, client, auth, site, signed_in):
 
 
 def test_hsts_and_secure_cookies_over_https(app, client, make, site):
-    make.account("owner", "admin", "correct horse battery")
+    make.account("owner", "administrator", "correct horse battery")
     https = {"base_url": "https://localhost"}
     for url in ("/", "/admin/login", "/feed/", "/robots.txt"):
         response = client.get(url, **https)

@@ -18,7 +18,7 @@ class Auth:
     def __init__(self, client, make):
         self.client, self.make = client, make
 
-    def login(self, login="owner", role="admin", password="correct horse battery"):
+    def login(self, login="owner", role="administrator", password="correct horse battery"):
         """Create the account if needed and sign in; returns the user."""
         user = self.make.account(login, role, password)
         response = self.client.post("/admin/login", data={
