@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import COMMENT_STATUSES, Comment
+from . import events
 from .policy import count_approved
 
 # What the owner can do to a comment: the status each action sets (None: the
@@ -46,8 +47,12 @@ def moderate(comment: Comment, action: str, reason: str = "") -> bool:
     if target is None:
         delete_forever(comment)
         return True
-    if not set_status(comment, target, reason) and comment.status != target:
-        raise NotApplicable(f"the comment became {comment.status} meanwhile")
+    old = comment.status
+    if not set_status(comment, target, reason):
+        if comment.status != target:
+            raise NotApplicable(f"the comment became {comment.status} meanwhile")
+        return True
+    events.status_changed.send(comment, old=old)
     return True
 
 

@@ -21,7 +21,7 @@ from ..budget import InputTooSlow
 from ..extensions import db
 from ..models import Comment, Post, User, utcnow
 from ..sanitize import NOTHING_LEFT, clean_comment
-from . import token
+from . import events, token
 from .forms import CommentForm
 from .lookalikes import skeleton
 
@@ -69,7 +69,7 @@ def accept(post: Post, form: CommentForm, user: User | None = None) -> Comment:
     # As WordPress: "the author and the admins get respect", approved at once.
     held = "" if user is not None and user.can_edit(post) else hold_reason(
         form.author.data, email, content_html, user)
-    return new_comment(
+    comment = new_comment(
         parent,
         post_id=post.id,
         user_id=user.id if user is not None else None,
@@ -82,6 +82,8 @@ def accept(post: Post, form: CommentForm, user: User | None = None) -> Comment:
         ip=request.remote_addr or "",
         user_agent=request.user_agent.string,
     )
+    events.comment_added.send(comment)
+    return comment
 
 
 def _check_flood():
@@ -197,7 +199,7 @@ def author_reply(parent: Comment, user: User, content_html: str, ip: str = "",
                  user_agent: str = "") -> Comment:
     """A reply by the site's author, approved at once, placed as a reader's reply
     would be (beside `parent` when it is at COMMENT_MAX_DEPTH)."""
-    return new_comment(
+    reply = new_comment(
         parent,
         post_id=parent.post_id,
         user_id=user.id,
@@ -208,6 +210,8 @@ def author_reply(parent: Comment, user: User, content_html: str, ip: str = "",
         ip=ip,
         user_agent=user_agent,
     )
+    events.comment_added.send(reply)
+    return reply
 
 
 def new_comment(parent: Comment | None = None, **fields) -> Comment:
