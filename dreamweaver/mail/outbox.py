@@ -79,6 +79,11 @@ def backoff(attempts: int) -> timedelta:
 @tasks.task(retries=0, timeout=120)
 def deliver(message_id: int) -> str:
     """Hand one queued message to the mail server; what happened, in a word."""
+    with transport.Connection() as connection:
+        return _deliver(message_id, connection)
+
+
+def _deliver(message_id: int, connection: transport.Connection) -> str:
     if not transport.configured():
         return "waiting"  # kept queued and unclaimed until a server is configured
     if not _claim(message_id):
@@ -86,7 +91,7 @@ def deliver(message_id: int) -> str:
     row = db.session.get(OutboxMessage, message_id)
     db.session.refresh(row)
     try:
-        transport.send(compose.build(row))
+        connection.send(compose.build(row))
     except smtplib.SMTPRecipientsRefused as error:
         # The server will never take this address: trying again only annoys it.
         return _failed(row, f"Refused recipient: {_describe(error)}", permanent=True)
@@ -125,9 +130,10 @@ def send_due() -> dict[str, int]:
         .order_by(OutboxMessage.id).limit(BATCH)
     ).all()
     db.session.rollback()  # end the read, so that each claim is its own transaction
-    for message_id in ids:
-        outcome = deliver(message_id)
-        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    with transport.Connection() as connection:
+        for message_id in ids:
+            outcome = _deliver(message_id, connection)
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
     return outcomes
 
 
