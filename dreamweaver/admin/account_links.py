@@ -24,7 +24,7 @@ from ..models import OutboxMessage, User, utcnow
 from ..public_url import public_url
 
 EMAIL_CHANGE = "email-change"
-PASSWORD_RESET = "password-reset"
+PASSWORD_RESET = "password-reset"  # noqa: S105 - a purpose and a mail kind, no secret
 EMAIL_CHANGE_AGE = 24 * 3600
 PASSWORD_RESET_AGE = 3600
 # Beyond this many reset mails to one address in an hour, asking again sends
