@@ -9,7 +9,7 @@ htmx swaps the form's section for its new state; a refused one comes back with
 """
 
 import sqlalchemy as sa
-from flask import current_app, flash, make_response, redirect, url_for
+from flask import current_app, flash, make_response, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -66,11 +66,11 @@ def _show(section: str | None = None, form=None, message: str | None = None, sta
     forms = _blank_forms(user)
     if section is not None and form is not None:
         forms[section] = form
-    partial = SECTIONS.get(section or "", "admin/_profile_details.html")
-    body = render("admin/profile.html", partial, user=user, forms=forms, form=forms.get(section),
-                  section=section, message=message, two_factor_url=_two_factor_url(),
-                  sign_out_form=SignOutEverywhereForm())
-    return body, status
+    context = {"user": user, "forms": forms, "section": section, "message": message,
+               "two_factor_url": _two_factor_url(), "sign_out_form": SignOutEverywhereForm()}
+    if section is None:  # the page itself is never a fragment (nothing swaps it whole)
+        return render_template("admin/profile.html", fragment=False, **context), status
+    return render("admin/profile.html", SECTIONS[section], **context), status
 
 
 def _done(section: str, message: str):

@@ -73,6 +73,14 @@ def test_profile_is_everyones(client, auth, role):
     assert 'value="Someone"' in html and 'value="someone"' in html
 
 
+def test_profile_is_a_whole_page_for_htmx_too(client, auth):
+    auth.login()
+    for headers in (HTMX, {**HTMX, "HX-Boosted": "true"},
+                    {**HTMX, "HX-History-Restore-Request": "true"}):
+        html = text(client.get(PROFILE, headers=headers))
+        assert "<html" in html and 'id="profile-notifications"' in html
+
+
 def test_profile_linked_from_the_admin_header(client, auth):
     auth.login("writer", "author")
     html = text(client.get("/admin/"))
