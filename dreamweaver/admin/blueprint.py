@@ -9,7 +9,10 @@ from .queries import pending_count
 
 bp = Blueprint("admin", __name__)
 
-PUBLIC_ENDPOINTS = frozenset({"admin.login"})
+# The mailed links work signed out: a forgotten password, a new address
+# confirmed from another device.
+PUBLIC_ENDPOINTS = frozenset({"admin.login", "admin.password_reset", "admin.password_reset_choose",
+                              "admin.email_change_confirm"})
 
 
 @bp.before_request
@@ -29,6 +32,7 @@ SECTIONS = (
     ("admin.categories", "Categories", "admin.categor", "editing"),
     ("admin.users", "People", "admin.user", "admin"),
     ("admin.mail_outbox", "Mail", "admin.mail", "admin"),
+    ("admin.profile", "Profile", "admin.profile", "everyone"),
 )
 
 

@@ -249,8 +249,9 @@ def tag(slug, page):
 def author(slug, page):
     found = queries.public_author(slug) or abort(404)
     query = queries.visible_posts().where(Post.author_id == found.id)
+    # The bio was cleaned by the comment policy when its author saved it.
     return archive(query, page, f"Author: {found.display_name}", "author",
-                   ("blog.author", {"slug": slug}))
+                   ("blog.author", {"slug": slug}), archive_description=found.bio)
 
 
 @bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/", defaults={"page": 1})

@@ -99,6 +99,7 @@ def admin_urls(live_app, walk_content):
         "comment reply": f"/admin/comments/{comment}/reply/",
         "categories": "/admin/categories/",
         "category edit": f"/admin/categories/{category}/",
+        "profile": "/admin/profile/",
     }
 
 
@@ -158,7 +159,8 @@ def test_every_reader_page_fits_with_a_clean_console(page, live_server, reader_u
 
 def test_every_admin_page_fits_with_a_clean_console(page, live_server, owner, admin_urls):
     problems = watch_console(page)
-    seen = walk(page, live_server, {"login": "/admin/login"}, problems)
+    seen = walk(page, live_server, {"login": "/admin/login",
+                                    "lost password": "/admin/password-reset/"}, problems)
     log_in(page, live_server, owner)
     seen |= walk(page, live_server, admin_urls, problems)
     assert faults(seen) == {}
