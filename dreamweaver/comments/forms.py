@@ -13,8 +13,8 @@ from wtforms.validators import Email, InputRequired, Length, Optional, Validatio
 
 from .. import reader
 from ..caching import cached, is_personal
-from ..mail.addresses import is_valid as is_mail_address
 from ..inputs import CONTROL_MESSAGE, IN_FORMS, has_control_characters, http_url, one_line, website
+from ..mail.addresses import is_valid as is_mail_address
 from ..models import Post
 from ..params import whole_number
 from ..sanitize import TooComplex, check_comment
