@@ -497,3 +497,18 @@ def test_comment_deleted_takes_its_subscription(app, mail, client, auth, url):
         db.session.execute(sa.delete(Comment).where(Comment.id == mine.id))
         db.session.commit()
         assert db.session.scalar(sa.select(sa.func.count()).select_from(ReplySubscription)) == 0
+
+
+def test_a_signed_in_reader_subscribes_with_their_accounts_address(app, mail, client, auth, url):
+    from dreamweaver.models import User
+    user = auth.login("writer", "author")
+    assert LABEL not in text(client.get(url))  # no address on the account: no box
+    with app.app_context():
+        db.session.get(User, user.id).email = "Writer@Example.org"
+        db.session.commit()
+    assert LABEL in text(client.get(url))
+    response = send(client, url, subscribe="yes", author=None, email=None)
+    assert response.status_code == 303
+    [message] = mail.wait_for(1)
+    assert message["To"] == "writer@example.org"
+    assert subscriber(app, "writer@example.org") is not None
