@@ -514,3 +514,52 @@ class OutboxMessage(db.Model):
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.kind} {self.status}>"
+
+
+class ReplySubscriber(db.Model):
+    """An address a reader asked reply notifications at (the comment form's
+    `subscribe` box), and whether its owner confirmed it. Until confirmed_at is
+    set, nothing but the confirmation is ever sent to it (comments/subscriptions.py)."""
+
+    __tablename__ = "reply_subscribers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Normalized (mail/addresses.py), so the same address is one row.
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The one-confirmation-a-day throttle asks this.
+    confirmation_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReplySubscription(db.Model):
+    """A subscriber's wish to hear of replies to one comment (the one they wrote
+    with the box ticked). Stopping keeps the row, so the unsubscribe link in an
+    old mail still answers "you are unsubscribed" rather than "not valid"."""
+
+    __tablename__ = "reply_subscriptions"
+    __table_args__ = (sa.UniqueConstraint("subscriber_id", "comment_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("reply_subscribers.id", ondelete="CASCADE"), index=True)
+    comment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("comments.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    subscriber: Mapped[ReplySubscriber] = relationship()
+    comment: Mapped[Comment] = relationship()
+
+
+class ReplyNotice(db.Model):
+    """A reply a subscription was told of: each reply is mailed once, however
+    often a moderator approves, unapproves and approves it again."""
+
+    __tablename__ = "reply_notices"
+
+    subscription_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("reply_subscriptions.id", ondelete="CASCADE"), primary_key=True)
+    reply_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("comments.id", ondelete="CASCADE"), primary_key=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

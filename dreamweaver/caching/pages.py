@@ -112,10 +112,12 @@ class PageCache:
 
 def is_public(response) -> bool:
     """Nothing personal in it: a session the view filled (a form's CSRF token)
-    would set its cookie only after every hook has run, so it is asked too."""
+    would set its cookie only after every hook has run, so it is asked too;
+    a response that says no-store (a page whose URL is a key) is not kept."""
     return (_is_anonymous(request.environ, personal_cookies(current_app))
             and response.status_code == 200 and not session.modified
-            and "Set-Cookie" not in response.headers and "cookie" not in response.vary)
+            and "Set-Cookie" not in response.headers and "cookie" not in response.vary
+            and not response.cache_control.no_store)
 
 
 def revalidate(response):

@@ -14,6 +14,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional, Validatio
 from .. import reader
 from ..caching import cached, is_personal
 from ..inputs import CONTROL_MESSAGE, IN_FORMS, has_control_characters, http_url, one_line, website
+from ..mail.addresses import is_valid as is_mail_address
 from ..models import Post
 from ..params import whole_number
 from ..sanitize import TooComplex, check_comment
@@ -63,6 +64,9 @@ class CommentForm(FlaskForm):
     cookies_consent = BooleanField(
         "Save my name, email, and website in this browser for the next time I comment."
     )
+    # Reply notifications by email (comments/subscriptions.py), confirmed by a
+    # link sent to the address once the comment is approved.
+    subscribe = BooleanField("Notify me of replies by email")
     comment_parent = HiddenField(default="0", validators=[_comment_parent])
     csrf_token = HiddenField()
     # The honeypot: hidden from people by CSS and from assistive technology by
@@ -81,6 +85,11 @@ class CommentForm(FlaskForm):
                 if isinstance(field.data, str):
                     field.data = IN_FORMS.sub("", field.data)
                 valid = False
+        if self.subscribe.data and not self.email.errors and self.email.data \
+                and not is_mail_address(self.email.data):
+            # Stricter than the form's own check: the address goes in a header.
+            self.email.errors = ["Please enter an email address that can receive mail."]
+            valid = False
         return valid
 
     def validate_comment(self, field):
@@ -148,7 +157,8 @@ def comment_form_html(post, form, message: str = "") -> Markup:
                                       form=form, message=message))
     else:
         replying = form.comment_parent.data not in (None, "", "0")
-        typed = any(field.data for field in (form.comment, form.author, form.email, form.url))
+        typed = any(field.data for field in (form.comment, form.author, form.email, form.url,
+                                               form.subscribe))
         if replying or typed or message or form.errors:
             return Markup(render_template("comments/_form.html", post=post,  # noqa: S704
                                           form=form, message=message))

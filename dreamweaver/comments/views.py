@@ -21,7 +21,7 @@ from ..params import MAX_ID, whole_number
 from ..permalinks import PERMALINK, page_at, post_at
 from ..sanitize import TooComplex, explain_comment
 from ..security import is_same_origin
-from . import cookies
+from . import cookies, subscriptions
 from .discussion import comment_link, place_of
 from .forms import CommentForm, comment_form
 from .policy import Refused, accept
@@ -76,6 +76,8 @@ def _create(post: Post):
         comment = accept(post, form, user)
     except Refused as refused:
         return _show_form(post, form, refused.status, refused.message)
+    if form.subscribe.data and comment.author_email:
+        subscriptions.subscribe(comment, comment.author_email)
     db.session.commit()
     return _created(post, comment, form)
 
