@@ -88,6 +88,10 @@ def set_security_headers(response):
                                 current_app.extensions["content_security_policy"])
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    if request.view_args and "token" in request.view_args:
+        # The address holds an emailed token (a reset, an unsubscribe): no
+        # Referer may carry it to another site, whatever the answer is.
+        response.headers["Referrer-Policy"] = "no-referrer"
     if frame_origins():
         response.headers["Content-Security-Policy"] = content_security_policy()
     if request.is_secure:

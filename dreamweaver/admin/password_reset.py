@@ -48,17 +48,12 @@ def password_reset_choose(token):
         flash("Your password has been changed. Log in with the new one.")
         return redirect(url_for("admin.login"), 303)
     status = 422 if form.errors else 200
-    return no_referrer(make_response(
-        render_template("admin/password_reset_choose.html", form=form, user=user), status))
+    return make_response(
+        render_template("admin/password_reset_choose.html", form=form, user=user), status)
 
 
 def refused(message: str, status: int = 400, ask_again: bool = False):
     """A mailed link that does not work: why, and what to do (400, or 409)."""
-    return no_referrer(make_response(render_template(
-        "admin/link_refused.html", message=message, ask_again=ask_again), status))
+    return make_response(render_template(
+        "admin/link_refused.html", message=message, ask_again=ask_again), status)
 
-
-def no_referrer(response):
-    """The token is in this page's address: it is never sent on as a Referer."""
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response

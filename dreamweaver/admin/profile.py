@@ -25,7 +25,7 @@ from . import account_links
 from .blueprint import bp
 from .comments import editable_text
 from .forms import SignOutEverywhereForm
-from .password_reset import no_referrer, refused
+from .password_reset import refused
 from .profile_forms import EmailChangeForm, NotificationsForm, PasswordChangeForm, ProfileForm
 
 SECTIONS = {
@@ -203,5 +203,5 @@ def email_change_confirm(token):
     db.session.commit()
     flash(f"Your email address is now {address}.")
     signed_in = current_user.is_authenticated
-    return no_referrer(redirect(url_for("admin.profile" if signed_in else "admin.login"), 303))
+    return redirect(url_for("admin.profile" if signed_in else "admin.login"), 303)
 

@@ -39,7 +39,6 @@ def _page(partial: str, status: int = 200, **context):
                            **context)
     response = make_response(html, status)
     response.cache_control.no_store = True
-    response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Robots-Tag"] = "noindex"
     return response
 
