@@ -68,6 +68,9 @@ DEFAULTS = {
     # endpoint's path-style address, or the bucket's own on AWS. The CSP's
     # img-src allows this origin and no other (security.py).
     "MEDIA_PUBLIC_URL": None,
+    # Roles whose accounts must sign in with two-factor (two_factor.py), e.g.
+    # ("administrator",); such a user without it is sent to set it up first.
+    "TWO_FACTOR_REQUIRED_ROLES": (),
 }
 
 

@@ -9,7 +9,8 @@ from .queries import pending_count
 
 bp = Blueprint("admin", __name__)
 
-PUBLIC_ENDPOINTS = frozenset({"admin.login"})
+# The second step of signing in with two-factor (admin/two_factor.py) too.
+PUBLIC_ENDPOINTS = frozenset({"admin.login", "admin.login_two_factor"})
 
 
 @bp.before_request
