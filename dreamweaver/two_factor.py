@@ -10,6 +10,7 @@ and deleted when used. Nothing here commits; the views do.
 
 import hashlib
 import hmac
+import logging
 import re
 import secrets
 import time
@@ -22,7 +23,9 @@ from markupsafe import Markup
 
 from .extensions import db
 from .models import RecoveryCode, TwoFactor, User, utcnow
-from .sealed import seal, unseal
+from .sealed import Unsealable, seal, unseal
+
+log = logging.getLogger(__name__)
 
 SECRET_PURPOSE = "two-factor secret"  # noqa: S105 (a label for the key, not a secret)
 RECOVERY_CODE_COUNT = 10
@@ -153,7 +156,15 @@ def verify(user: User, typed: str, now: float | None = None) -> str | None:
         return None
     code = normalized(typed)
     if TOTP_CODE.fullmatch(code):
-        step = matching_step(secret_of(two_factor), code, now)
+        try:
+            secret = secret_of(two_factor)
+        except Unsealable:
+            # Sealed under another SECRET_KEY: no app code can match any more,
+            # the recovery codes (plain hashes) still sign in.
+            log.warning("The two-factor secret of user %s does not unseal: SECRET_KEY "
+                        "changed since it was set up.", user.id)
+            return None
+        step = matching_step(secret, code, now)
         if step is None:
             return None
         used = db.session.execute(
