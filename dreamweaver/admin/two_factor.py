@@ -202,8 +202,6 @@ def two_factor_off():
     totp.turn_off(user)
     _restart_session(user)
     flash("Two-factor sign-in is off. Every other session of your account has ended.")
-    if is_partial():
-        return _enrolment(EnrolForm(formdata=None), totp.new_secret())
     return redirect(url_for("admin.two_factor"), 303)
 
 

@@ -571,3 +571,29 @@ def test_reset_needs_the_csrf_token_and_a_real_account(app, client, auth, make):
     with app.app_context():
         assert db.session.get(TwoFactor, walker_id) is not None
     assert reset(client, walker_id + 1000).status_code == 404
+
+
+def test_forms_that_start_a_new_session_post_as_plain_forms(app, client, auth):
+    """Turning two-factor on or off gives this browser a new session, and with
+    it a new CSRF token: a fragment swapped by htmx would leave the rest of the
+    page (the log-out form) holding the old one. A whole page has every form right."""
+    auth.login("owner", "admin")
+    setup = text(client.get(PAGE))
+    form = re.search(r'<form[^>]*action="/admin/profile/two-factor/"[^>]*>', setup).group(0)
+    assert "hx-" not in form
+    enrol(client)
+    page = text(client.get(PAGE))
+    form = re.search(r'<form[^>]*action="/admin/profile/two-factor/off"[^>]*>', page).group(0)
+    assert "hx-" not in form
+
+
+def test_new_recovery_codes_answer_htmx_with_the_panel(app, client, auth):
+    auth.login("owner", "admin")
+    enrol(client)
+    response = client.post("/admin/profile/two-factor/recovery-codes",
+                           data={"csrf_token": csrf_token(client, PAGE),
+                                 "codes-password": PASSWORD},
+                           headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    body = text(response)
+    assert body.lstrip().startswith('<div id="two-factor"') and len(codes_on(body)) == 10
