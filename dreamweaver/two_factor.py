@@ -58,7 +58,7 @@ def qr_svg(uri: str) -> Markup:
     white whatever the admin's colour scheme, as scanners need."""
     svg = segno.make(uri, error="m").svg_inline(
         scale=4, dark="#000", light="#fff", title="QR code for your authenticator app",
-        svgclass="qr-code")
+        svgclass="qr-code", omitsize=True)
     return Markup(svg)  # noqa: S704 (segno's own output from our URI, which it escapes)
 
 

@@ -99,6 +99,7 @@ def admin_urls(live_app, walk_content):
         "comment reply": f"/admin/comments/{comment}/reply/",
         "categories": "/admin/categories/",
         "category edit": f"/admin/categories/{category}/",
+        "two-factor setup": "/admin/profile/two-factor/",
     }
 
 

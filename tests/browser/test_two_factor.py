@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from dreamweaver.extensions import db
 from dreamweaver.models import TwoFactor, User
+from tests.browser.test_listings import WCAG
 from tests.support.browser import PASSWORD, watch_console
 
 
@@ -43,12 +44,22 @@ def enrol(page, live_server):
     return secret, codes
 
 
-def test_enrol_log_out_and_sign_in_with_a_code(page, live_app, live_server):
+def accessibility_violations(page, axe_source) -> list:
+    page.evaluate(axe_source)
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+    return [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+
+
+def test_enrol_log_out_and_sign_in_with_a_code(page, live_app, live_server, axe_source):
     problems = watch_console(page)
     user_id = account(live_app, "twofactor-js")
     password_step(page, live_server, "twofactor-js")
     page.wait_for_url(re.compile(r"/admin/$"))
+    page.goto(live_server + "/admin/profile/two-factor/")
+    assert accessibility_violations(page, axe_source) == []
     secret, _ = enrol(page, live_server)
+    assert accessibility_violations(page, axe_source) == []
     with live_app.app_context():
         assert db.session.get(TwoFactor, user_id) is not None
     page.click("text=Log out")
@@ -56,6 +67,7 @@ def test_enrol_log_out_and_sign_in_with_a_code(page, live_app, live_server):
 
     password_step(page, live_server, "twofactor-js")
     page.wait_for_url(re.compile(r"/admin/login/two-factor$"))
+    assert accessibility_violations(page, axe_source) == []
     # The code just used to set it up is spent; the app's next one is good.
     page.fill("#code", pyotp.TOTP(secret).at(time.time()))
     page.click("button[type=submit]")
