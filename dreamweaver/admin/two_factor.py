@@ -178,7 +178,10 @@ def _password_checked(prefix: str) -> tuple[PasswordCheckForm, bool]:
     return form, True
 
 
+# Both ask for the password: limited as the login is, so that a session left
+# open is no way to guess it.
 @bp.post("/profile/two-factor/recovery-codes")
+@limiter.limit("10 per minute")
 def two_factor_new_codes():
     user = current_user._get_current_object()
     if user.two_factor is None:
@@ -192,6 +195,7 @@ def two_factor_new_codes():
 
 
 @bp.post("/profile/two-factor/off")
+@limiter.limit("10 per minute")
 def two_factor_off():
     user = current_user._get_current_object()
     if user.two_factor is None:

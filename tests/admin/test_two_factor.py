@@ -419,6 +419,23 @@ def test_turning_off_needs_the_password_and_ends_other_sessions(app, client, aut
     assert password_step(app.test_client()).headers["Location"] == "/admin/"
 
 
+def test_password_checks_are_rate_limited(app, make, database_uri):
+    _, codes = with_two_factor(app, make)
+    limited = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": database_uri,
+                          "RATELIMIT_ENABLED": True,
+                          "MEDIA_STORAGE_URL": app.config["MEDIA_STORAGE_URL"]})
+    browser, response = sign_in(limited, "owner", codes[0])
+    assert response.status_code == 303
+    for url, field in (("/admin/profile/two-factor/off", "off-password"),
+                       ("/admin/profile/two-factor/recovery-codes", "codes-password")):
+        token = csrf_token(browser, PAGE)
+        statuses = [browser.post(url, data={"csrf_token": token, field: "wrong"}).status_code
+                    for _ in range(11)]
+        assert statuses == [422] * 10 + [429], url
+    with limited.app_context():
+        db.engine.dispose()
+
+
 def test_new_recovery_codes_replace_the_old_ones(app, client, auth):
     auth.login("owner", "admin")
     _, body = enrol(client)
