@@ -82,6 +82,9 @@ DEFAULTS = {
     "MAIL_USERNAME": None,
     "MAIL_PASSWORD": None,
     "MAIL_FROM": None,
+    # Roles whose accounts must sign in with two-factor (two_factor.py), e.g.
+    # ("administrator",); such a user without it is sent to set it up first.
+    "TWO_FACTOR_REQUIRED_ROLES": (),
 }
 
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.ext.hybrid import hybrid_method
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship, validates
 from sqlalchemy.types import TypeDecorator
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -563,3 +563,33 @@ class ReplyNotice(db.Model):
     reply_id: Mapped[int] = mapped_column(
         sa.ForeignKey("comments.id", ondelete="CASCADE"), primary_key=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+class TwoFactor(db.Model):
+    """An account's two-factor sign-in (TOTP, two_factor.py): the row exists
+    while it is on. The secret is sealed (sealed.py), never stored in clear."""
+
+    __tablename__ = "two_factor"
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
+    secret: Mapped[str] = mapped_column(sa.String(255))
+    enabled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The time step (Unix time // 30) of the last code accepted: a code of that
+    # step or an earlier one is refused, so an overheard code cannot be replayed.
+    last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+
+    # user.two_factor: the row or None (a backref keeps User's class as it was).
+    user: Mapped[User] = relationship(
+        backref=backref("two_factor", uselist=False, passive_deletes=True))
+
+
+class RecoveryCode(db.Model):
+    """One of an account's one-time recovery codes, as a SHA-256 hash (the codes
+    are 80 random bits: a fast hash is enough). Using it deletes the row."""
+
+    __tablename__ = "recovery_codes"
+    __table_args__ = (sa.UniqueConstraint("user_id", "code_hash",
+                                          name="uq_recovery_codes_user_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    code_hash: Mapped[str] = mapped_column(sa.String(64))

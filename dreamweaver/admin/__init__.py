@@ -3,8 +3,18 @@
 Each module adds its views to the one admin blueprint.
 """
 
-from . import accounts, categories, comments, dashboard, media, password_reset, posts, profile
+from . import (
+               accounts,
+               categories,
+               comments,
+               dashboard,
+               media,
+               password_reset,
+               posts,
+               profile,
+               two_factor,
+)
 from .blueprint import bp
 
 __all__ = ["bp", "accounts", "categories", "comments", "dashboard", "media", "password_reset",
-           "posts", "profile"]
+           "posts", "profile", "two_factor"]

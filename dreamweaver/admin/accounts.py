@@ -5,8 +5,10 @@ from flask_login import current_user
 
 from ..auth import authenticate, end_session, safe_next, start_session
 from ..extensions import csrf, db, limiter
+from ..two_factor import is_on as two_factor_on
 from .blueprint import bp
 from .forms import LoginForm, LogoutForm, SignOutEverywhereForm
+from .two_factor import begin_second_step
 
 WRONG = "Wrong user name or password."
 
@@ -20,6 +22,8 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.username.data, form.password.data)
         if user is not None:
+            if two_factor_on(user):
+                return begin_second_step(user, target)
             start_session(user)
             return redirect(target, 303)
         form.form_errors.append(WRONG)

@@ -9,10 +9,11 @@ from .queries import pending_count
 
 bp = Blueprint("admin", __name__)
 
-# The mailed links work signed out: a forgotten password, a new address
-# confirmed from another device.
-PUBLIC_ENDPOINTS = frozenset({"admin.login", "admin.password_reset", "admin.password_reset_choose",
-                              "admin.email_change_confirm"})
+# The mailed links work signed out (a forgotten password, a new address
+# confirmed from another device), and so does the second step of signing in
+# with two-factor (admin/two_factor.py).
+PUBLIC_ENDPOINTS = frozenset({"admin.login", "admin.login_two_factor", "admin.password_reset",
+                              "admin.password_reset_choose", "admin.email_change_confirm"})
 
 
 @bp.before_request

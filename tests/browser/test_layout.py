@@ -100,6 +100,7 @@ def admin_urls(live_app, walk_content):
         "categories": "/admin/categories/",
         "category edit": f"/admin/categories/{category}/",
         "profile": "/admin/profile/",
+        "two-factor setup": "/admin/profile/two-factor/",
     }
 
 
