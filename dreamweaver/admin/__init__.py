@@ -1,9 +1,10 @@
-"""The owner's area: accounts, posts and pages, categories, comment moderation.
+"""The owner's area: accounts, posts and pages, categories, comment moderation,
+the mail outbox.
 
 Each module adds its views to the one admin blueprint.
 """
 
-from . import accounts, categories, comments, dashboard, media, posts
+from . import accounts, categories, comments, dashboard, mail, media, posts
 from .blueprint import bp
 
-__all__ = ["bp", "accounts", "categories", "comments", "dashboard", "media", "posts"]
+__all__ = ["bp", "accounts", "categories", "comments", "dashboard", "mail", "media", "posts"]
