@@ -11,7 +11,7 @@ someone moderated meanwhile is left out of it; with none left, nothing is sent.
 
 The mails link into /admin, where the moderator signs in and decides: there is
 no link that approves or deletes by itself. A commenter's email address and
-IP address are shown to administrators only (DESIGN: commenter emails are
+IP address are shown to administrators only (issue 19: commenter emails are
 never shown to anyone but admins).
 """
 
@@ -140,6 +140,9 @@ def tell(person: User) -> bool:
 def send_digests() -> int:
     """Mail everyone whose noted comments have waited out their WINDOW; the
     notes of people who can no longer be told go. How many emails were written."""
+    if db.session.scalar(sa.select(ModerationNotice.id).limit(1)) is None:
+        db.session.rollback()
+        return 0  # the usual minute: nothing written, no write transaction
     db.session.execute(
         sa.delete(ModerationNotice)
         .where(ModerationNotice.user_id.not_in(sa.select(User.id).where(REACHABLE)))
