@@ -84,7 +84,10 @@ def register_extensions(app):
 def register_blueprints(app):
     from . import admin, auth, feeds, tasks  # noqa: F401 - auth registers the user loader
     from .blog import views as blog
-    from .comments import subscription_views  # noqa: F401 - its routes, on comments.bp
+    from .comments import (
+        notices,  # noqa: F401 - mail for comments: receivers, periodic task
+        subscription_views,  # noqa: F401 - its routes, on comments.bp
+    )
     from .comments import views as comments
     from .mail import outbox  # noqa: F401 - its tasks
     from .media import views as media

@@ -593,3 +593,19 @@ class RecoveryCode(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
     code_hash: Mapped[str] = mapped_column(sa.String(64))
+
+
+class ModerationNotice(db.Model):
+    """A held comment that one moderator is still to be told of by mail: written
+    when the comment is held, removed when the email that tells of it is
+    written (comments/notices.py sends at most one per ten minutes per person,
+    so what arrives meanwhile waits here)."""
+
+    __tablename__ = "moderation_notices"
+    __table_args__ = (sa.UniqueConstraint("user_id", "comment_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    comment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("comments.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

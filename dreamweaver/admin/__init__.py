@@ -1,4 +1,5 @@
-"""The owner's area: accounts, posts and pages, categories, comment moderation.
+"""The owner's area: accounts, posts and pages, categories, comment moderation,
+the mail outbox.
 
 Each module adds its views to the one admin blueprint.
 """
@@ -8,6 +9,7 @@ from . import (
                categories,
                comments,
                dashboard,
+               mail,
                media,
                password_reset,
                posts,
@@ -16,5 +18,5 @@ from . import (
 )
 from .blueprint import bp
 
-__all__ = ["bp", "accounts", "categories", "comments", "dashboard", "media", "password_reset",
-           "posts", "profile", "two_factor"]
+__all__ = ["bp", "accounts", "categories", "comments", "dashboard", "mail", "media",
+           "password_reset", "posts", "profile", "two_factor"]

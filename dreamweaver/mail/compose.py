@@ -9,6 +9,7 @@ loaded from anywhere.
 from __future__ import annotations
 
 import re
+from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -22,6 +23,13 @@ SUBJECT_LENGTH = 200
 # Headers an outbox row may add to the ones every message has.
 EXTRA_HEADERS = frozenset({"Reply-To", "List-Unsubscribe", "List-Unsubscribe-Post", "List-Id",
                            "In-Reply-To", "References"})
+# The email package of our Pythons folds a long non-ASCII header into encoded
+# words with the space between two words left outside them, where RFC 2047
+# says to ignore it: "“Quick Moderator”" arrives as "“QuickModerator”"
+# (CPython gh-144156, fixed upstream in 2026). So
+# headers are written unfolded (a subject is at most 200 characters; RFC 5322
+# allows 998 per line); the bodies are encoded before, under the default policy.
+UNFOLDED = policy.default.clone(max_line_length=998)
 _SPACE = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -72,4 +80,5 @@ def build(row: OutboxMessage) -> EmailMessage:
             message[name] = value
     message.set_content(row.text_body)
     message.add_alternative(row.html_body, subtype="html")
+    message.policy = UNFOLDED  # what smtplib flattens it with
     return message

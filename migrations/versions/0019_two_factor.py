@@ -1,7 +1,7 @@
 """two-factor sign-in: an account's sealed TOTP secret and its recovery codes
 
 Revision ID: 0019
-Revises: 0016
+Revises: 0018
 Create Date: 2026-12-06 09:30:00
 
 two_factor holds one row per account with two-factor sign-in on: the TOTP
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0019'
-down_revision = '0021'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 

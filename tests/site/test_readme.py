@@ -42,3 +42,17 @@ def test_readme_says_make_test_needs_root_and_how_to_do_without():
     assert "make install-dev" in tests
     assert '.venv/bin/python -m pytest -m "not browser"' in tests
     assert "sudo apt-get install chromium" in tests
+
+
+def test_readme_mail_section_names_the_real_settings_and_commands(runner):
+    from dreamweaver.config import DEFAULTS
+
+    mail = section("Mail")
+    for key in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_USERNAME",
+                "MAIL_PASSWORD", "MAIL_FROM", "SITE_URL"):
+        assert f"`{key}`" in mail and key in DEFAULTS, key
+    for words in ("Without `MAIL_SERVER`", "/admin/mail/", "flask --app app mail-outbox",
+                  "flask --app app worker", "Send again", "Send a test email",
+                  "smtp.fastmail.com", "FLASK_MAIL_PORT=465", "587", "SSL_CERT_FILE"):
+        assert words in mail, words
+    assert runner.invoke(args=["mail-outbox", "--status", "queued"]).exit_code == 0

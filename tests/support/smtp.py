@@ -44,15 +44,18 @@ class Inbox:
 
 class SmtpServer:
     """Started on a free port of 127.0.0.1; stop() and start() again keep the
-    port, so an app configured for it finds it back."""
+    port, so an app configured for it finds it back. `options` go to aiosmtpd's
+    Controller (TLS contexts, an authenticator: tests/mail/test_tls.py)."""
 
-    def __init__(self):
+    def __init__(self, **options):
         self.port = free_port()
         self.inbox = Inbox()
         self.controller = None
+        self.options = options
 
     def start(self):
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port,
+                                     **self.options)
         self.controller.start()
         return self
 

@@ -1,7 +1,7 @@
 """reply subscriptions: readers' addresses for reply notifications, what they
 subscribed to, and which replies they were told of
 
-Revision ID: 0021
+Revision ID: 0018
 Revises: 0017
 Create Date: 2026-12-06 10:00:00
 
@@ -14,7 +14,7 @@ so a reply approved twice is mailed once.
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0021'
+revision = '0018'
 down_revision = '0017'
 branch_labels = None
 depends_on = None
