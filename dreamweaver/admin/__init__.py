@@ -3,7 +3,8 @@
 Each module adds its views to the one admin blueprint.
 """
 
-from . import accounts, categories, comments, dashboard, media, posts
+from . import accounts, categories, comments, dashboard, invitations, media, posts, users
 from .blueprint import bp
 
-__all__ = ["bp", "accounts", "categories", "comments", "dashboard", "media", "posts"]
+__all__ = ["bp", "accounts", "categories", "comments", "dashboard", "invitations", "media", "posts",
+           "users"]

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from ..auth import authenticate, end_session, safe_next, start_session
 from ..extensions import csrf, db, limiter
+from ..models import utcnow
 from .blueprint import bp
 from .forms import LoginForm, LogoutForm, SignOutEverywhereForm
 
@@ -21,6 +22,8 @@ def login():
         user = authenticate(form.username.data, form.password.data)
         if user is not None:
             start_session(user)
+            user.last_login_at = utcnow()
+            db.session.commit()
             return redirect(target, 303)
         form.form_errors.append(WRONG)
     status = 422 if form.errors or form.form_errors else 200

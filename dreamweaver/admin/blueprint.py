@@ -9,7 +9,7 @@ from .queries import pending_count
 
 bp = Blueprint("admin", __name__)
 
-PUBLIC_ENDPOINTS = frozenset({"admin.login"})
+PUBLIC_ENDPOINTS = frozenset({"admin.login", "admin.invitation"})
 
 
 @bp.before_request
