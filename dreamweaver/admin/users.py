@@ -169,7 +169,7 @@ def user_enable(user_id):
 def user_invite(user_id):
     user = person(user_id)
     checked(UserActionForm())
-    if user.invited_at is None or user.disabled_at is not None:
+    if user.invited_at is None or user.disabled_at is not None or not user.email:
         abort(409, f"{user.display_name} has no invitation to send again.")
     invitations.send(user, current_user)
     db.session.commit()
