@@ -13,6 +13,7 @@ import functools
 import sqlalchemy as sa
 from flask import abort, flash, make_response, redirect, render_template, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from .. import publishing
 from ..extensions import db
@@ -81,10 +82,16 @@ def user_new():
             user.set_password(form.password.data)
             message = f"{shown} ({user.login}) can sign in now with the password you set."
         else:
-            invitations.send(user, current_user)
             message = f"Invitation sent to {user.email}."
-        db.session.commit()
-        return done(message)
+        try:
+            if form.method.data == "invite":
+                invitations.send(user, current_user)  # flushes: the login's uniqueness
+            db.session.commit()
+        except IntegrityError:  # another request took the login meanwhile
+            db.session.rollback()
+            form.login.errors.append("That login was just taken; choose another.")
+        else:
+            return done(message)
     return render_template("admin/users/new.html", form=form), 422 if form.errors else 200
 
 
