@@ -94,3 +94,17 @@ def test_change_a_role_in_place(page, live_app, live_server, owner):
         assert db.session.get(User, user_id).role == "editor"
     assert page.evaluate("window.__csp") == []
     assert problems == []
+
+
+@pytest.mark.parametrize("path", ["/admin/users/", "/admin/users/new"])
+def test_people_pages_have_no_accessibility_violations(page, live_server, owner, axe_source,
+                                                       path):
+    from tests.browser.test_listings import WCAG
+
+    log_in(page, live_server, owner)
+    page.goto(live_server + path)
+    page.evaluate(axe_source)
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+    violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+    assert violations == []
