@@ -32,7 +32,7 @@ def site(make):
               "cpage": 1, "post_id": post.id, "comment_id": comment.id,
               "category_id": category.id, "action": "approve", "number": 1,
               "filename": "css/site.css", "path": "about/child", "media_id": media.id,
-              "key": media.key}
+              "key": media.key, "user_id": author.id, "token": "not-a-token"}
     return {"values": values, "slugs": slugs, "page_endpoints": page_endpoints,
             "post_slug": post.slug, "page_slug": page.slug}
 
