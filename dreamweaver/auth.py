@@ -19,7 +19,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db, login
 from .htmx import is_partial
-from .models import HASH_METHOD, User
+from .models import HASH_METHOD, User, utcnow
 
 
 @login.user_loader
@@ -29,7 +29,8 @@ def load_user(session_id: str) -> User | None:
             and generation.isdigit()):
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or user.session_generation != int(generation):
+    if (user is None or user.session_generation != int(generation)
+            or user.disabled_at is not None):
         return None
     return user
 
@@ -43,14 +44,17 @@ def _stand_in_hash() -> str:
 
 
 def authenticate(username: str, password: str) -> User | None:
-    """The account if the password is its own. Every attempt checks one hash,
-    whether the account exists, has a password or not: the time taken tells
-    nothing about which logins exist."""
+    """The account if the password is its own and the account is not disabled.
+    Every attempt checks one hash, whether the account exists, has a password,
+    is disabled or not: the time taken tells nothing about which logins exist."""
     user = db.session.scalar(sa.select(User).where(User.login == username))
     if user is None or not user.password_hash:
         check_password_hash(_stand_in_hash(), password)
         return None
-    return user if user.check_password(password) else None
+    # Checked after the hash, so that a disabled account answers as slowly as
+    # a wrong password, and says nothing different.
+    right = user.check_password(password)
+    return user if right and user.disabled_at is None else None
 
 
 def start_session(user: User) -> None:
@@ -59,6 +63,14 @@ def start_session(user: User) -> None:
     session.clear()
     g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
     login_user(user)
+
+
+def sign_in(user: User) -> None:
+    """A person proved who they are (their password, and their code when they
+    use two-factor; or an accepted invitation): a new session, and the time the
+    People screen shows as their last sign-in."""
+    start_session(user)
+    user.last_login_at = utcnow()
 
 
 def end_session(user: User) -> None:

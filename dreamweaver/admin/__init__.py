@@ -9,14 +9,16 @@ from . import (
                categories,
                comments,
                dashboard,
+               invitations,
                mail,
                media,
                password_reset,
                posts,
                profile,
                two_factor,
+               users,
 )
 from .blueprint import bp
 
-__all__ = ["bp", "accounts", "categories", "comments", "dashboard", "mail", "media",
-           "password_reset", "posts", "profile", "two_factor"]
+__all__ = ["bp", "accounts", "categories", "comments", "dashboard", "invitations", "mail",
+           "media", "password_reset", "posts", "profile", "two_factor", "users"]

@@ -3,7 +3,7 @@
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..auth import authenticate, end_session, safe_next, start_session
+from ..auth import authenticate, end_session, safe_next, sign_in, start_session
 from ..extensions import csrf, db, limiter
 from ..two_factor import is_on as two_factor_on
 from .blueprint import bp
@@ -24,7 +24,8 @@ def login():
         if user is not None:
             if two_factor_on(user):
                 return begin_second_step(user, target)
-            start_session(user)
+            sign_in(user)
+            db.session.commit()
             return redirect(target, 303)
         form.form_errors.append(WRONG)
     status = 422 if form.errors or form.form_errors else 200

@@ -13,7 +13,8 @@ bp = Blueprint("admin", __name__)
 # confirmed from another device), and so does the second step of signing in
 # with two-factor (admin/two_factor.py).
 PUBLIC_ENDPOINTS = frozenset({"admin.login", "admin.login_two_factor", "admin.password_reset",
-                              "admin.password_reset_choose", "admin.email_change_confirm"})
+                              "admin.password_reset_choose", "admin.email_change_confirm",
+                              "admin.invitation"})
 
 
 @bp.before_request

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import Category, Comment, Post, post_categories
+from ..models import Category, Comment, Media, Post, User, post_categories
 
 
 def pending_count(user) -> int:
@@ -92,3 +92,49 @@ def orphan_count(category_id: int) -> int:
             mine.c.category_id == category_id,
             ~sa.exists().where(other.c.post_id == mine.c.post_id,
                                other.c.category_id != category_id)))
+
+
+def people() -> list:
+    """Every account with its number of posts (not pages, not trashed; the
+    People screen's count, as WordPress's), by login: one query."""
+    counts = (
+        sa.select(Post.author_id, sa.func.count().label("posts"))
+        .where(Post.type == "post", Post.status != "trash")
+        .group_by(Post.author_id)
+        .subquery()
+    )
+    rows = []
+    query = (sa.select(User, sa.func.coalesce(counts.c.posts, 0))
+             .outerjoin(counts, counts.c.author_id == User.id)
+             .order_by(sa.func.lower(User.login), User.id))
+    for user, posts in db.session.execute(query):
+        user.post_count = posts
+        rows.append(user)
+    return rows
+
+
+def post_count(user_id: int) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Post).where(
+        Post.author_id == user_id, Post.type == "post", Post.status != "trash")) or 0
+
+
+def active_administrators(but: int | None = None) -> int:
+    """Administrators who can sign in now (a password, not disabled), other
+    than `but`: the site must always keep one. Their rows are locked until
+    the transaction ends (PostgreSQL), so that two administrators demoting
+    each other at once cannot both see the other one still there."""
+    query = sa.select(User.id).where(
+        User.role == "administrator", User.disabled_at.is_(None), User.password_hash != "")
+    if but is not None:
+        query = query.where(User.id != but)
+    return len(db.session.scalars(query.with_for_update()).all())
+
+
+def content_of(user_id: int) -> tuple[int, int]:
+    """(posts and pages of any status, media) the account owns: what its
+    deletion asks about."""
+    posts = db.session.scalar(sa.select(sa.func.count()).select_from(Post)
+                              .where(Post.author_id == user_id)) or 0
+    media = db.session.scalar(sa.select(sa.func.count()).select_from(Media)
+                              .where(Media.owner_id == user_id)) or 0
+    return posts, media

@@ -24,7 +24,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from .. import two_factor as totp
-from ..auth import start_session
+from ..auth import sign_in, start_session
 from ..extensions import csrf, db, limiter
 from ..htmx import is_partial, render
 from ..models import User
@@ -93,7 +93,7 @@ def login_two_factor():
     if form.validate_on_submit():
         if totp.verify(user, form.code.data):
             target = session[PENDING].get("next") or url_for("admin.index")
-            start_session(user)
+            sign_in(user)
             db.session.commit()
             return redirect(target, 303)
         db.session.rollback()

@@ -19,7 +19,7 @@ from flask import current_app
 
 from .. import public_url, tasks
 from ..extensions import db
-from ..models import OutboxMessage, utcnow
+from ..models import OutboxMessage, User, utcnow
 from . import compose, transport
 from .addresses import normalized
 
@@ -39,14 +39,17 @@ BATCH = 100
 
 
 def queue(to: str, subject: str, template: str, *, kind: str, user_id: int | None = None,
-          headers: dict[str, str] | None = None, **context) -> OutboxMessage:
+          headers: dict[str, str] | None = None, **context) -> OutboxMessage | None:
     """Write one message to `to`, rendered from mail/<template>, into the
     current transaction; it is sent once that commits and never if it rolls
-    back. ValueError if `to` is not an address or a header is unsafe."""
+    back. ValueError if `to` is not an address or a header is unsafe. None,
+    and nothing written, when it is for a disabled account."""
     address = normalized(to)
     for name, value in (headers or {}).items():
         if name not in compose.EXTRA_HEADERS or "\r" in value or "\n" in value:
             raise ValueError(f"refused header {name!r}")
+    if _disabled(address, user_id):
+        return None
     with public_url.request_context():
         text, html = compose.render(template, **context)
     row = OutboxMessage(kind=kind, to_address=address, user_id=user_id,
@@ -57,6 +60,16 @@ def queue(to: str, subject: str, template: str, *, kind: str, user_id: int | Non
     db.session.flush()
     tasks.enqueue(deliver, row.id)
     return row
+
+
+def _disabled(address: str, user_id: int | None) -> bool:
+    """Whether the message is for a disabled account, named by its id or by
+    its address: a disabled person gets no mail from the site (People)."""
+    whose = User.email == address
+    if user_id is not None:
+        whose = sa.or_(whose, User.id == user_id)
+    return db.session.scalar(sa.select(sa.literal(True)).where(
+        whose, User.disabled_at.is_not(None)).limit(1)) is not None
 
 
 def _claim(message_id: int) -> bool:
