@@ -9,10 +9,8 @@ import sqlalchemy as sa
 
 from dreamweaver.extensions import db
 from dreamweaver.models import User
-from tests.support.browser import log_in, watch_console
+from tests.support.browser import WCAG, log_in, watch_console
 from tests.support.smtp import SmtpServer, links
-
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ import sqlalchemy as sa
 
 from dreamweaver.extensions import db
 from dreamweaver.models import TwoFactor, User
-from tests.browser.test_listings import WCAG
-from tests.support.browser import PASSWORD, watch_console
+from tests.support.browser import PASSWORD, WCAG, watch_console
 
 
 def account(live_app, login):

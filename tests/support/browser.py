@@ -6,6 +6,8 @@ import re
 import threading
 
 PASSWORD = "correct horse battery"
+# The WCAG rule sets axe checks pages against.
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 def watch_console(page):
