@@ -106,3 +106,61 @@ def test_people_pages_have_no_accessibility_violations(page, live_server, owner,
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
     violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
     assert violations == []
+
+
+def test_invited_editor_sets_a_password_then_two_factor_and_signs_in_with_a_code(
+        page, browser, live_app, live_server, owner, mail_server):
+    """The whole way in for a new person on a site that requires two-factor
+    of editors: the invitation mail, a password, the required setup, and a
+    later sign-in with password and code."""
+    import time
+
+    import pyotp
+
+    before = live_app.config["TWO_FACTOR_REQUIRED_ROLES"]
+    live_app.config["TWO_FACTOR_REQUIRED_ROLES"] = ("editor",)
+    try:
+        log_in(page, live_server, owner)
+        page.goto(live_server + "/admin/users/new")
+        page.fill("#login", "second-editor")
+        page.fill("#email", "second-editor@example.org")
+        page.select_option("#role", "editor")
+        page.check("input[name=method][value=invite]")
+        page.click("form.user-form button[type=submit]")
+        page.wait_for_url(re.compile(r"/admin/users/$"))
+        message = mail_server.wait_for(1)[-1]
+        (link,) = [url for url in links(message) if "/admin/invitation/" in url]
+
+        context = browser.new_context()
+        try:
+            editor = context.new_page()
+            problems = watch_console(editor)
+            editor.goto(link)
+            editor.fill("#password", "an editor's password")
+            editor.fill("#confirm", "an editor's password")
+            editor.click("button[type=submit]")
+            # Required of editors: set up before anything else in /admin.
+            editor.wait_for_url(re.compile(r"/admin/profile/two-factor/$"))
+            secret = editor.locator("#two-factor-secret").inner_text().replace(" ", "")
+            editor.fill("#code", pyotp.TOTP(secret).now())
+            editor.click("text=Turn on two-factor sign-in")
+            editor.locator("#recovery-codes-title").wait_for()
+            editor.goto(live_server + "/admin/")
+            editor.click("text=Log out")
+            editor.wait_for_url(re.compile(r"/admin/login$"))
+
+            editor.goto(live_server + "/admin/")
+            editor.fill("#username", "second-editor")
+            editor.fill("#password", "an editor's password")
+            editor.click("button[type=submit]")
+            editor.wait_for_url(re.compile(r"/admin/login/two-factor$"))
+            editor.fill("#code", pyotp.TOTP(secret).at(time.time() + 30))
+            editor.click("button[type=submit]")
+            editor.wait_for_url(re.compile(r"/admin/$"))
+            assert editor.locator(".signed-in").inner_text() == "second-editor"
+            assert editor.evaluate("window.__csp") == []
+            assert problems == []
+        finally:
+            context.close()
+    finally:
+        live_app.config["TWO_FACTOR_REQUIRED_ROLES"] = before
