@@ -14,6 +14,7 @@ from dreamweaver.extensions import db
 from dreamweaver.models import User
 from tests.support.browser import PASSWORD, serving
 from tests.support.settings import TEST_SETTINGS
+from tests.support.smtp import SmtpServer
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -104,3 +105,14 @@ def owner(live_app):
             db.session.add(user)
             db.session.commit()
     return "owner"
+
+
+@pytest.fixture
+def mail_server(live_app):
+    """A real SMTP server the live site sends its mail to, for one test."""
+    server = SmtpServer().start()
+    before = {key: live_app.config.get(key) for key in ("MAIL_SERVER", "MAIL_PORT")}
+    live_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
+    yield server
+    live_app.config.update(before)
+    server.stop()

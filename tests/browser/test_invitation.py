@@ -10,18 +10,7 @@ import sqlalchemy as sa
 from dreamweaver.extensions import db
 from dreamweaver.models import User
 from tests.support.browser import WCAG, log_in, watch_console
-from tests.support.smtp import SmtpServer, links
-
-
-@pytest.fixture
-def mail_server(live_app):
-    """An aiosmtpd server the live site sends its mail to, for this test only."""
-    server = SmtpServer().start()
-    before = {key: live_app.config.get(key) for key in ("MAIL_SERVER", "MAIL_PORT")}
-    live_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
-    yield server
-    live_app.config.update(before)
-    server.stop()
+from tests.support.smtp import links
 
 
 def test_invite_by_email_then_accept_in_the_browser(page, browser, live_app, live_server, owner,

@@ -10,19 +10,10 @@ import sqlalchemy as sa
 from dreamweaver.extensions import db
 from dreamweaver.models import User
 from tests.support.browser import PASSWORD, log_in, watch_console
-from tests.support.smtp import SmtpServer, links, path_of
+from tests.support.smtp import links, path_of
 
 NEW = "a fresh browser password"
 
-
-@pytest.fixture
-def smtp(live_app):
-    server = SmtpServer().start()
-    before = {key: live_app.config.get(key) for key in ("MAIL_SERVER", "MAIL_PORT")}
-    live_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
-    yield server
-    live_app.config.update(before)
-    server.stop()
 
 
 @pytest.fixture
@@ -39,7 +30,7 @@ def forgetful(live_app):
     return "forgetful"
 
 
-def test_reset_a_password_by_mail(page, live_server, smtp, forgetful):
+def test_reset_a_password_by_mail(page, live_server, mail_server, forgetful):
     problems = watch_console(page)
     page.goto(live_server + "/admin/login")
     page.click("text=Lost your password?")
@@ -47,7 +38,7 @@ def test_reset_a_password_by_mail(page, live_server, smtp, forgetful):
     page.fill("#email", "fay@example.org")
     page.click("button[type=submit]")
     page.locator(".notice", has_text="If an account uses that address").wait_for()
-    [message] = smtp.wait_for(1)
+    [message] = mail_server.wait_for(1)
     link = next(url for url in links(message) if "/admin/password-reset/" in url)
     page.goto(live_server + path_of(link))
     page.fill("#new_password", NEW)

@@ -4,29 +4,19 @@ arrives, and one click on its link stops them."""
 
 import secrets
 
-import pytest
 import sqlalchemy as sa
 
 from dreamweaver.extensions import db
 from dreamweaver.models import Comment, ReplySubscription
 from tests.support.browser import log_in, watch_console
-from tests.support.smtp import SmtpServer, links, text_of
+from tests.support.smtp import links, text_of
 
 POST = "/2023/10/05/psychedelic-assisted-therapy-what-happens-in-the-room/"
 
 
-@pytest.fixture
-def mail(live_app):
-    server = SmtpServer().start()
-    saved = {name: live_app.config.get(name) for name in ("MAIL_SERVER", "MAIL_PORT")}
-    live_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
-    yield server
-    live_app.config.update(saved)
-    server.stop()
-
 
 def test_subscribe_confirm_hear_of_a_reply_and_unsubscribe(browser, live_app, live_server,
-                                                           owner, mail):
+                                                           owner, mail_server):
     email = f"reader-{secrets.token_hex(4)}@example.org"
     reader = browser.new_context()
     page = reader.new_page()
@@ -40,7 +30,7 @@ def test_subscribe_confirm_hear_of_a_reply_and_unsubscribe(browser, live_app, li
     page.click("#submit")
     page.locator(".comment-content", has_text="Tell me when someone answers.").wait_for()
 
-    [confirmation] = mail.wait_for(1)
+    [confirmation] = mail_server.wait_for(1)
     assert confirmation["To"] == email
     [confirm_url] = [url for url in links(confirmation) if "/confirm/" in url]
     page.goto(confirm_url)
@@ -58,7 +48,7 @@ def test_subscribe_confirm_hear_of_a_reply_and_unsubscribe(browser, live_app, li
     owner_page.wait_for_url(lambda url: "/reply/" not in url)
     admin.close()
 
-    [_, notice] = mail.wait_for(2)
+    [_, notice] = mail_server.wait_for(2)
     assert notice["To"] == email
     assert notice["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "Someone answers: thank you for asking." in text_of(notice)
