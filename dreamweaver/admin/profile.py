@@ -9,7 +9,7 @@ htmx swaps the form's section for its new state; a refused one comes back with
 """
 
 import sqlalchemy as sa
-from flask import current_app, flash, make_response, redirect, render_template, url_for
+from flask import flash, make_response, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -52,13 +52,6 @@ def _blank_forms(user: User) -> dict:
     }
 
 
-def _two_factor_url() -> str | None:
-    # Built in another part of issue 19: linked once it exists.
-    if "admin.two_factor" in current_app.view_functions:
-        return url_for("admin.two_factor")
-    return None
-
-
 def _show(section: str | None = None, form=None, message: str | None = None, status=200):
     """The profile page, or one section of it for htmx (`section`, with the
     form as posted and what became of it)."""
@@ -67,7 +60,7 @@ def _show(section: str | None = None, form=None, message: str | None = None, sta
     if section is not None and form is not None:
         forms[section] = form
     context = {"user": user, "forms": forms, "section": section, "message": message,
-               "two_factor_url": _two_factor_url(), "sign_out_form": SignOutEverywhereForm()}
+               "sign_out_form": SignOutEverywhereForm()}
     if section is None:  # the page itself is never a fragment (nothing swaps it whole)
         return render_template("admin/profile.html", fragment=False, **context), status
     return render("admin/profile.html", SECTIONS[section], **context), status

@@ -11,7 +11,6 @@ import time
 
 from flask import (
     abort,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -231,8 +230,7 @@ def two_factor_reset(user_id: int):
         return make_response(render_template("admin/users/_two_factor.html", user=user,
                                              message=message))
     flash(message)
-    people = "admin.users" if "admin.users" in current_app.view_functions else "admin.index"
-    return redirect(url_for(people), 303)
+    return redirect(url_for("admin.users"), 303)
 
 
 @bp.before_request

@@ -203,9 +203,8 @@ def _queue(to: str, subject: str, template: str, **context) -> bool:
 
 
 def _settings_url() -> str:
-    """Where the author turns these emails off: their profile, where it exists."""
-    endpoint = "admin.profile" if "admin.profile" in current_app.view_functions else "admin.index"
-    return public_url.public_url(endpoint)
+    """Where the author turns these emails off: their profile."""
+    return public_url.public_url("admin.profile")
 
 
 # --- Signals ------------------------------------------------------------------
