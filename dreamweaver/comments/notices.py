@@ -18,6 +18,7 @@ never shown to anyone but admins).
 from __future__ import annotations
 
 from datetime import timedelta
+from email.headerregistry import Address
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context
@@ -26,7 +27,8 @@ from sqlalchemy.orm import joinedload
 
 from .. import public_url, tasks
 from ..extensions import db
-from ..mail import outbox
+from ..mail import compose, outbox
+from ..mail.addresses import normalized
 from ..markup import text_of
 from ..models import EDITING_ROLES, Comment, ModerationNotice, Post, User
 from ..permalinks import post_url
@@ -132,6 +134,7 @@ def tell(person: User) -> bool:
     else:
         subject = f"[{site}] {len(held)} comments await moderation"
     return _queue(person.email, subject, "moderation", kind=MODERATION, user_id=person.id,
+                  headers=reply_to(held[0]) if len(held) == 1 and person.is_admin else None,
                   name=person.display_name, items=items, total=len(held),
                   pending_url=public_url.public_url("admin.comments", status="pending"),
                   private=person.is_admin)
@@ -186,8 +189,20 @@ def comment_approved(comment: Comment, moderator_id: int | None = None) -> None:
     site = current_app.config["SITE_TITLE"]
     _queue(author.email, f"[{site}] New comment on \u201c{post.title}\u201d",
                  "comment_approved", kind=APPROVED, user_id=author.id,
+                 headers=reply_to(comment) if author.is_admin else None,
                  name=author.display_name, item=held_item(comment, author.is_admin),
                  comment_url=comment_url, settings_url=_settings_url())
+
+
+def reply_to(comment: Comment) -> dict[str, str] | None:
+    """Answering a mail about one comment writes to its author, as WordPress's
+    notices do; only administrators' mail carries it (it holds the address)."""
+    try:
+        address = normalized(comment.author_email)
+    except ValueError:
+        return None
+    name = compose.one_line(comment.author_name, 100)
+    return {"Reply-To": str(Address(display_name=name, addr_spec=address))}
 
 
 def _queue(to: str, subject: str, template: str, **context) -> bool:

@@ -129,10 +129,25 @@ def test_the_commenters_email_and_ip_go_to_administrators_only(
     assert "Email: ann@example.org" in text_of(to_admin)
     assert "IP address: 127.0.0.1" in text_of(to_admin)
     assert "ann@example.org" in html_of(to_admin) and "127.0.0.1" in html_of(to_admin)
+    # Answering the administrator's mail writes to the commenter, as in WordPress.
+    assert to_admin["Reply-To"] == "Ann <ann@example.org>"
     for address in ("ed@example.org", "writer@example.org"):
         [message] = smtp.to(address)
+        assert message["Reply-To"] is None
         for part in (text_of(message), html_of(message), str(message)):
             assert "ann@example.org" not in part and "127.0.0.1" not in part
+
+
+def test_a_commenter_name_cannot_bend_the_reply_to_header(
+        app, make, smtp, staff, moderated, reader):
+    post = make.post("Names", author=staff["author"])
+    comment(app, reader, post, author='Eve" <x@evil.example>,\r\nBcc: all@example.org',
+            email="eve@example.org")
+    settle(smtp, 3)
+    [to_admin] = smtp.to("owner@example.org")
+    assert to_admin["Bcc"] is None
+    assert to_admin["Reply-To"].addresses[0].addr_spec == "eve@example.org"
+    assert len(to_admin["Reply-To"].addresses) == 1
 
 
 def test_what_the_commenter_wrote_is_escaped_in_the_html_part(
