@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
 from ..extensions import db
-from ..inputs import one_line
+from ..inputs import ANY_CONTROL, one_line
 from ..mail.addresses import normalized
 from ..models import ROLES, User
 
@@ -32,7 +32,7 @@ def check_login(_form, field):
     """create-user's rules (cli.py): 1 to 60 printable characters; and no
     other account with the same login, whatever its case."""
     login = field.data or ""
-    if any(ch < " " or ch == "\x7f" for ch in login):
+    if ANY_CONTROL.search(login):
         raise ValidationError("Use printable characters only (no line breaks or tabs).")
     taken = db.session.scalar(sa.select(sa.literal(True)).where(
         sa.func.lower(User.login) == login.lower()).limit(1))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
 
+from ..inputs import ANY_CONTROL
+
 MAX_LENGTH = 254
 
 
@@ -13,7 +15,7 @@ def normalized(address: str) -> str:
     Only the syntax is checked: whether a domain takes mail is the mail
     server's to find out (and a lookup here would stall the request)."""
     address = (address or "").strip()
-    if not address or len(address) > MAX_LENGTH or any(ch < " " or ch == "\x7f" for ch in address):
+    if not address or len(address) > MAX_LENGTH or ANY_CONTROL.search(address):
         raise ValueError("Please enter a valid email address.")
     try:
         return validate_email(address, check_deliverability=False).normalized

@@ -17,6 +17,7 @@ from email.utils import format_datetime, make_msgid
 from flask import current_app, render_template
 
 from .. import public_url
+from ..inputs import ANY_CONTROL
 from ..models import OutboxMessage
 
 SUBJECT_LENGTH = 200
@@ -31,7 +32,6 @@ EXTRA_HEADERS = frozenset({"Reply-To", "List-Unsubscribe", "List-Unsubscribe-Pos
 # allows 998 per line); the bodies are encoded before, under the default policy.
 UNFOLDED = policy.default.clone(max_line_length=998)
 _SPACE = re.compile(r"\s+")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def one_line(text: str, limit: int = SUBJECT_LENGTH) -> str:
@@ -39,7 +39,7 @@ def one_line(text: str, limit: int = SUBJECT_LENGTH) -> str:
     included) becomes one space, other control characters go, and it is cut at
     `limit` characters. What people wrote (a post title, a name) reaches a
     subject through here, so it can never start a header of its own."""
-    text = _CONTROL.sub("", _SPACE.sub(" ", text or "")).strip()
+    text = ANY_CONTROL.sub("", _SPACE.sub(" ", text or "")).strip()
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
