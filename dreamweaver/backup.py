@@ -34,7 +34,7 @@ from pathlib import Path
 from flask import current_app
 
 from . import instance
-from .caching import CONTENT
+from .caching import CONTENT, SETTINGS
 from .extensions import db
 from .media import storage
 from .media.images import FORMATS
@@ -162,12 +162,13 @@ def check(path: Path) -> None:
 
 
 def _generation(connection) -> int:
+    """The highest of the content and settings generations."""
     try:
-        row = connection.execute("SELECT value FROM site_state WHERE key = ?",
-                                 (CONTENT,)).fetchone()
+        row = connection.execute("SELECT max(value) FROM site_state WHERE key IN (?, ?)",
+                                 (CONTENT, SETTINGS)).fetchone()
     except sqlite3.OperationalError:  # a database from before site_state
         return 0
-    return row[0] if row else 0
+    return (row[0] if row else 0) or 0
 
 
 def restore(source: Path, confirm=lambda: None) -> int:
@@ -296,10 +297,11 @@ def _put_database(engine, source: Path) -> None:
         before = _generation(live)
         with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as backup_copy:
             backup_copy.backup(live, pages=PAGES_PER_STEP)
-        # Caches are keyed by the content generation: move it past every value
-        # the live site used, or a cache could answer with pages of the old data.
-        live.execute("UPDATE site_state SET value = max(value, ?) + 1 WHERE key = ?",
-                     (before, CONTENT))
+        # Caches are keyed by the content and settings generations: move both
+        # past every value the live site used, or a cache could answer with
+        # pages (or settings) of the old data.
+        live.execute("UPDATE site_state SET value = max(value, ?) + 1 WHERE key IN (?, ?)",
+                     (before, CONTENT, SETTINGS))
     finally:
         raw.close()
     engine.dispose()

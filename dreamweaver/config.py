@@ -5,6 +5,9 @@ DEFAULTS = {
     "SITE_TAGLINE": "All about psychedelics and how they can work for you.",
     "SITE_TIMEZONE": "UTC",
     "THEME_NAME": "Dreamweaver Broadsheet",
+    # WordPress's date() characters (settings/dateformat.py), its defaults.
+    "DATE_FORMAT": "F j, Y",
+    "TIME_FORMAT": "g:i a",
     "POSTS_PER_PAGE": 10,
     "COMMENTS_PER_PAGE": 50,
     "COMMENT_MODERATION": True,

@@ -3,7 +3,8 @@
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from . import settings
+from .settings.dateformat import format_date
 
 # The years archives and dates in links may name: datetime's range, less one
 # year so that "the end of this year" still exists.
@@ -11,7 +12,7 @@ MIN_YEAR, MAX_YEAR = 1, 9998
 
 
 def site_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["SITE_TIMEZONE"])
+    return ZoneInfo(settings.current().site_timezone)
 
 
 def to_local(moment: datetime) -> datetime:
@@ -25,10 +26,10 @@ def from_local(wall_clock: datetime) -> datetime:
 
 
 def long_date(moment: datetime) -> str:
-    """"August 2, 2023", WordPress's default date format."""
+    """"August 2, 2023" in the default date format (General settings)."""
     if moment.tzinfo is not None:
         moment = to_local(moment)
-    return f"{moment:%B} {moment.day}, {moment.year}"
+    return format_date(moment, settings.current().date_format)
 
 
 def month_label(year: int, month: int) -> str:
@@ -39,5 +40,5 @@ def month_label(year: int, month: int) -> str:
 def comment_date(moment: datetime) -> str:
     """"August 2, 2023 at 3:04 pm", as WordPress dates a comment."""
     local = to_local(moment)
-    hour = local.hour % 12 or 12
-    return f"{long_date(local)} at {hour}:{local:%M} {'am' if local.hour < 12 else 'pm'}"
+    site = settings.current()
+    return f"{format_date(local, site.date_format)} at {format_date(local, site.time_format)}"

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 from sqlalchemy.orm import selectinload
 
+from . import settings
 from .blog import queries
 from .blog.excerpts import excerpt_of
 from .caching import cached
@@ -165,9 +166,9 @@ def _post_feed(title: str, link: str, description: str, posts) -> str:
 
 @bp.get("/feed/")
 def posts():
-    config = current_app.config
+    site = settings.current()
     return _shared(RSS_TYPE, lambda: _post_feed(
-        config["SITE_TITLE"], url_for("blog.index", _external=True), config["SITE_TAGLINE"],
+        site.site_title, url_for("blog.index", _external=True), site.site_tagline,
         _latest_posts(),
     ))
 
@@ -184,10 +185,10 @@ def tag(slug):
 
 def _tag_feed(slug: str) -> str:
     found = db.session.scalar(sa.select(Tag).where(Tag.slug == slug)) or abort(404)
-    config = current_app.config
+    site = settings.current()
     return _post_feed(
-        f"{config['SITE_TITLE']} \u00bb {found.name}",
-        url_for("blog.tag", slug=found.slug, _external=True), config["SITE_TAGLINE"],
+        f"{site.site_title} \u00bb {found.name}",
+        url_for("blog.tag", slug=found.slug, _external=True), site.site_tagline,
         _latest_posts(Post.tags.any(Tag.id == found.id)),
     )
 
@@ -200,21 +201,21 @@ def author(slug):
 def _author_feed(slug: str) -> str:
     # The archive's rule: an account with no post readers can see has no feed.
     found = queries.public_author(slug) or abort(404)
-    config = current_app.config
+    site = settings.current()
     return _post_feed(
-        f"{config['SITE_TITLE']} \u00bb Posts by {found.display_name}",
-        url_for("blog.author", slug=found.slug, _external=True), config["SITE_TAGLINE"],
+        f"{site.site_title} \u00bb Posts by {found.display_name}",
+        url_for("blog.author", slug=found.slug, _external=True), site.site_tagline,
         _latest_posts(Post.author_id == found.id),
     )
 
 
 def _category_feed(slug: str) -> str:
     found = db.session.scalar(sa.select(Category).where(Category.slug == slug)) or abort(404)
-    config = current_app.config
+    site = settings.current()
     return _post_feed(
-        f"{config['SITE_TITLE']} \u00bb {found.name}",
+        f"{site.site_title} \u00bb {found.name}",
         url_for("blog.category", slug=found.slug, _external=True),
-        found.description or config["SITE_TAGLINE"],
+        found.description or site.site_tagline,
         _latest_posts(Post.categories.any(Category.id == found.id)),
     )
 
@@ -235,14 +236,14 @@ def _atom(parent, name: str, text=None, **attributes):
 
 def _atom_feed() -> str:
     """The latest posts as Atom 1.0, as WordPress's /feed/atom/: the same posts as /feed/."""
-    config = current_app.config
+    site = settings.current()
     posts = _latest_posts()
     home = url_for("blog.index", _external=True)
     # Atom's names unprefixed, as feed readers expect: the namespace is declared
     # as a plain attribute (ElementTree's default_namespace refuses plain attributes).
     root = ET.Element("feed", {"xmlns": NS["atom"], XML_LANG: LANGUAGE})
-    _atom(root, "title", config["SITE_TITLE"], type="text")
-    _atom(root, "subtitle", config["SITE_TAGLINE"], type="text")
+    _atom(root, "title", site.site_title, type="text")
+    _atom(root, "subtitle", site.site_tagline, type="text")
     _atom(root, "updated", _w3c(max((post.modified_at for post in posts), default=utcnow())))
     _atom(root, "link", rel="alternate", type="text/html", href=home)
     _atom(root, "id", request.base_url)
@@ -251,7 +252,7 @@ def _atom_feed() -> str:
         entry = _atom(root, "entry")
         # Atom asks every entry for an author: the site stands in for a post without one.
         _atom(_atom(entry, "author"), "name",
-              post.author.display_name if post.author else config["SITE_TITLE"])
+              post.author.display_name if post.author else site.site_title)
         _atom(entry, "title", smart_title(post.title), type="text")
         _atom(entry, "link", rel="alternate", type="text/html", href=post_url(post, _external=True))
         _atom(entry, "id", _guid(post))
@@ -304,10 +305,10 @@ def _latest_comments(*where):
 
 @bp.get("/comments/feed/")
 def comments():
-    config = current_app.config
+    site = settings.current()
     return _shared(RSS_TYPE, lambda: _comment_feed(
-        f"Comments for {config['SITE_TITLE']}", url_for("blog.index", _external=True),
-        config["SITE_TAGLINE"], _latest_comments(), on_site=True,
+        f"Comments for {site.site_title}", url_for("blog.index", _external=True),
+        site.site_tagline, _latest_comments(), on_site=True,
     ))
 
 
@@ -315,7 +316,7 @@ def _comments_on(post: Post) -> str:
     # A protected post's feed is an empty channel, as if it had no comments.
     rows = [] if post.password else _latest_comments(Post.id == post.id)
     return _comment_feed(f"Comments on: {smart_title(post.title)}", post_url(post, _external=True),
-                         current_app.config["SITE_TAGLINE"], rows, on_site=False)
+                         settings.current().site_tagline, rows, on_site=False)
 
 
 @bp.get(PERMALINK + "feed/")

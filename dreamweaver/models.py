@@ -609,3 +609,34 @@ class ModerationNotice(db.Model):
     comment_id: Mapped[int] = mapped_column(
         sa.ForeignKey("comments.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SiteSetting(db.Model):
+    """One group of the settings that shape the site (general, reading,
+    discussion, the menu, the widgets), as the owner last saved it in /admin.
+    A group never saved has no row: configuration gives its values (settings/)."""
+
+    __tablename__ = "site_settings"
+
+    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    value: Mapped[dict] = mapped_column(sa.JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SettingsChange(db.Model):
+    """One saved change of a settings group: who, when, the whole group before
+    and after, so any earlier version can be put back (settings/store.py)."""
+
+    __tablename__ = "settings_changes"
+    __table_args__ = (sa.Index("ix_settings_changes_name_id", "name", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(40))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    before: Mapped[dict] = mapped_column(sa.JSON)
+    after: Mapped[dict] = mapped_column(sa.JSON)
+    # The change it undid, for "Put back" (None for a change made in a form).
+    restored_from: Mapped[int | None] = mapped_column(sa.Integer)
+
+    user: Mapped[User | None] = relationship()

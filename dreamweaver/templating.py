@@ -3,9 +3,9 @@ area's template globals, registered in one place."""
 
 from datetime import datetime
 
-from flask import current_app
+from markupsafe import Markup, escape
 
-from . import dates, reader, security
+from . import dates, reader, security, settings
 from .blog import meta, widgets
 from .blog.excerpts import summary_of
 from .caching import cached_fragment
@@ -13,16 +13,24 @@ from .comments.discussion import comment_tree
 from .comments.forms import comment_form_html
 from .markup import smart_title
 from .permalinks import comment_page_url, comments_url, post_url
+from .settings import general
 
 
 def site_context():
-    config = current_app.config
+    site = settings.current()
+    year = datetime.now(dates.site_zone()).year
     return {
-        "site_title": config["SITE_TITLE"],
-        "site_tagline": config["SITE_TAGLINE"],
-        "theme_name": config["THEME_NAME"],
-        "current_year": datetime.now(dates.site_zone()).year,
+        "site_title": site.site_title,
+        "site_tagline": site.site_tagline,
+        "footer_html": footer_html(site, year),
     }
+
+
+def footer_html(site, year: int) -> Markup:
+    """The footer line the owner set, its placeholders filled in (the HTML was
+    cleaned when it was saved; the title is escaped here)."""
+    return Markup(site.footer_text.replace(general.YEAR, str(year))  # noqa: S704 - cleaned on save
+                  .replace(general.TITLE, str(escape(site.site_title))))
 
 
 WIDGETS = (

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from flask import current_app
 from markupsafe import Markup
 
+from . import settings
 from .extensions import db
 from .models import RecoveryCode, TwoFactor, User, utcnow
 from .sealed import Unsealable, seal, unseal
@@ -49,7 +50,7 @@ def new_secret() -> str:
 def provisioning_uri(secret: str, user: User) -> str:
     """The otpauth:// URI the QR code holds: the app shows issuer and login."""
     return pyotp.TOTP(secret).provisioning_uri(
-        name=user.login, issuer_name=current_app.config["SITE_TITLE"])
+        name=user.login, issuer_name=settings.current().site_title)
 
 
 def qr_svg(uri: str) -> Markup:

@@ -1,5 +1,5 @@
 """The owner's area: accounts, posts and pages, categories, comment moderation,
-the mail outbox.
+the mail outbox, the site's settings.
 
 Each module adds its views to the one admin blueprint.
 """
@@ -15,10 +15,12 @@ from . import (
                password_reset,
                posts,
                profile,
+               settings,
                two_factor,
                users,
 )
 from .blueprint import bp
 
 __all__ = ["bp", "accounts", "categories", "comments", "dashboard", "invitations", "mail",
-           "media", "password_reset", "posts", "profile", "two_factor", "users"]
+           "media", "password_reset", "posts", "profile", "settings",
+           "two_factor", "users"]

@@ -1,7 +1,9 @@
 """The admin blueprint: everything under /admin/ needs a signed-in user,
 except the login page itself."""
 
-from flask import Blueprint, current_app, request
+import functools
+
+from flask import Blueprint, abort, current_app, request
 from flask_login import current_user
 
 from ..extensions import login
@@ -24,6 +26,30 @@ def require_login():
     return None
 
 
+@bp.before_request
+def refuse_other_origins():
+    """A form posted from another site is refused before its token is even
+    read. Browsers say where a post comes from (Sec-Fetch-Site, else Origin);
+    a client that says neither is still held to the session CSRF token."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    site = request.headers.get("Sec-Fetch-Site")
+    origin = request.headers.get("Origin")
+    if site == "cross-site" or site == "same-site" or (
+            site is None and origin not in (None, "null", request.host_url.rstrip("/"))):
+        abort(403, "This form was sent from another site, so it was refused.")
+
+
+def administrators_only(view):
+    """What only administrators may see or do (settings, menus, widgets)."""
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_admin:
+            abort(403, "Only administrators can change how the site looks and works.")
+        return view(*args, **kwargs)
+    return wrapper
+
+
 # The admin navigation: (endpoint, label, prefix of the endpoints in that section,
 # who sees it: everyone signed in, "editing" roles, or "admin"istrators only).
 SECTIONS = (
@@ -34,6 +60,7 @@ SECTIONS = (
     ("admin.categories", "Categories", "admin.categor", "editing"),
     ("admin.users", "People", "admin.user", "admin"),
     ("admin.mail_outbox", "Mail", "admin.mail", "admin"),
+    ("admin.settings", "Settings", "admin.settings", "admin"),
     ("admin.profile", "Profile", "admin.profile", "everyone"),
 )
 

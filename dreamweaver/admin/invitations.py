@@ -8,9 +8,9 @@ invited_at), changes that state, so a link works once and only the newest
 one works. It expires after 72 hours on its own.
 """
 
-from flask import abort, current_app, redirect, render_template, url_for
+from flask import abort, redirect, render_template, url_for
 
-from .. import tokens
+from .. import settings, tokens
 from ..auth import sign_in
 from ..extensions import csrf, db, limiter
 from ..mail import outbox
@@ -32,7 +32,7 @@ def send(user: User, inviter: User) -> None:
     user.invited_at = utcnow()
     db.session.flush()
     token = tokens.issue(PURPOSE, user.id, _state(user))
-    outbox.queue(user.email, f"Your invitation to {current_app.config['SITE_TITLE']}",
+    outbox.queue(user.email, f"Your invitation to {settings.current().site_title}",
                  "invitation", kind="invitation", user_id=user.id, token=token,
                  name=user.display_name, login=user.login, role=user.role,
                  inviter=inviter.display_name, hours=MAX_AGE // 3600)

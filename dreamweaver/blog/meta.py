@@ -2,9 +2,10 @@
 and summary, its JSON-LD, the URL of another page of a listing, and the
 attributes that make a listing's links swap in place."""
 
-from flask import current_app, g, request, url_for
+from flask import g, request, url_for
 from markupsafe import Markup
 
+from .. import settings
 from ..markup import smart_title
 from ..media.featured import social_image
 from ..permalinks import post_url
@@ -13,15 +14,15 @@ from .excerpts import excerpt_of
 
 def document_title(*parts) -> str:
     """"Category: Art – Page 2 – Psychedelic Dreamweaver": the <title> of a page."""
-    return " \u2013 ".join([str(p) for p in parts if p] + [current_app.config["SITE_TITLE"]])
+    return " \u2013 ".join([str(p) for p in parts if p] + [settings.current().site_title])
 
 
 def list_title(heading: str | None, number: int) -> str:
     """The <title> of a listing; the home page's first page also says the tagline."""
-    config = current_app.config
+    site = settings.current()
     if heading or number > 1:
         return document_title(heading, f"Page {number}" if number > 1 else None)
-    return f"{config['SITE_TITLE']} \u2013 {config['SITE_TAGLINE']}"
+    return f"{site.site_title} \u2013 {site.site_tagline}"
 
 
 def title_prefix(post) -> str:
@@ -36,7 +37,7 @@ def summary(post, length: int = 160) -> str:
     """The meta description of a post: its excerpt, cut at a word (nothing of a
     protected post)."""
     if post.password:
-        return current_app.config["SITE_TAGLINE"]
+        return settings.current().site_tagline
     text = excerpt_of(post)
     text = text.removesuffix(" [\u2026]")
     if len(text) <= length:
@@ -54,7 +55,7 @@ def blog_posting(post) -> dict:
         "dateModified": post.modified_at.isoformat(),
         "url": post_url(post, _external=True),
         "description": summary(post),
-        "publisher": {"@type": "Organization", "name": current_app.config["SITE_TITLE"]},
+        "publisher": {"@type": "Organization", "name": settings.current().site_title},
     }
     if post.author:
         data["author"] = {"@type": "Person", "name": post.author.display_name}

@@ -2,9 +2,10 @@
 
 Every cached value is keyed by the content generation, a number in the
 database that goes up in the same transaction as any change readers could
-see: a session hook notices changed posts, comments, categories, tags and
-users, so no write path can forget. All app servers read the same number, so
-an in-process cache in each gunicorn worker is as fresh as a shared Redis.
+see: a session hook notices changed posts, comments, categories, tags,
+users and settings, so no write path can forget. All app servers read the
+same number, so an in-process cache in each gunicorn worker is as fresh as a
+shared Redis.
 
 Time changes what readers see too (a scheduled post comes due with no write
 at all), so a value is also kept only until the next scheduled publication
@@ -21,9 +22,10 @@ import functools
 import logging
 import pickle
 from datetime import datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
-from flask import current_app, g, has_request_context, request
+from flask import current_app, g, has_app_context, request
 from flask_caching.backends import NullCache
 from markupsafe import Markup
 from sqlalchemy import event
@@ -37,6 +39,7 @@ from ..models import (
     Media,
     OldSlug,
     Post,
+    SiteSetting,
     SiteState,
     Tag,
     User,
@@ -44,40 +47,64 @@ from ..models import (
 )
 
 CONTENT = "content"
-WATCHED = (Post, Comment, Category, Tag, User, OldSlug, Media)
+# Moves only when the settings change (settings/): what they are read under, so
+# that a new comment, which moves the content generation, does not reload them.
+SETTINGS = "settings"
+WATCHED = (Post, Comment, Category, Tag, User, OldSlug, Media, SiteSetting)
 
 
-GENERATION = sa.select(SiteState.value).where(SiteState.key == CONTENT)
-# Where the page cache's WSGI layer leaves the generation it read for a request.
+class Generations(NamedTuple):
+    content: int
+    settings: int
+
+
+GENERATIONS = sa.select(SiteState.key, SiteState.value).where(
+    SiteState.key.in_((CONTENT, SETTINGS)))
+# Where the page cache's WSGI layer leaves the generations it read for a request.
 KNOWN = "dreamweaver.generation"
 
 
-def read_generation(engine) -> int:
+def read_generations(engine) -> Generations:
     """One plain SELECT on a pooled connection: no ORM, no session, and on
     SQLite not even a BEGIN (a single read is consistent on its own)."""
-    sql = _generation_sql(engine.dialect)
+    sql = _generations_sql(engine.dialect)
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
         cursor.execute(sql)
-        row = cursor.fetchone()
+        rows = dict(cursor.fetchall())
         cursor.close()
     finally:
         raw.close()
-    return (row[0] if row else 0) or 0
+    return Generations(rows.get(CONTENT) or 0, rows.get(SETTINGS) or 0)
+
+
+def read_generation(engine) -> int:
+    return read_generations(engine).content
 
 
 @functools.cache
-def _generation_sql(dialect) -> str:
+def _generations_sql(dialect) -> str:
     # A constant statement (no user input), compiled once per database kind.
-    return str(GENERATION.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+    return str(GENERATIONS.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+
+
+def _remember(numbers: Generations) -> None:
+    g.content_generation, g.settings_generation = numbers
 
 
 def generation() -> int:
     """The content generation this request's cached values are kept under."""
     if "content_generation" not in g:
-        g.content_generation = read_generation(db.engine)
+        _remember(read_generations(db.engine))
     return g.content_generation
+
+
+def settings_generation() -> int:
+    """The settings generation, read with the content's (settings/ keeps its values under it)."""
+    if "settings_generation" not in g:
+        _remember(read_generations(db.engine))
+    return g.settings_generation
 
 
 def read_first():
@@ -91,19 +118,19 @@ def read_first():
     if request.endpoint == "static":
         return
     known = request.environ.get(KNOWN)
-    g.content_generation = known if known is not None else read_generation(db.engine)
+    _remember(known if known is not None else read_generations(db.engine))
 
 
-def bump(connection_or_session=None) -> None:
+def bump(connection_or_session=None, key: str = CONTENT) -> None:
     """Move the generation on (inside the caller's transaction)."""
     target = connection_or_session or db.session
     moved = target.execute(
-        sa.update(SiteState).where(SiteState.key == CONTENT)
+        sa.update(SiteState).where(SiteState.key == key)
         .values(value=SiteState.value + 1)
         .execution_options(synchronize_session=False)
     )
-    if moved.rowcount == 0:  # the migration's row was removed by hand
-        target.execute(sa.insert(SiteState).values(key=CONTENT, value=1))
+    if moved.rowcount == 0:  # no row yet (settings never saved), or removed by hand
+        target.execute(sa.insert(SiteState).values(key=key, value=1))
 
 
 def next_due(now: datetime) -> datetime | None:
@@ -247,33 +274,40 @@ def personal_cookies(app) -> frozenset[str]:
     return frozenset({app.config["SESSION_COOKIE_NAME"], *app.extensions.get(PERSONAL_COOKIES, ())})
 
 
-def _note_changes(session, _context):
-    if any(isinstance(row, WATCHED) for row in (*session.new, *session.dirty, *session.deleted)):
+def _note(session, classes) -> None:
+    if any(issubclass(cls, WATCHED) for cls in classes):
         session.info["content_changed"] = True
+    if SiteSetting in classes:
+        session.info["settings_changed"] = True
+
+
+def _note_changes(session, _context):
+    _note(session, {type(row) for row in (*session.new, *session.dirty, *session.deleted)})
 
 
 def _note_bulk_changes(state):
     # UPDATE/DELETE statements on models (sa.update(Post)...) bypass after_flush.
-    if (state.is_update or state.is_delete) and any(
-        mapper.class_ in WATCHED for mapper in state.all_mappers
-    ):
-        state.session.info["content_changed"] = True
+    if state.is_update or state.is_delete:
+        _note(state.session, {mapper.class_ for mapper in state.all_mappers})
 
 
 def _bump_on_commit(session):
     session.flush()
+    if session.info.pop("settings_changed", False):
+        bump(session, SETTINGS)
     if session.info.pop("content_changed", False):
         bump(session)
 
 
 def _read_again(_session):
     # This request wrote: what it renders next must not come from before.
-    if has_request_context() and "content_generation" in g:
-        g.content_generation = read_generation(db.engine)
+    if has_app_context() and "content_generation" in g:
+        _remember(read_generations(db.engine))
 
 
 def _forget(session):
     session.info.pop("content_changed", None)
+    session.info.pop("settings_changed", None)
 
 
 LISTENERS = (

@@ -35,7 +35,7 @@ from werkzeug.http import parse_cookie, parse_etags
 from ..extensions import cache, db
 from ..htmx import VARY_ON
 from ..models import utcnow
-from . import KNOWN, expiry, personal_cookies, read_generation
+from . import KNOWN, expiry, personal_cookies, read_generations
 
 ENVIRON_KEY = "dreamweaver.page_cache_key"
 VARIANT_HEADERS = (*VARY_ON, "Accept-Encoding")
@@ -86,12 +86,12 @@ class PageCache:
         if not self._bind() or not _is_anonymous(environ, self.personal):
             return self.wsgi_app(environ, start_response)
         try:
-            generation = read_generation(self.engine)
+            generations = read_generations(self.engine)
         except (sa.exc.SQLAlchemyError, self.engine.dialect.loaded_dbapi.Error):
             # The database is away: the app answers (with its themed error page).
             return self.wsgi_app(environ, start_response)
-        key = environ[ENVIRON_KEY] = _key(environ, generation)
-        environ[KNOWN] = generation
+        key = environ[ENVIRON_KEY] = _key(environ, generations.content)
+        environ[KNOWN] = generations
         hit = self.backend.get(key)
         if hit is None:
             return self.wsgi_app(environ, start_response)

@@ -25,7 +25,7 @@ from flask import current_app, has_request_context
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from .. import public_url, tasks
+from .. import public_url, settings, tasks
 from ..extensions import db
 from ..mail import compose, outbox
 from ..mail.addresses import normalized
@@ -128,7 +128,7 @@ def tell(person: User) -> bool:
     if not held:
         return False
     items = [held_item(comment, person.is_admin) for comment in held[:DIGEST_SHOWN]]
-    site = current_app.config["SITE_TITLE"]
+    site = settings.current().site_title
     if len(held) == 1:
         subject = f"[{site}] Please moderate: \u201c{held[0].post.title}\u201d"
     else:
@@ -186,7 +186,7 @@ def comment_approved(comment: Comment, moderator_id: int | None = None) -> None:
     with public_url.request_context():
         [link] = comment_links([(comment.id, post)])
         comment_url = public_url.absolute(link)
-    site = current_app.config["SITE_TITLE"]
+    site = settings.current().site_title
     _queue(author.email, f"[{site}] New comment on \u201c{post.title}\u201d",
                  "comment_approved", kind=APPROVED, user_id=author.id,
                  headers=reply_to(comment) if author.is_admin else None,

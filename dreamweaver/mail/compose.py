@@ -16,7 +16,7 @@ from email.utils import format_datetime, make_msgid
 
 from flask import current_app, render_template
 
-from .. import public_url
+from .. import public_url, settings
 from ..inputs import ANY_CONTROL
 from ..models import OutboxMessage
 
@@ -45,7 +45,7 @@ def one_line(text: str, limit: int = SUBJECT_LENGTH) -> str:
 
 def render(template: str, **context) -> tuple[str, str]:
     """The plain text and HTML parts of mail/<template>."""
-    context = {"site_title": current_app.config["SITE_TITLE"],
+    context = {"site_title": settings.current().site_title,
                "home_url": public_url.public_url("blog.index"),
                "link": public_url.public_url, **context}
     return (render_template(f"mail/{template}.txt", **context),
@@ -58,7 +58,7 @@ def sender() -> str:
     configured = current_app.config.get("MAIL_FROM")
     if configured:
         return configured
-    return str(Address(one_line(current_app.config["SITE_TITLE"], 100), "noreply",
+    return str(Address(one_line(settings.current().site_title, 100), "noreply",
                        public_url.host()))
 
 

@@ -1,0 +1,5 @@
+"""Every group of settings, in the order /admin/settings/ and the history show them."""
+
+from . import general
+
+GROUPS = {group.name: group for group in (general.GROUP,)}
