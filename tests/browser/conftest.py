@@ -11,7 +11,7 @@ from flask_migrate import upgrade
 from dreamweaver import create_app
 from dreamweaver.demo import load_demo
 from dreamweaver.extensions import db
-from dreamweaver.models import User
+from dreamweaver.models import SiteSetting, User
 from tests.support.browser import PASSWORD, serving
 from tests.support.settings import TEST_SETTINGS
 from tests.support.smtp import SmtpServer
@@ -116,3 +116,16 @@ def mail_server(live_app):
     yield server
     live_app.config.update(before)
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def first_run_settings(request):
+    """Every browser test starts from the settings a new site has: what one
+    saves in /admin (title, menu, widgets) is gone before the next one."""
+    yield
+    if "live_app" not in request.fixturenames:
+        return
+    live_app = request.getfixturevalue("live_app")
+    with live_app.app_context():
+        db.session.execute(sa.delete(SiteSetting))
+        db.session.commit()
