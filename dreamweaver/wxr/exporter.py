@@ -23,7 +23,7 @@ from xml.sax.saxutils import escape, quoteattr
 import sqlalchemy as sa
 from flask import current_app
 
-from .. import dates, instance
+from .. import dates, instance, settings
 from ..extensions import db
 from ..markup import render
 from ..media.embeds import as_links
@@ -97,12 +97,12 @@ class Exporter:
         self.out.write("".join(parts))
 
     def run(self) -> dict:
-        config = current_app.config
+        site = settings.current()
         self.write(HEADER)
         self.write(
-            "\t", el("title", config.get("SITE_TITLE", "")), "\n",
+            "\t", el("title", site.site_title), "\n",
             "\t", el("link", self.site_url + "/"), "\n",
-            "\t", el("description", config.get("SITE_TAGLINE", "")), "\n",
+            "\t", el("description", site.site_tagline), "\n",
             "\t<pubDate>", format_datetime(self.now.replace(microsecond=0)),
             "</pubDate>\n",
             "\t<language>en</language>\n",

@@ -201,3 +201,25 @@ def test_settings_are_read_again_only_after_they_change(app, client, make):
     statements.clear()
     assert "Reloaded" in text(client.get("/"))
     assert reads() == 1
+
+
+def test_the_export_names_the_site_as_saved(app, runner, tmp_path):
+    with app.app_context():
+        settings.save("general", {"site_title": "Exported & Named", "site_tagline": "As set"})
+        db.session.commit()
+    result = runner.invoke(args=["export-wxr", str(tmp_path / "site.xml")])
+    assert result.exit_code == 0, result.output
+    head = (tmp_path / "site.xml").read_text(encoding="utf-8")[:2000]
+    assert "<title>Exported &amp; Named</title>" in head
+    assert "<description>As set</description>" in head
+
+
+def test_mail_is_signed_with_the_saved_title(app, smtp):
+    from dreamweaver.mail import outbox
+    with app.app_context():
+        settings.save("general", {"site_title": "Signed Site"})
+        outbox.queue("reader@example.org", "Hello", "test_message", kind="test",
+                     sender_name="Owner")
+        db.session.commit()
+    [message] = smtp.wait_for(1)
+    assert "Signed Site" in message["From"]
