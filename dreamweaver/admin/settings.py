@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
+from werkzeug.datastructures import MultiDict
 
 from .. import settings as site_settings
 from ..blog.queries import Page
@@ -52,6 +53,18 @@ def _values() -> dict:
     return values
 
 
+def _posted() -> MultiDict:
+    """The post, with each field it does not name at its current value. A
+    browser sends every field (an unticked box's hidden twin stands for it), so
+    this only lets a script send just what it changes, without resetting the
+    rest."""
+    posted = request.form.copy()
+    for name, value in _values().items():
+        if name not in posted and value is not False and value is not None:
+            posted[name] = "y" if value is True else str(value)
+    return posted
+
+
 def _show(form, message: str = "", status: int = 200):
     html = render("admin/settings.html", "admin/_settings_form.html", form=form,
                   groups=form_groups(), message=message)
@@ -63,7 +76,7 @@ def _show(form, message: str = "", status: int = 200):
 def settings():
     if request.method == "GET":
         return _show(settings_form()(formdata=None, data=_values()))
-    form = settings_form()()
+    form = settings_form()(formdata=_posted())
     if not form.validate_on_submit():
         return _show(form, status=422)
     user = current_user._get_current_object()

@@ -223,3 +223,16 @@ def test_mail_is_signed_with_the_saved_title(app, smtp):
         db.session.commit()
     [message] = smtp.wait_for(1)
     assert "Signed Site" in message["From"]
+
+
+def test_a_post_that_names_some_fields_leaves_the_others_as_they_are(app, client, auth):
+    """A script may send only what it changes (a browser sends every field)."""
+    auth.login()
+    save_settings(client, date_format="Y-m-d")
+    response = client.post(SETTINGS, data={"csrf_token": csrf_token(client, SETTINGS),
+                                           "site_title": "Only the Title"})
+    assert response.status_code == 303
+    with app.app_context():
+        site = settings.current()
+        assert site.site_title == "Only the Title" and site.date_format == "Y-m-d"
+        assert site.site_tagline == app.config["SITE_TAGLINE"]

@@ -23,6 +23,8 @@ class _Fields(HTMLParser):
             if kind in ("checkbox", "radio"):
                 if "checked" in attrs:
                     self.fields[name] = attrs.get("value", "on")
+            elif kind == "hidden" and name in self.fields:
+                pass  # a ticked box's hidden twin: the box's value is sent first
             elif kind not in ("submit", "button"):
                 self.fields[name] = attrs.get("value", "")
         elif tag == "select" and name:
@@ -53,11 +55,9 @@ def form_fields(html: str) -> dict[str, str]:
 
 
 def save_settings(client, url=SETTINGS, headers=None, **changes):
-    """Post the settings form as shown, with `changes` (None unticks a box)."""
+    """Post the settings form as shown, with `changes` (None unticks a box, as
+    its hidden twin is then all a browser sends)."""
     fields = form_fields(client.get(url).get_data(as_text=True))
     for name, value in changes.items():
-        if value is None:
-            fields.pop(name, None)
-        else:
-            fields[name] = str(value)
+        fields[name] = "" if value is None else str(value)
     return client.post(url, data=fields, headers=headers or {})
