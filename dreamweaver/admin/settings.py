@@ -127,13 +127,15 @@ def settings_history():
                   form=ModerationForm())
 
 
-@bp.post("/settings/history/<int(max=2147483647):change_id>/restore")
+# "number": the change's number as the history page shows it (and the name the
+# route walker in tests/site/test_every_route.py fills in).
+@bp.post("/settings/history/<int(max=2147483647):number>/restore")
 @administrators_only
-def settings_restore(change_id: int):
+def settings_restore(number: int):
     form = ModerationForm()
     if not form.validate_on_submit():
         abort(400, "This form has expired. Reload the page and try again.")
-    change = db.session.get(SettingsChange, change_id) or abort(404)
+    change = db.session.get(SettingsChange, number) or abort(404)
     if change.name not in GROUPS:
         abort(409, "These settings no longer exist in this version of Dreamweaver.")
     try:
