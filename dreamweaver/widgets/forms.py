@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, Length, NumberRange, ValidationError
 
 from ..budget import InputTooSlow
@@ -79,7 +80,8 @@ CATEGORY_DISPLAYS = {
 
 
 class CategoriesForm(WidgetForm):
-    display = SelectField("Display", choices=list(CATEGORY_DISPLAYS.items()),
+    display = SelectField("Display", choices=[SelectChoice(value, label) for value, label
+                                              in CATEGORY_DISPLAYS.items()],
                           validate_choice=False, validators=[AnyOf(
                               CATEGORY_DISPLAYS, "Choose how to display the categories.")])
     number = Number("Number of most used categories",
@@ -118,8 +120,8 @@ class AddForm(ListForm):
 
     def __init__(self, *args, kinds=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.type.choices = list(kinds)
+        self.type.choices = [SelectChoice(value, label) for value, label in kinds]
 
     def validate_type(self, field):
-        if field.data not in dict(self.type.choices):
+        if field.data not in {choice.value for choice in self.type.choices}:
             raise ValidationError("Choose a kind of widget from the list.")
