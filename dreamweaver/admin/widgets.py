@@ -102,10 +102,11 @@ def _refusal(form, widgets: list[dict], *, bound: tuple | None = None):
                  status=422)
 
 
-def _widget_at(widgets: list[dict], position: int) -> dict:
-    if not 1 <= position <= len(widgets):
+def _widget_at(widgets: list[dict], number: int) -> dict:
+    """The widget at this place in the list (from 1), or 404."""
+    if not 1 <= number <= len(widgets):
         abort(404)
-    return widgets[position - 1]
+    return widgets[number - 1]
 
 
 @bp.get("/widgets/")
@@ -130,44 +131,44 @@ def widget_add():
                  f"{kind.label} widget added at the end of the sidebar: set its options there.")
 
 
-@bp.post("/widgets/<int(max=1000000):position>/")
+@bp.post("/widgets/<int(max=1000000):number>/")
 @administrators_only
-def widget_options(position: int):
+def widget_options(number: int):
     widgets = _known()
-    kind = KINDS[_widget_at(widgets, position)["type"]]
-    form = kind.form(prefix=_prefix(position))
+    kind = KINDS[_widget_at(widgets, number)["type"]]
+    form = kind.form(prefix=_prefix(number))
     error = f"Nothing was saved: correct the {kind.label} widget's options marked below."
-    refused = _refusal(form, widgets, bound={"failed": (position, form), "error": error})
+    refused = _refusal(form, widgets, bound={"failed": (number, form), "error": error})
     if refused:
         return refused
-    widgets[position - 1] = kind.stored(form.options(kind.defaults))
+    widgets[number - 1] = kind.stored(form.options(kind.defaults))
     return _save(widgets, f"{kind.label} widget saved.")
 
 
-@bp.post("/widgets/<int(max=1000000):position>/move")
+@bp.post("/widgets/<int(max=1000000):number>/move")
 @administrators_only
-def widget_move(position: int):
+def widget_move(number: int):
     form, widgets = MoveForm(), _known()
     refused = _refusal(form, widgets)
     if refused:
         return refused
-    moved = _widget_at(widgets, position)
-    other = position - 2 if form.direction.data == "up" else position
+    moved = _widget_at(widgets, number)
+    other = number - 2 if form.direction.data == "up" else number
     if not 0 <= other < len(widgets):
         return _show(error="This widget cannot move further that way.", status=422)
-    widgets[position - 1], widgets[other] = widgets[other], moved
+    widgets[number - 1], widgets[other] = widgets[other], moved
     return _save(widgets, f"{KINDS[moved['type']].label} widget moved {form.direction.data}.")
 
 
-@bp.post("/widgets/<int(max=1000000):position>/remove")
+@bp.post("/widgets/<int(max=1000000):number>/remove")
 @administrators_only
-def widget_remove(position: int):
+def widget_remove(number: int):
     form, widgets = ListForm(), _known()
     refused = _refusal(form, widgets)
     if refused:
         return refused
-    removed = _widget_at(widgets, position)
-    del widgets[position - 1]
+    removed = _widget_at(widgets, number)
+    del widgets[number - 1]
     return _save(widgets, f"{KINDS[removed['type']].label} widget removed.")
 
 
