@@ -14,6 +14,7 @@ from .comments.forms import comment_form_html
 from .markup import smart_title
 from .permalinks import comment_page_url, comments_url, post_url
 from .settings import general
+from .widgets import sidebar
 
 
 def site_context():
@@ -40,6 +41,8 @@ WIDGETS = (
     widgets.archive_months,
     widgets.category_counts,
     widgets.top_categories,
+    widgets.month_counts,
+    widgets.tag_cloud,
 )
 
 
@@ -63,6 +66,8 @@ def init_app(app):
     app.add_template_global(security.frame_origins)
     app.add_template_global(widgets.sidebar_selection)
     app.add_template_global(widgets.header_selection)
+    app.add_template_global(sidebar.sidebar, "sidebar_widgets")
+    app.add_template_global(sidebar.of_kind, "sidebar_widgets_of")
     for widget in WIDGETS:
         app.add_template_global(widget)
     app.add_template_filter(smart_title)

@@ -1,5 +1,5 @@
 """The owner's area: accounts, posts and pages, categories, comment moderation,
-the mail outbox, the site's settings.
+the mail outbox, the site's settings and its sidebar's widgets.
 
 Each module adds its views to the one admin blueprint.
 """
@@ -18,9 +18,10 @@ from . import (
                settings,
                two_factor,
                users,
+               widgets,
 )
 from .blueprint import bp
 
 __all__ = ["bp", "accounts", "categories", "comments", "dashboard", "invitations", "mail",
            "media", "password_reset", "posts", "profile", "settings",
-           "two_factor", "users"]
+           "two_factor", "users", "widgets"]

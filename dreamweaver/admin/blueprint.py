@@ -61,6 +61,7 @@ SECTIONS = (
     ("admin.users", "People", "admin.user", "admin"),
     ("admin.mail_outbox", "Mail", "admin.mail", "admin"),
     ("admin.settings", "Settings", "admin.settings", "admin"),
+    ("admin.widgets", "Widgets", "admin.widget", "admin"),
     ("admin.profile", "Profile", "admin.profile", "everyone"),
 )
 

@@ -16,8 +16,10 @@ from ..models import (
     Category,
     Comment,
     Post,
+    Tag,
     User,
     post_categories,
+    post_tags,
     utcnow,
 )
 
@@ -264,5 +266,34 @@ def category_counts(now: datetime | None = None):
         .where(Post.type == "post", is_visible(now))
         .group_by(Category.id, Category.name, Category.slug, Category.sort_key)
         .order_by(Category.sort_key)
+    )
+    return list(db.session.execute(query))
+
+
+def month_counts(now: datetime | None = None) -> dict[tuple[int, int], int]:
+    """{(year, month): visible posts} by local date: the Archives widget's
+    "Show post counts" (one grouped query, asked only when a widget shows them)."""
+    year = sa.extract("year", Post.published_local)
+    month = sa.extract("month", Post.published_local)
+    query = (
+        sa.select(year, month, sa.func.count(Post.id))
+        .where(Post.type == "post", is_visible(now))
+        .group_by(year, month)
+    )
+    return {(int(y), int(m)): count for y, m, count in db.session.execute(query)}
+
+
+def tag_counts(limit: int, now: datetime | None = None):
+    """(name, slug, posts) of the `limit` tags with the most visible posts
+    (ties: by name): the Tag Cloud's choice."""
+    posts = sa.func.count(post_tags.c.post_id).label("posts")
+    query = (
+        sa.select(Tag.name, Tag.slug, posts)
+        .join(post_tags, post_tags.c.tag_id == Tag.id)
+        .join(Post, Post.id == post_tags.c.post_id)
+        .where(Post.type == "post", is_visible(now))
+        .group_by(Tag.id, Tag.name, Tag.slug)
+        .order_by(posts.desc(), Tag.name, Tag.id)
+        .limit(limit)
     )
     return list(db.session.execute(query))

@@ -27,6 +27,7 @@ from ..params import whole_number
 from ..permalinks import PERMALINK, page_at, post_at, post_url
 from ..sanitize import TooComplex, clean_description
 from ..security import allow_frames, is_same_origin
+from ..widgets import sidebar
 from . import postpass, queries, query_links
 from .article import render_article
 from .forms import PostPasswordForm, SearchForm
@@ -297,13 +298,21 @@ def year(year, page):
     return archive(query, page, f"Year: {year}", "year", ("blog.year", {"year": year}))
 
 
+def _widget_partial(kind: str):
+    """One widget alone, for its refresh (never pushed to history): the first
+    of its kind in the sidebar, or the `n`th. One the owner has since taken
+    out of the sidebar answers empty, which takes it off the reader's page."""
+    widget = sidebar.find(kind, whole_number(request.args.get("n", "1"), MAX_PAGE) or 0)
+    if widget is None:
+        return ""
+    return render_template(widget.template, widget=widget)
+
+
 @bp.get("/partials/recent-posts")
 def recent_posts_widget():
-    """The Recent Posts widget alone, for its refresh (never pushed to history)."""
-    return render_template("site/_recent_posts.html")
+    return _widget_partial("recent-posts")
 
 
 @bp.get("/partials/recent-comments")
 def recent_comments_widget():
-    """The Recent Comments widget alone, for its refresh (never pushed to history)."""
-    return render_template("site/_recent_comments.html")
+    return _widget_partial("recent-comments")

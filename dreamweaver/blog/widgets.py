@@ -63,9 +63,9 @@ def _menu() -> list[MenuItem]:
     return [item(page_id, descendants(page_id)) for page_id in children.get(None, ())]
 
 
-def recent_posts() -> list[Link]:
-    return cached("recent-posts", lambda: [
-        Link(post.title, post_url(post)) for post in queries.recent_posts()
+def recent_posts(number: int = 5) -> list[Link]:
+    return cached(f"recent-posts:{number}", lambda: [
+        Link(post.title, post_url(post)) for post in queries.recent_posts(number)
     ])
 
 
@@ -76,14 +76,14 @@ class RecentComment:
     link: Link  # the post's title, to the comment
 
 
-def recent_comments() -> list[RecentComment]:
+def recent_comments(number: int = 5) -> list[RecentComment]:
     """The latest comments: who wrote them, and a link to each."""
     # A new key for each new shape: a shared cache may still hold the older ones.
-    return cached("recent-comments-by", _recent_comments)
+    return cached(f"recent-comments-by:{number}", lambda: _recent_comments(number))
 
 
-def _recent_comments() -> list[RecentComment]:
-    rows = queries.recent_comments()
+def _recent_comments(number: int) -> list[RecentComment]:
+    rows = queries.recent_comments(number)
     urls = comment_links((comment_id, post) for comment_id, _, _, post in rows)
     return [RecentComment(author, author_url, Link(post.title, url))
             for (_, author, author_url, post), url in zip(rows, urls, strict=True)]
@@ -117,6 +117,11 @@ def archive_months() -> list[Month]:
     ])
 
 
+def month_counts() -> dict[tuple[int, int], int]:
+    """Visible posts in each (year, month), for an Archives widget with counts."""
+    return cached("month-counts", queries.month_counts)
+
+
 def category_counts() -> list[CategoryLink]:
     """Every category with visible posts, with their number."""
     return cached("category-counts", lambda: [
@@ -141,6 +146,37 @@ def top_categories(current: str | None = None, limit: int = TOP_CATEGORIES) -> l
     busiest = set(sorted(range(len(everything)), key=lambda i: -everything[i].count)[:limit])
     return [category for i, category in enumerate(everything)
             if i in busiest or category.slug == current]
+
+
+@dataclass(frozen=True)
+class TagLink:
+    name: str
+    count: int
+    url: str
+    size: int  # 1 (the fewest posts) to TAG_SIZES (the most)
+
+
+# The Tag Cloud's steps of size (site.css): WordPress scales linearly from the
+# least used tag shown to the most used; so do we, in steps a stylesheet can
+# name (the CSP allows no style attributes).
+TAG_SIZES = 5
+# Fetched once per generation for every Tag Cloud, whatever its number: each
+# takes the share it shows (the widget's form allows no more).
+TAG_CLOUD_MAX = 100
+
+
+def tag_cloud(number: int = 45) -> list[TagLink]:
+    """The `number` most used tags, by name, each sized by its posts."""
+    busiest = cached("tag-counts", lambda: [
+        (name, count, url_for("blog.tag", slug=slug))
+        for name, slug, count in queries.tag_counts(TAG_CLOUD_MAX)
+    ])[:number]
+    if not busiest:
+        return []
+    least, most = min(row[1] for row in busiest), max(row[1] for row in busiest)
+    spread = max(most - least, 1)
+    return [TagLink(name, count, url, 1 + round((count - least) * (TAG_SIZES - 1) / spread))
+            for name, count, url in sorted(busiest, key=lambda row: (row[0].casefold(), row[0]))]
 
 
 def sidebar_selection() -> str:

@@ -55,12 +55,13 @@
   document.addEventListener("htmx:sendError", unreachable);
   document.addEventListener("htmx:timeout", unreachable);
 
-  // Recent Posts refreshes when it comes into view once the page has been
-  // open a while: no polling, one request per reader at most every few minutes.
+  // Each Recent Posts widget refreshes when it comes into view once the page
+  // has been open a while: no polling, one request per reader at most every
+  // few minutes.
   var STALE_AFTER_MS = 5 * 60 * 1000;
-  function watchRecentPosts() {
+  function watchRecentPosts(id) {
     setTimeout(function () {
-      var widget = document.getElementById("recent-posts");
+      var widget = document.getElementById(id);
       if (!widget || !window.htmx || !("IntersectionObserver" in window)) return;
       var observer = new IntersectionObserver(function (entries) {
         if (entries.some(function (entry) { return entry.isIntersecting; })) {
@@ -71,9 +72,16 @@
       observer.observe(widget);
     }, STALE_AFTER_MS);
   }
-  document.addEventListener("DOMContentLoaded", watchRecentPosts);
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".widget-recent-posts[id]").forEach(function (widget) {
+      watchRecentPosts(widget.id);
+    });
+  });
   document.addEventListener("htmx:afterSettle", function (event) {
-    if (event.detail.elt && event.detail.elt.id === "recent-posts") watchRecentPosts();
+    var elt = event.detail.elt;
+    if (elt && elt.classList && elt.classList.contains("widget-recent-posts")) {
+      watchRecentPosts(elt.id);
+    }
   });
 })();
 
