@@ -12,6 +12,7 @@ from .caching import cached_fragment
 from .comments.discussion import comment_tree
 from .comments.forms import comment_form_html
 from .markup import smart_title
+from .menus.header import saved_menu
 from .permalinks import comment_page_url, comments_url, post_url
 from .settings import general
 
@@ -63,6 +64,7 @@ def init_app(app):
     app.add_template_global(security.frame_origins)
     app.add_template_global(widgets.sidebar_selection)
     app.add_template_global(widgets.header_selection)
+    app.add_template_global(saved_menu)
     for widget in WIDGETS:
         app.add_template_global(widget)
     app.add_template_filter(smart_title)

@@ -61,6 +61,7 @@ SECTIONS = (
     ("admin.users", "People", "admin.user", "admin"),
     ("admin.mail_outbox", "Mail", "admin.mail", "admin"),
     ("admin.settings", "Settings", "admin.settings", "admin"),
+    ("admin.menus", "Menus", "admin.menu", "admin"),
     ("admin.profile", "Profile", "admin.profile", "everyone"),
 )
 

@@ -1,5 +1,6 @@
 """Every group of settings, in the order /admin/settings/ and the history show them."""
 
+from ..menus import group as menu
 from . import general
 
-GROUPS = {group.name: group for group in (general.GROUP,)}
+GROUPS = {group.name: group for group in (general.GROUP, menu.GROUP)}
