@@ -28,12 +28,11 @@ from .. import settings
 from ..extensions import db
 from ..inputs import is_http_url
 from ..menus import tree
-from ..models import Post
+from ..models import Category, Post, Tag
 from .values import number
 
 TAXONOMIES = {"category": "category", "post_tag": "tag"}
 POST_TYPES = ("page", "post")
-MENU_TERM_ID = 1  # the exported menu's term id: WordPress renumbers terms it imports
 MENU_SLUG, MENU_NAME = "primary", "Primary menu"
 
 
@@ -178,7 +177,11 @@ class MenuExport:
         from .exporter import el
 
         if self.items is not None:
-            self.exporter.write("\t<wp:term>", el("wp:term_id", MENU_TERM_ID),
+            # After every category's and tag's: WordPress's importer maps term
+            # ids of all taxonomies in one table.
+            term_id = 1 + max(db.session.scalar(sa.select(sa.func.max(model.id))) or 0
+                              for model in (Category, Tag))
+            self.exporter.write("\t<wp:term>", el("wp:term_id", term_id),
                                 el("wp:term_taxonomy", "nav_menu", raw=True),
                                 el("wp:term_slug", MENU_SLUG, raw=True),
                                 el("wp:term_name", MENU_NAME, raw=True), "</wp:term>\n")

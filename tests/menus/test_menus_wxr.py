@@ -94,6 +94,10 @@ def test_export_writes_the_menu_as_wordpress_does_and_it_imports_back(app, clien
     terms = [t for t in channel.findall(f"{WP}term")
              if t.find(f"{WP}term_taxonomy").text == "nav_menu"]
     assert len(terms) == 1
+    # WordPress's importer maps every taxonomy's term ids in one table.
+    term_ids = {int(t.find(f"{WP}term_id").text)
+                for t in (*channel.findall(f"{WP}category"), *channel.findall(f"{WP}tag"))}
+    assert int(terms[0].find(f"{WP}term_id").text) not in term_ids
     entries = [i for i in channel.findall("item")
                if i.find(f"{WP}post_type").text == "nav_menu_item"]
     assert len(entries) == 8
