@@ -1,7 +1,7 @@
-"""The stored menu as links: each item's target read at render time (its
-current title and address), an item whose target is gone or hidden from
-readers left out, and the result cached per content generation, which a save
-of the menu moves like any edit of content."""
+"""The stored menu as links: each item's target read when the header is drawn
+(its current title and address), an item whose target is gone or hidden from
+readers left out (header.py caches the result per content generation); and
+the automatic menu as items, where editing it starts."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def resolve(items: list) -> list[Entry]:
     found = targets(items)
     entries = []
     for entry in items:
-        below = tuple(e for e in map(lambda child: _entry(child, found), entry["children"]) if e)
+        below = tuple(filter(None, (_entry(child, found) for child in entry["children"])))
         top = _entry(entry, found)
         if top is None:
             entries.extend(below)
