@@ -12,6 +12,7 @@ from .caching import cached_fragment
 from .comments.discussion import comment_tree
 from .comments.forms import comment_form_html
 from .markup import smart_title
+from .menus.header import saved_menu
 from .permalinks import comment_page_url, comments_url, post_url
 from .settings import general
 from .widgets import sidebar
@@ -68,6 +69,7 @@ def init_app(app):
     app.add_template_global(widgets.header_selection)
     app.add_template_global(sidebar.sidebar, "sidebar_widgets")
     app.add_template_global(sidebar.of_kind, "sidebar_widgets_of")
+    app.add_template_global(saved_menu)
     for widget in WIDGETS:
         app.add_template_global(widget)
     app.add_template_filter(smart_title)

@@ -1,5 +1,5 @@
 """The owner's area: accounts, posts and pages, categories, comment moderation,
-the mail outbox, the site's settings and its sidebar's widgets.
+the mail outbox, the site's settings, its menu and its sidebar's widgets.
 
 Each module adds its views to the one admin blueprint.
 """
@@ -12,6 +12,7 @@ from . import (
                invitations,
                mail,
                media,
+               menus,
                password_reset,
                posts,
                profile,
@@ -23,5 +24,5 @@ from . import (
 from .blueprint import bp
 
 __all__ = ["bp", "accounts", "categories", "comments", "dashboard", "invitations", "mail",
-           "media", "password_reset", "posts", "profile", "settings",
+           "media", "menus", "password_reset", "posts", "profile", "settings",
            "two_factor", "users", "widgets"]

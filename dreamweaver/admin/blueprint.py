@@ -62,6 +62,7 @@ SECTIONS = (
     ("admin.mail_outbox", "Mail", "admin.mail", "admin"),
     ("admin.settings", "Settings", "admin.settings", "admin"),
     ("admin.widgets", "Widgets", "admin.widget", "admin"),
+    ("admin.menus", "Menus", "admin.menu", "admin"),
     ("admin.profile", "Profile", "admin.profile", "everyone"),
 )
 

@@ -190,10 +190,14 @@ def sidebar_selection() -> str:
 
 
 def header_selection() -> str | None:
-    """What the banner marks as current (Home, or a page in the menu): its cache
-    key; None when it shows the reader's own search words."""
+    """What the banner marks as current (Home, a page, a category or a tag in
+    the menu): its cache key; None when it shows the reader's own search words."""
     if request.endpoint == "blog.index":
         return None if "s" in request.args else "home"
+    here = request.view_args or {}
     if request.endpoint == "blog.page":
-        return "page:" + (request.view_args or {}).get("path", "")
+        return "page:" + here.get("path", "")
+    # A saved menu may link to archives too (menus/items.py marks them).
+    if request.endpoint in ("blog.category", "blog.tag"):
+        return f"{request.endpoint[5:]}:{here.get('slug', '')}"
     return ""

@@ -1,6 +1,7 @@
 """Every group of settings, in the order /admin/settings/ and the history show them."""
 
+from ..menus import group as menu
 from ..widgets import group as widgets
 from . import general
 
-GROUPS = {group.name: group for group in (general.GROUP, widgets.GROUP)}
+GROUPS = {group.name: group for group in (general.GROUP, menu.GROUP, widgets.GROUP)}

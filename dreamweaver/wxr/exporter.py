@@ -9,7 +9,8 @@ cleaned HTML (content_html); an HTML post as its source.
 
 Media are exported as WordPress writes attachments (media_items.py), after
 the posts; the content's /media/ addresses become the attachments' absolute
-wp-content/uploads URLs, and a featured image its post's _thumbnail_id.
+wp-content/uploads URLs, and a featured image its post's _thumbnail_id. The
+saved menu comes last, as nav_menu items (menus.py).
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ from .. import dates, instance, settings
 from ..extensions import db
 from ..markup import render
 from ..media.embeds import as_links
-from ..models import Category, Comment, OldSlug, Post, Tag, User, post_categories, post_tags
+from ..models import Category, Comment, Media, OldSlug, Post, Tag, User, post_categories, post_tags
 from .media_items import MediaItems
+from .menus import MenuExport
 
 WXR_VERSION = "1.2"
 CHUNK = 500
@@ -113,13 +115,18 @@ class Exporter:
         self.authors()
         self.categories()
         self.tags()
+        menu = MenuExport(self, self.media.wp_id(db.session.scalar(
+            sa.select(sa.func.max(Media.id))) or 0))
+        menu.term()
         self.write("\n\t<generator>Dreamweaver</generator>\n\n")
         self.items()
         self.media.items()
+        menu_items = menu.write_items()
         self.write(FOOTER)
+        counts = {**self.counts, "menu items": menu_items} if menu_items else self.counts
         if self.media.missing:
-            return {**self.counts, "missing media files": self.media.missing}
-        return self.counts
+            return {**counts, "missing media files": self.media.missing}
+        return counts
 
     # -- channel ----------------------------------------------------------------
     def authors(self) -> None:

@@ -35,6 +35,7 @@ from ..slugs import is_reserved_page_slug, slugify, unique_slug
 from .attachments import Attachments
 from .content import media_urls
 from .ids import Ids, bump_sequences, make_room, source_of
+from .menus import MenuImport
 from .reader import Summary, WXRError, check, records
 from .report import Report, permalink_path
 from .terms import Terms
@@ -60,6 +61,11 @@ class Importer:
         self.hosts = {urlsplit(u).hostname.lower() for u in (*summary.base_urls, summary.link)
                       if u and urlsplit(u).hostname}
         self.attachments = Attachments(self.ids, self.report, self.hosts, uploads, self._user)
+        self.menu = MenuImport(self.report, self.hosts)
+
+    def term(self, fields: dict) -> None:
+        self.terms.term(fields)
+        self.menu.term(fields)
 
     # -- authors --------------------------------------------------------------
     def author(self, fields: dict) -> None:
@@ -96,6 +102,9 @@ class Importer:
         post_id = number(item.get("wp:post_id"))
         if kind == "attachment":
             return  # read in the pass before (attachments.py)
+        if kind == "nav_menu_item":
+            self.menu.item(item)  # made into the menu once every target is here
+            return
         if kind not in ("post", "page"):
             self.report.skipped_items[kind or "no type"] += 1
             return
@@ -354,7 +363,7 @@ def run(path, uploads: Path | None = None) -> str:
         raise click.ClickException(f"{uploads} is not a folder; nothing was imported.")
     importer = Importer(summary, Path(uploads) if uploads is not None else None)
     handlers = {"author": importer.author, "category": importer.terms.category,
-                "tag": importer.terms.tag, "term": importer.terms.term}
+                "tag": importer.terms.tag, "term": importer.term}
     try:
         # Attachments first: the posts that show them may come before them.
         for kind, fields in records(path):
@@ -373,6 +382,7 @@ def run(path, uploads: Path | None = None) -> str:
         importer.terms.count()
         importer.page_parents()
         importer.attachments.link_parents()
+        importer.menu.finish(importer.ids.post, importer.terms.wp_id)
         db.session.flush()
         if importer.report.changed():
             bump_sequences(db.session.connection())

@@ -9,7 +9,7 @@ from ..extensions import db
 from ..models import Category, Tag
 from ..slugs import slugify
 from .report import Report
-from .values import apply, clip
+from .values import apply, clip, number
 
 RANK = {"skipped": 0, "updated": 1, "imported": 2}
 CHUNK = 500  # slugs per IN (...): well under every database's limit on parameters
@@ -23,28 +23,42 @@ class Terms:
         self.parents: dict[str, str] = {}  # category slug -> parent nicename
         self.parents_done = False
         self.outcomes: dict[tuple[str, str], str] = {}  # (kind, slug) -> outcome
+        # (taxonomy, WordPress term id) -> our id: what menu items name (wxr/menus.py).
+        self.wp_ids: dict[tuple[str, int], int] = {}
 
     # Channel-level declarations: <wp:category>, <wp:tag>, <wp:term>.
     def category(self, fields: dict) -> None:
-        self.find_category(fields.get("wp:category_nicename", "").strip(),
-                           fields.get("wp:cat_name", "").strip(),
-                           fields.get("wp:category_description", "").strip(),
-                           fields.get("wp:category_parent", "").strip(), declared=True)
+        self._remember("category", fields, self.find_category(
+            fields.get("wp:category_nicename", "").strip(),
+            fields.get("wp:cat_name", "").strip(),
+            fields.get("wp:category_description", "").strip(),
+            fields.get("wp:category_parent", "").strip(), declared=True))
 
     def tag(self, fields: dict) -> None:
-        self.find_tag(fields.get("wp:tag_slug", "").strip(),
-                      fields.get("wp:tag_name", "").strip(),
-                      fields.get("wp:tag_description", "").strip(), declared=True)
+        self._remember("post_tag", fields, self.find_tag(
+            fields.get("wp:tag_slug", "").strip(), fields.get("wp:tag_name", "").strip(),
+            fields.get("wp:tag_description", "").strip(), declared=True))
+
+    def _remember(self, taxonomy: str, fields: dict, ours: int | None) -> None:
+        wp_id = number(fields.get("wp:term_id"))
+        if wp_id and ours:
+            self.wp_ids[taxonomy, wp_id] = ours
+
+    def wp_id(self, taxonomy: str, wp_id: int) -> int | None:
+        """Our id of the term the file declared with this taxonomy and id."""
+        return self.wp_ids.get((taxonomy, wp_id))
 
     def term(self, fields: dict) -> None:
         taxonomy = fields.get("wp:term_taxonomy", "").strip()
         slug, label = fields.get("wp:term_slug", "").strip(), fields.get("wp:term_name", "")
         description = fields.get("wp:term_description", "").strip()
         if taxonomy == "category":
-            self.find_category(slug, label.strip(), description,
-                               fields.get("wp:term_parent", "").strip(), declared=True)
+            self._remember(taxonomy, fields, self.find_category(
+                slug, label.strip(), description, fields.get("wp:term_parent", "").strip(),
+                declared=True))
         elif taxonomy == "post_tag":
-            self.find_tag(slug, label.strip(), description, declared=True)
+            self._remember(taxonomy, fields, self.find_tag(slug, label.strip(), description,
+                                                           declared=True))
 
     # Lookups: a declaration creates or updates; an item naming a term only creates.
     def find_category(self, slug, label, description="", parent="",
