@@ -1,5 +1,5 @@
 """Every group of settings, in the order /admin/settings/ and the history show them."""
 
-from . import general
+from . import discussion, general
 
-GROUPS = {group.name: group for group in (general.GROUP,)}
+GROUPS = {group.name: group for group in (general.GROUP, discussion.GROUP)}
