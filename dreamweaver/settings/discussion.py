@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, NumberRange, ValidationError
 
 from ..inputs import has_control_characters
@@ -103,11 +104,13 @@ class DiscussionForm(FlaskForm):
         validators=_whole("the comments per page", 1, PER_PAGE_MAX))
     default_comments_page = RadioField(
         "Comments page displayed by default",
-        choices=[("newest", "last page"), ("oldest", "first page")], validate_choice=False,
+        choices=[SelectChoice("newest", "last page"), SelectChoice("oldest", "first page")],
+        validate_choice=False,
         validators=[AnyOf(("newest", "oldest"), "Choose the last or the first page.")])
     comment_order = RadioField(
         "Comments should be displayed with the … comments at the top of each page",
-        choices=[("asc", "older"), ("desc", "newer")], validate_choice=False,
+        choices=[SelectChoice("asc", "older"), SelectChoice("desc", "newer")],
+        validate_choice=False,
         validators=[AnyOf(("asc", "desc"), "Choose older or newer.")])
 
 
