@@ -158,6 +158,18 @@ def test_new_posts_start_with_comments_as_the_setting_says(app, client, auth):
     assert re.search(r'<input id="comments_open"', text(client.get("/admin/pages/new")))
 
 
+def test_the_demo_posts_follow_the_setting_too(app):
+    from dreamweaver.demo import load_demo
+    discuss(app, comments_open_default=False)
+    with app.app_context():
+        load_demo()
+        db.session.commit()
+        opened = dict(db.session.execute(
+            sa.select(Post.type, sa.func.max(sa.cast(Post.comments_open, sa.Integer)))
+            .group_by(Post.type)).all())
+    assert opened == {"post": 0, "page": 1}
+
+
 # --- closing comments on old posts ----------------------------------------------
 
 
