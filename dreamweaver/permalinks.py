@@ -7,6 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import abort, g, redirect, url_for
 
+from . import settings
 from .blog import queries
 from .caching import cached, generation
 from .extensions import db
@@ -73,9 +74,17 @@ def post_url(post, **values) -> str:
     return url_for(endpoint, **own, **values)
 
 
+def default_comment_page(last: int) -> int:
+    """Which of a post's comment pages (1 to `last`) its permalink shows: the
+    last, or the first when the owner chose "oldest" (as WordPress's
+    default_comments_page)."""
+    return 1 if settings.current().default_comments_page == "oldest" else last
+
+
 def comment_page_url(post, number: int, last: int, **values) -> str:
-    """A page of the post's comments; the last one lives at the permalink itself."""
-    if number >= last:
+    """A page of the post's comments; the one shown by default lives at the
+    permalink itself."""
+    if number == default_comment_page(last) or number > last:
         return post_url(post, **values)
     return post_url(post, cpage=number, **values)
 

@@ -9,6 +9,7 @@ from . import dates, reader, security, settings
 from .blog import meta, widgets
 from .blog.excerpts import summary_of
 from .caching import cached_fragment
+from .comments.closing import comments_open
 from .comments.discussion import comment_tree
 from .comments.forms import comment_form_html
 from .markup import smart_title
@@ -64,6 +65,7 @@ def init_app(app):
     app.add_template_global(meta.list_nav)
     app.add_template_global(cached_fragment)
     app.add_template_global(comment_form_html)
+    app.add_template_global(comments_open)
     app.add_template_global(security.frame_origins)
     app.add_template_global(widgets.sidebar_selection)
     app.add_template_global(widgets.header_selection)

@@ -86,7 +86,8 @@ class PostForm(FlaskForm):
     published = DateTimeLocalField("Publish on", format="%Y-%m-%dT%H:%M", validators=[Optional()],
                                    description="Site time. A future time schedules the post; "
                                    "empty means now, when published.")
-    comments_open = BooleanField("Allow comments", default=True)
+    # Shown as the post has it: a new post's from the Discussion settings (posts.post_new).
+    comments_open = BooleanField("Allow comments")
     sticky = BooleanField("Stick to the top of the front page")
     password = StringField("Password", validators=[Length(max=255)],
                            description="Only readers who know it can read the post.")

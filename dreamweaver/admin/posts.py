@@ -5,7 +5,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from .. import publishing
+from .. import publishing, settings
 from ..blog.queries import shown_as, status_counts
 from ..budget import InputTooSlow
 from ..extensions import db
@@ -159,7 +159,9 @@ def _saved(post: Post, form: PostForm) -> bool:
 
 @bp.route("/posts/new", methods=["GET", "POST"])
 def post_new():
-    return _editor(Post(type="post", status="draft", comments_open=True, sticky=False,
+    # Pages start closed whatever the setting, as WordPress's (get_default_comment_status).
+    return _editor(Post(type="post", status="draft",
+                        comments_open=settings.current().comments_open_default, sticky=False,
                         password="", format="markdown"))
 
 

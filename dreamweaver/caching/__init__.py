@@ -8,12 +8,15 @@ same number, so an in-process cache in each gunicorn worker is as fresh as a
 shared Redis.
 
 Time changes what readers see too (a scheduled post comes due with no write
-at all), so a value is also kept only until the next scheduled publication
-it knew of (expiry(), the one rule for how long anything is kept).
+at all, a post's comments close by age), so a value is also kept only until
+the next such moment it knew of: the next scheduled publication, or a
+deadline an area registered (expiry(), the one rule for how long anything is
+kept).
 
 This package is the mechanism and knows none of its consumers: the areas
 register the cookies that make a reader's page their own
-(register_personal_cookies), and init_app installs every listener and hook.
+(register_personal_cookies) and their moments of time (register_deadline),
+and init_app installs every listener and hook.
 """
 
 from __future__ import annotations
@@ -62,6 +65,8 @@ GENERATIONS = sa.select(SiteState.key, SiteState.value).where(
     SiteState.key.in_((CONTENT, SETTINGS)))
 # Where the page cache's WSGI layer leaves the generations it read for a request.
 KNOWN = "dreamweaver.generation"
+# The areas' rules of time that end a cached value (register_deadline).
+DEADLINES = "dreamweaver.deadlines"
 
 
 def read_generations(engine) -> Generations:
@@ -187,10 +192,24 @@ def cached(name: str, compute, *, keep_none: bool = True):
     return value
 
 
+def register_deadline(app, deadline) -> None:
+    """Another moment, besides a scheduled publication, when what readers see
+    changes with no write (an area's rule of time): `deadline(now)` gives the
+    next one, or None. Nothing cached outlives it."""
+    app.extensions.setdefault(DEADLINES, []).append(deadline)
+
+
+def _next_change(now: datetime) -> datetime | None:
+    moments = [next_due(now), *(deadline(now) for deadline in
+                                current_app.extensions.get(DEADLINES, ()))]
+    return min((moment for moment in moments if moment is not None), default=None)
+
+
 def expiry(now: datetime, cap: int | None = None) -> tuple[datetime | None, int | None]:
     """(until, timeout in seconds) for a value cached now: kept until the next
-    scheduled publication, and for `cap` seconds at most (None: no cap)."""
-    until = next_due(now)
+    scheduled publication or registered deadline, and for `cap` seconds at
+    most (None: no cap)."""
+    until = _next_change(now)
     timeout = cap
     if until is not None:
         left = max(1, int((until - now).total_seconds()) + 1)

@@ -1,12 +1,14 @@
 """A post's discussion, page by page, as threads.
 
-Threads are ordered oldest first and paged by top-level comment,
-COMMENTS_PER_PAGE to a page. As in WordPress's default ("newest" page
-first), the permalink shows the last page and `comment-page-<n>/` the older
-ones. A page loads in two queries, whatever the size of the discussion: its
-top-level comments, then every comment of their threads (Comment.thread_id).
-A link to a comment leads to the page that shows it, as WordPress's
-get_comment_link does.
+Threads are paged by top-level comment, comments_per_page to a page, pages
+numbered from the oldest. As WordPress's settings: the permalink shows the
+last page ("newest", the default) or the first ("oldest"), and
+`comment-page-<n>/` the others (permalinks.comment_page_url); within a page
+the threads run oldest first, or newest first with comment_order "desc"
+(replies stay oldest first, as WordPress's reverse_top_level). A page loads
+in two queries, whatever the size of the discussion: its top-level comments,
+then every comment of their threads (Comment.thread_id). A link to a comment
+leads to the page that shows it, as WordPress's get_comment_link does.
 """
 
 from __future__ import annotations
@@ -16,13 +18,13 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import aliased
 
+from .. import settings
 from ..caching import LoadOnMiss
 from ..extensions import db
 from ..models import Comment, Post
-from ..permalinks import comment_page_url
+from ..permalinks import comment_page_url, default_comment_page
 
 
 @dataclass
@@ -96,7 +98,7 @@ class SharedDiscussion(LoadOnMiss):
 
     def __init__(self, post: Post, number: int | None):
         super().__init__(lambda: discussion(post, number),
-                         cache_key="last" if number is None else str(number))
+                         cache_key="default" if number is None else str(number))
 
 
 def _top_level(post_id, comment=Comment):
@@ -105,7 +107,7 @@ def _top_level(post_id, comment=Comment):
 
 
 def _pages(threads: int) -> int:
-    return max(1, -(-threads // current_app.config["COMMENTS_PER_PAGE"]))
+    return max(1, -(-threads // settings.current().comments_per_page))
 
 
 def page_count(post: Post) -> int:
@@ -142,7 +144,7 @@ def places(comment_ids: Iterable[int]) -> dict[int, Place]:
     comment_ids = list(comment_ids)
     if not comment_ids:
         return {}
-    per_page = current_app.config["COMMENTS_PER_PAGE"]
+    per_page = settings.current().comments_per_page
     found = {}
     for comment_id, root_status, earlier, total in db.session.execute(
             _PLACES, {"ids": comment_ids}):
@@ -165,7 +167,7 @@ def comment_links(comments: Iterable[tuple[int, Post]], **url_values) -> list[st
     shows it. A post with no more approved comments than a page holds has one
     page, so only the others' comments are looked up, all in one statement."""
     comments = list(comments)
-    per_page = current_app.config["COMMENTS_PER_PAGE"]
+    per_page = settings.current().comments_per_page
     found = places(comment_id for comment_id, post in comments
                    if post.comment_count > per_page)
     return [comment_link(post, comment_id, found.get(comment_id, Place(1, 1)), **url_values)
@@ -174,13 +176,14 @@ def comment_links(comments: Iterable[tuple[int, Post]], **url_values) -> list[st
 
 def discussion(post: Post, number: int | None, held: set[int] = frozenset(),
                reply_to: int | None = None) -> Discussion | None:
-    """Page `number` of the threads (None: the last page), with the reader's own
-    held comments; None when there is no such page."""
+    """Page `number` of the threads (None: the page shown by default), with the
+    reader's own held comments; None when there is no such page."""
     count = page_count(post)
-    number = count if number is None else number
+    if number is None:
+        number = default_comment_page(count)
     if not 1 <= number <= count:
         return None
-    per_page = current_app.config["COMMENTS_PER_PAGE"]
+    per_page = settings.current().comments_per_page
     root_ids = (
         sa.select(Comment.id).where(_top_level(post.id)).order_by(*OLDEST_FIRST)
         .limit(per_page).offset((number - 1) * per_page)
@@ -205,4 +208,7 @@ def discussion(post: Post, number: int | None, held: set[int] = frozenset(),
         target = db.session.scalar(sa.select(Comment).where(
             Comment.id == reply_to, Comment.post_id == post.id, Comment.status == "approved"
         ))
-    return Discussion(comment_tree(comments), number, count, target, held)
+    threads = comment_tree(comments)
+    if settings.current().comment_order == "desc":
+        threads.reverse()
+    return Discussion(threads, number, count, target, held)

@@ -3,12 +3,13 @@ way a comment is stored.
 
 A reader's comment (accept) passes its form token, the honeypot, the fields,
 its parent and depth, the flood limit, the sanitizer and the duplicate check,
-then the moderation policy decides whether it waits (hold_reason). However a
-comment comes (a reader's, the author's reply, the demo), new_comment is the
-only code that stores one in its thread and counts it on its post; the count
-of approved comments moves only through count_approved. The WordPress import
-writes the threads its file holds as they are (ids, depths beyond
-COMMENT_MAX_DEPTH) and recounts each post it touched.
+then the moderation policy decides whether it waits, or is spam (verdict,
+with the owner's Discussion settings). However a comment comes (a reader's,
+the author's reply, the demo), new_comment is the only code that stores one
+in its thread and counts it on its post; the count of approved comments moves
+only through count_approved. The WordPress import writes the threads its file
+holds as they are (ids, depths beyond comment_max_depth) and recounts each
+post it touched.
 """
 
 import re
@@ -17,11 +18,12 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app, request
 
+from .. import settings
 from ..budget import InputTooSlow
 from ..extensions import db
 from ..models import Comment, Post, User, utcnow
 from ..sanitize import NOTHING_LEFT, clean_comment
-from . import events, token
+from . import events, token, words
 from .forms import CommentForm
 from .lookalikes import skeleton
 
@@ -66,15 +68,18 @@ def accept(post: Post, form: CommentForm, user: User | None = None) -> Comment:
         raise Refused(422, "Please check the fields marked below.")
     email = form.email.data.lower()
     _check_duplicate(post, parent, form.author.data, email, content_html)
+    parts = {"comment": form.comment.data, "name": form.author.data, "email address": email,
+             "website": form.url.data or "", "IP address": request.remote_addr or "",
+             "browser’s user agent": request.user_agent.string}
     # As WordPress: "the author and the admins get respect", approved at once.
-    held = "" if user is not None and user.can_edit(post) else hold_reason(
-        form.author.data, email, content_html, user)
+    status, reason = ("approved", "") if user is not None and user.can_edit(post) else verdict(
+        form.author.data, email, content_html, parts, user)
     comment = new_comment(
         parent,
         post_id=post.id,
         user_id=user.id if user is not None else None,
-        status="pending" if held else "approved",
-        held_reason=held,
+        status=status,
+        held_reason=reason,
         author_name=form.author.data,
         author_email=email,
         author_url=form.url.data or "",
@@ -124,24 +129,44 @@ def count_links(content_html: str) -> int:
 SHORTEST_NAME_FOUND_INSIDE = 4
 
 
-def hold_reason(author: str, email: str, content_html: str, signed_in: User | None = None) -> str:
+def verdict(author: str, email: str, content_html: str, parts: dict[str, str],
+            signed_in: User | None = None) -> tuple[str, str]:
+    """(status, reason) of a reader's new comment: "spam" when it holds a
+    disallowed word (never shown, nobody told: WordPress's disallowed list
+    overrides every other rule), else "pending" with why it waits, or
+    "approved". `parts` are the texts the word lists look in (words.PARTS)."""
+    found = words.find(settings.current().disallowed_keys, parts)
+    if found:
+        return "spam", f"The {found.part} contains “{_short(found.word)}”, a disallowed word"
+    held = hold_reason(author, email, content_html, signed_in, parts)
+    return ("pending", held) if held else ("approved", "")
+
+
+def hold_reason(author: str, email: str, content_html: str, signed_in: User | None = None,
+                parts: dict[str, str] | None = None) -> str:
     """Why a new comment waits for the owner, or "" to approve it at once.
 
     Always: a name or email that passes for a registered user's, unless that
-    user is the one signed in. With COMMENT_MODERATION on, also as WordPress's
-    discussion settings: too many links, or no earlier approved comment with
-    this name and this email address (both, as WordPress's "Comment author
-    must have a previously approved comment").
+    user is the one signed in. With comment_moderation on, also as WordPress's
+    discussion settings, in its order: too many links, a moderation word in
+    any of `parts`, or (with comment_previously_approved) no earlier approved
+    comment with this name and this email address (both, as WordPress's
+    "Comment author must have a previously approved comment").
     """
     imitated = _imitated_user(author, email, signed_in)
     if imitated:
         return imitated
-    config = current_app.config
-    if not config["COMMENT_MODERATION"]:
+    site = settings.current()
+    if not site.comment_moderation:
         return ""
-    links, limit = count_links(content_html), config["COMMENT_MAX_LINKS"]
+    links, limit = count_links(content_html), site.comment_max_links
     if links > limit:
         return f"Too many links ({links}; more than {limit} are held)"
+    found = words.find(site.moderation_keys, parts or {})
+    if found:
+        return f"The {found.part} contains “{_short(found.word)}”, a moderation word"
+    if not site.comment_previously_approved:
+        return ""
     known = db.session.scalar(
         sa.select(Comment.id)
         .where(Comment.author_email == email, Comment.status == "approved",
@@ -184,8 +209,8 @@ def _short(name: str) -> str:
 
 def reply_parent(parent: Comment) -> Comment | None:
     """Where a reply to `parent` goes: under it, or beside it when `parent` is at
-    COMMENT_MAX_DEPTH (None: at the top level)."""
-    max_depth = current_app.config["COMMENT_MAX_DEPTH"]
+    comment_max_depth (None: at the top level)."""
+    max_depth = settings.current().comment_max_depth
     depth, above = 1, parent
     while above.parent_id is not None and depth < max_depth:
         above = db.session.get(Comment, above.parent_id)
@@ -198,7 +223,7 @@ def reply_parent(parent: Comment) -> Comment | None:
 def author_reply(parent: Comment, user: User, content_html: str, ip: str = "",
                  user_agent: str = "") -> Comment:
     """A reply by the site's author, approved at once, placed as a reader's reply
-    would be (beside `parent` when it is at COMMENT_MAX_DEPTH)."""
+    would be (beside `parent` when it is at comment_max_depth)."""
     reply = new_comment(
         parent,
         post_id=parent.post_id,
@@ -220,7 +245,7 @@ def new_comment(parent: Comment | None = None, **fields) -> Comment:
     tests').
 
     A reply goes where reply_parent puts it (beside `parent` at
-    COMMENT_MAX_DEPTH); its thread_id is its top-level comment's id, which a
+    comment_max_depth); its thread_id is its top-level comment's id, which a
     top-level comment leaves NULL. An approved comment counts on its post.
     `parent` must be flushed (have an id).
     """

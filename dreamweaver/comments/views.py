@@ -21,7 +21,7 @@ from ..params import MAX_ID, whole_number
 from ..permalinks import PERMALINK, page_at, post_at
 from ..sanitize import TooComplex, explain_comment
 from ..security import is_same_origin
-from . import cookies, subscriptions
+from . import closing, cookies, subscriptions
 from .discussion import comment_link, place_of
 from .forms import CommentForm, comment_form
 from .policy import Refused, accept
@@ -30,6 +30,8 @@ bp = Blueprint("comments", __name__)
 # Saved commenter details and held comments make a reader's pages their own.
 bp.record_once(lambda state: caching.register_personal_cookies(
     state.app, cookies.AUTHOR_COOKIE, cookies.HELD_COOKIE))
+# A page showing the comment form of a post that closes by age ends then.
+bp.record_once(lambda state: caching.register_deadline(state.app, closing.next_closing))
 
 
 def comment_rate_limit() -> str:
@@ -64,7 +66,7 @@ def _create(post: Post):
     # the stateless token and the same-origin check stand in for it.
     if not is_same_origin():
         abort(403, "Comments can only be posted from this site.")
-    if not post.comments_open or not reader.current().unlocks(post):
+    if not closing.comments_open(post) or not reader.current().unlocks(post):
         abort(403, "Comments are closed.")
     if not form_is_utf8():
         abort(400, NOT_UTF8_MESSAGE)
@@ -147,7 +149,7 @@ def form(post_id):
     post = db.session.scalar(
         sa.select(Post).where(Post.id == post_id, queries.is_visible())
     ) or _private(post_id) or abort(404)
-    if not post.comments_open or not reader.current().unlocks(post):
+    if not closing.comments_open(post) or not reader.current().unlocks(post):
         abort(404)
     reply_to = whole_number(request.args.get("replytocom"))
     target = None

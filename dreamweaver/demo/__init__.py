@@ -12,7 +12,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from .. import dates
+from .. import dates, settings
 from ..comments.policy import new_comment
 from ..extensions import db
 from ..models import Category, Comment, Post, Tag, User
@@ -117,6 +117,8 @@ def _post(meta: dict, body: str, users: dict[str, User], kind: str) -> Post:
         modified_at=dates.from_local(local),
         author=users[meta["author"]],
         sticky=meta.get("sticky", False),
+        # Pages too, as the seed site has its About page open to comments.
+        comments_open=kind == "page" or settings.current().comments_open_default,
     )
     db.session.add(post)
     db.session.flush()

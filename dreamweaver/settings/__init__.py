@@ -17,14 +17,14 @@ earlier version can be put back (restore).
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, g
 
 from ..caching import settings_generation
 from ..extensions import db
 from ..models import SettingsChange, SiteSetting, User, utcnow
 from .groups import GROUPS
 
-MEMO = "dreamweaver.settings"
+MEMO = "dreamweaver_settings"  # also an attribute name on g
 
 
 class Settings:
@@ -46,18 +46,28 @@ class Settings:
 
 def current() -> Settings:
     """The settings as of this request: read once per settings generation and
-    process, then a dictionary lookup."""
+    process, then a dictionary lookup.
+
+    The first-run defaults are compared with the configuration once per
+    request too, so a changed configuration counts from the next request
+    even with the generation unmoved (a test, or a shell, that sets a
+    config key on a running app)."""
     number = settings_generation()
-    memo = current_app.extensions.get(MEMO)
-    if memo is None or memo[0] != number:
-        memo = (number, _load())
-        current_app.extensions[MEMO] = memo
-    return memo[1]
-
-
-def _load() -> Settings:
-    stored = dict(db.session.execute(sa.select(SiteSetting.name, SiteSetting.value)).all())
+    checked = g.get(MEMO)
+    if checked is not None and checked[0] == number:
+        return checked[2]
     config = current_app.config
+    first_run = {name: group.defaults(config) for name, group in GROUPS.items()}
+    memo = current_app.extensions.get(MEMO)
+    if memo is None or memo[0] != number or memo[1] != first_run:
+        memo = (number, first_run, _load(config))
+        current_app.extensions[MEMO] = memo
+    setattr(g, MEMO, memo)
+    return memo[2]
+
+
+def _load(config) -> Settings:
+    stored = dict(db.session.execute(sa.select(SiteSetting.name, SiteSetting.value)).all())
     return Settings({name: group.merged(config, stored.get(name))
                      for name, group in GROUPS.items()})
 

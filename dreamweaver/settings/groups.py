@@ -2,6 +2,7 @@
 
 from ..menus import group as menu
 from ..widgets import group as widgets
-from . import general
+from . import discussion, general
 
-GROUPS = {group.name: group for group in (general.GROUP, menu.GROUP, widgets.GROUP)}
+GROUPS = {group.name: group for group in (general.GROUP, discussion.GROUP, menu.GROUP,
+                                          widgets.GROUP)}
