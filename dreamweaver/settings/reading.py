@@ -65,8 +65,10 @@ def _page_id(value):
 
 
 def _full_text(value):
-    """The feed choice: True (full text) or False (excerpt), from the form's "1"/"0"."""
-    return {True: True, False: False, "1": True, "0": False}.get(value, value)
+    """The feed choice: True (full text) or False (excerpt). On the wire it is a
+    box's "y" or "", so that a post which leaves it out keeps it as it is
+    (admin/settings.py fills in what is missing as it fills a ticked box)."""
+    return {True: True, False: False, "y": True, "": False}.get(value, value)
 
 
 def published_pages() -> list[tuple[int, str]]:
@@ -93,8 +95,8 @@ class ReadingForm(FlaskForm):
     posts_per_rss = CountField("Syndication feeds show the most recent", validators=[_count],
                                description="items")
     feed_full_text = RadioField(
-        "For each post in a feed, include", coerce=_full_text,
-        choices=[SelectChoice("1", "Full text"), SelectChoice("0", "Excerpt")],
+        "For each post in a feed, include", coerce=_full_text, default=False,
+        choices=[SelectChoice("y", "Full text"), SelectChoice("", "Excerpt")],
         invalid_choice_message="Choose full text or excerpt.")
     discourage_search = BooleanField("Discourage search engines from indexing this site",
                                      description="It is up to search engines to honor "

@@ -9,8 +9,10 @@ import pytest
 import sqlalchemy as sa
 from defusedxml import ElementTree as ET
 
+from dreamweaver import settings
 from dreamweaver.extensions import db
 from dreamweaver.models import Post, SettingsChange, SiteSetting
+from tests.support.auth import csrf_token
 from tests.support.responses import section, text, titles
 from tests.support.site_settings import SETTINGS, form_fields, save_settings
 
@@ -59,8 +61,8 @@ def test_the_form_shows_reading_with_todays_values(client, auth):
         assert f"<legend>{legend}</legend>" in page
     fields = form_fields(page)
     assert fields["posts_per_page"] == "10" and fields["posts_per_rss"] == "10"
-    assert fields["show_on_front"] == "posts" and fields["feed_full_text"] == "1"
-    assert fields["page_on_front"] == "" and "discourage_search" not in fields
+    assert fields["show_on_front"] == "posts" and fields["feed_full_text"] == "y"
+    assert fields["page_on_front"] == "" and fields["discourage_search"] == ""  # unticked
 
 
 def test_saved_defaults_reproduce_todays_pages(app, client, auth, blog, make):
@@ -232,7 +234,7 @@ def test_feeds_carry_the_excerpt_and_as_many_items_as_set(client, auth, blog, ma
     assert len(rss.findall("channel/item")) == 6
     assert rss.find("channel/item").findtext(CONTENT) == first.content_html
     auth.login()
-    assert save_settings(client, feed_full_text="0", posts_per_rss=2).status_code == 303
+    assert save_settings(client, feed_full_text="", posts_per_rss=2).status_code == 303
     rss = ET.fromstring(client.get("/feed/").data)
     items = rss.findall("channel/item")
     assert len(items) == 2
@@ -287,8 +289,22 @@ def test_no_cached_page_outlives_a_reading_change(app, cached_app, client, auth,
 
 def test_history_names_the_chosen_pages(client, auth, pages):
     auth.login()
-    front_and_posts(client, pages, feed_full_text="0")
+    front_and_posts(client, pages, feed_full_text="")
     history = text(client.get("/admin/settings/history/"))
     front, posts, _ = pages
     assert f"Welcome Home (#{front.id})" in history and f"Journal (#{posts.id})" in history
     assert "A static page" in history and "Excerpt" in history
+
+
+def test_a_post_of_one_field_keeps_the_rest_of_reading(app, client, auth, pages):
+    front, posts, _ = pages
+    auth.login()
+    front_and_posts(client, pages, feed_full_text="", discourage_search="y")
+    token = csrf_token(client, SETTINGS)
+    assert client.post(SETTINGS, data={"csrf_token": token,
+                                       "posts_per_page": "4"}).status_code == 303
+    with app.app_context():
+        assert settings.current().group("reading") == {
+            "posts_per_page": 4, "show_on_front": "page", "page_on_front": front.id,
+            "page_for_posts": posts.id, "posts_per_rss": 10, "feed_full_text": False,
+            "discourage_search": True}
