@@ -172,20 +172,25 @@ def unlock(year, month, day, slug):
     return _unlock(post_at(year, month, day, slug))
 
 
-# `page` is a page of the latest posts, when this page is the posts page (front.py).
-@bp.get("/<pagepath:path>/", defaults={"cpage": None, "page": 1})
-@bp.get("/<pagepath:path>/comment-page-<int:cpage>/", defaults={"page": 1})
+# `page` is a page of the latest posts, when this page is the posts page
+# (front.py); none for every other address of a page. (Its rule's default makes
+# it the first url_for tries when given a page, as werkzeug orders rules.)
+@bp.get("/<pagepath:path>/", defaults={"cpage": None})
+@bp.get("/<pagepath:path>/comment-page-<int:cpage>/")
 @bp.get("/<pagepath:path>/page/<int:page>/", defaults={"cpage": None})
-def page(path, cpage, page):
-    moved = {"cpage": cpage} if cpage else {"page": page} if page > 1 else {}
+def page(path, cpage=None, page=None):
+    moved = {"cpage": cpage} if cpage else {"page": page} if page else {}
     found = page_at(path, lookup=_readable_page, **moved)
     front = static_front() if cpage is None and is_chosen(found) else None
-    if front is not None and found.id == front.page.id and page == 1:
+    if front is not None and found.id == front.page.id and page is None:
         # The front page lives at / (WordPress redirects its own address there).
         return redirect(url_for("blog.index", **request.args.to_dict(flat=False)), 301)
     if front is not None and front.posts_page is not None and found.id == front.posts_page.id:
-        return latest_posts(page, ("blog.page", {"path": path}), heading=smart_title(found.title))
-    if page != 1:
+        if page == 1:  # the first page of the posts is the page's own address
+            return redirect(post_url(found), 301)
+        return latest_posts(page or 1, ("blog.page", {"path": path}),
+                            heading=smart_title(found.title))
+    if page is not None:
         abort(404)
     return render_article(found, cpage=cpage, reply_to=reply_to_param())
 
