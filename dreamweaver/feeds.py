@@ -136,12 +136,13 @@ def _latest_posts(*where):
         .where(Post.password == "", *where)
         .options(selectinload(Post.categories), selectinload(Post.tags))
         .order_by(*queries.NEWEST_FIRST)
-        .limit(current_app.config["POSTS_PER_PAGE"])
+        .limit(settings.current().posts_per_rss)
     )
     return list(db.session.scalars(query))
 
 
 def _post_feed(title: str, link: str, description: str, posts) -> str:
+    full_text = settings.current().feed_full_text
     built = max((post.modified_at for post in posts), default=None)
     rss, channel = _channel(title, link, description, built)
     for post in posts:
@@ -156,9 +157,10 @@ def _post_feed(title: str, link: str, description: str, posts) -> str:
             _add(item, "category", term.name)
         _add(item, "guid", _guid(post), isPermaLink="false")
         _add(item, "description", excerpt_of(post))
-        # A feed reader runs no script and frames nothing: a video is its link.
-        _add(item, _q("content", "encoded"),
-             for_feed(as_links(post.content_html), request.host_url))
+        if full_text:  # else the excerpt alone, as WordPress's "Excerpt" (rss_use_excerpt)
+            # A feed reader runs no script and frames nothing: a video is its link.
+            _add(item, _q("content", "encoded"),
+                 for_feed(as_links(post.content_html), request.host_url))
         _add(item, _q("wfw", "commentRss"), post_feed_url(post, _external=True))
         _add(item, _q("slash", "comments"), post.comment_count)
     return _xml(rss)
@@ -261,8 +263,9 @@ def _atom_feed() -> str:
         for term in (*post.categories, *post.tags):
             _atom(entry, "category", term=term.name)
         _atom(entry, "summary", post.excerpt or auto_excerpt(post.content_text), type="text")
-        _atom(entry, "content", for_feed(as_links(post.content_html), request.host_url),
-              type="html")
+        if site.feed_full_text:
+            _atom(entry, "content", for_feed(as_links(post.content_html), request.host_url),
+                  type="html")
         _atom(entry, "link", rel="replies", type="application/rss+xml",
               href=post_feed_url(post, _external=True),
               **{_q("thr", "count"): str(post.comment_count)})
@@ -298,7 +301,7 @@ def _latest_comments(*where):
         .options(queries.LINK_ONLY)
         .where(Comment.status == "approved", queries.is_visible(), Post.password == "", *where)
         .order_by(Comment.created_at.desc(), Comment.id.desc())
-        .limit(current_app.config["POSTS_PER_PAGE"])
+        .limit(settings.current().posts_per_rss)
     )
     return list(db.session.execute(query))
 
@@ -465,6 +468,10 @@ def _sitemap_page(number: int) -> str:
 
 @bp.get("/robots.txt")
 def robots():
+    if settings.current().discourage_search:
+        # WordPress's answer while its owner discourages search engines.
+        return _public(Response("User-agent: *\nDisallow: /\n",
+                                content_type="text/plain; charset=utf-8"))
     lines = [
         "User-agent: *",
         f"Disallow: {url_for('admin.index')}",

@@ -26,6 +26,7 @@ def site_context():
         "site_title": site.site_title,
         "site_tagline": site.site_tagline,
         "footer_html": footer_html(site, year),
+        "discourage_search": site.discourage_search,
     }
 
 

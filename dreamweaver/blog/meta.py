@@ -69,7 +69,8 @@ def blog_posting(post) -> dict:
 def page_url(number: int) -> str:
     """The same listing at another page number (page 1 is the listing's own URL)."""
     endpoint, values = g.get("list_route") or (request.endpoint, request.view_args or {})
-    return url_for(endpoint, **{**values, "page": number})
+    values = {name: value for name, value in values.items() if name != "page"}
+    return url_for(endpoint, **values, **({"page": number} if number > 1 else {}))
 
 
 # Attributes for a region whose links and forms swap the listing in place: only

@@ -16,11 +16,11 @@ from flask import (
     url_for,
 )
 
-from .. import caching, reader
+from .. import caching, reader, settings
 from ..dates import MAX_YEAR, MIN_YEAR, long_date, month_label
 from ..extensions import csrf, db, limiter
 from ..htmx import is_partial, push_url, render
-from ..markup import as_plain_text
+from ..markup import as_plain_text, smart_title
 from ..media.embeds import frame_origins
 from ..models import Category, Post, Tag
 from ..params import whole_number
@@ -31,6 +31,7 @@ from ..widgets import sidebar
 from . import postpass, queries, query_links
 from .article import render_article
 from .forms import PostPasswordForm, SearchForm
+from .front import is_chosen, static_front
 from .lookup import visible_post
 from .search import highlight, search_posts
 from .search_query import clean_query as search_words
@@ -51,7 +52,7 @@ def listing(query, page: int):
     `query` is a select of posts (paged newest first) or search's window function."""
     if not 1 <= page <= MAX_PAGE:
         abort(404)
-    result = queries.paginate(query, page, current_app.config["POSTS_PER_PAGE"])
+    result = queries.paginate(query, page, settings.current().posts_per_page)
     if result is None:
         abort(404)
     return result
@@ -73,14 +74,27 @@ def index(page):
 
 
 def home(page: int):
-    """The latest posts, sticky ones heading page 1."""
+    """The latest posts; or, with a static front page (front.py), that page, the
+    later pages of the posts moving to the posts page's own (WordPress's)."""
+    front = static_front()
+    if front is None:
+        return latest_posts(page, ("blog.index", {}))
+    if page == 1:
+        return render_article(front.page, reply_to=reply_to_param())
+    if front.posts_page is None:
+        abort(404)
+    return redirect(post_url(front.posts_page, page=page), 301)
+
+
+def latest_posts(page: int, route: tuple, heading: str | None = None):
+    """The latest posts at `route` (endpoint, values), sticky ones heading page 1."""
     listing_page = listing(queries.home_posts(), page)
     sticky = queries.sticky_posts() if page == 1 else []
-    set_list_route("blog.index")
+    set_list_route(route[0], **route[1])
     allow_teaser_embeds(sticky + listing_page.items)
     return render(
         "blog/archive.html", "blog/_post_list.html",
-        posts=sticky + listing_page.items, page=listing_page, heading=None,
+        posts=sticky + listing_page.items, page=listing_page, heading=heading,
     )
 
 
@@ -158,10 +172,26 @@ def unlock(year, month, day, slug):
     return _unlock(post_at(year, month, day, slug))
 
 
+# `page` is a page of the latest posts, when this page is the posts page
+# (front.py); none for every other address of a page. (Its rule's default makes
+# it the first url_for tries when given a page, as werkzeug orders rules.)
 @bp.get("/<pagepath:path>/", defaults={"cpage": None})
 @bp.get("/<pagepath:path>/comment-page-<int:cpage>/")
-def page(path, cpage):
-    found = page_at(path, lookup=_readable_page, **({"cpage": cpage} if cpage else {}))
+@bp.get("/<pagepath:path>/page/<int:page>/", defaults={"cpage": None})
+def page(path, cpage=None, page=None):
+    moved = {"cpage": cpage} if cpage else {"page": page} if page else {}
+    found = page_at(path, lookup=_readable_page, **moved)
+    front = static_front() if cpage is None and is_chosen(found) else None
+    if front is not None and found.id == front.page.id and page is None:
+        # The front page lives at / (WordPress redirects its own address there).
+        return redirect(url_for("blog.index", **request.args.to_dict(flat=False)), 301)
+    if front is not None and front.posts_page is not None and found.id == front.posts_page.id:
+        if page == 1:  # the first page of the posts is the page's own address
+            return redirect(post_url(found), 301)
+        return latest_posts(page or 1, ("blog.page", {"path": path}),
+                            heading=smart_title(found.title))
+    if page is not None:
+        abort(404)
     return render_article(found, cpage=cpage, reply_to=reply_to_param())
 
 

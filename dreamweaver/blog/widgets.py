@@ -12,6 +12,7 @@ from ..comments.discussion import comment_links
 from ..dates import month_label
 from ..permalinks import paths_of, post_url
 from . import queries
+from .front import static_front
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,14 @@ def _menu() -> list[MenuItem]:
             parent = every_parent.get(parent)
         children.setdefault(parent if parent in shown else None, []).append(page_id)
 
+    front = static_front()
+    home = front.page.id if front else None
+
     def item(page_id: int, below=()) -> MenuItem:
         path = paths.get(page_id, "")
-        return MenuItem(shown[page_id][0], url_for("blog.page", path=path), path, tuple(below))
+        # The static front page is linked where it is shown: / (its own address redirects).
+        url = url_for("blog.index") if page_id == home else url_for("blog.page", path=path)
+        return MenuItem(shown[page_id][0], url, path, tuple(below))
 
     def descendants(page_id: int) -> list[MenuItem]:
         found = []

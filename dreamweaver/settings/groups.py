@@ -2,7 +2,7 @@
 
 from ..menus import group as menu
 from ..widgets import group as widgets
-from . import discussion, general
+from . import discussion, general, reading
 
-GROUPS = {group.name: group for group in (general.GROUP, discussion.GROUP, menu.GROUP,
-                                          widgets.GROUP)}
+GROUPS = {group.name: group for group in (general.GROUP, reading.GROUP, discussion.GROUP,
+                                          menu.GROUP, widgets.GROUP)}
