@@ -19,7 +19,8 @@ PASSWORD = "correct horse battery"
 @pytest.fixture
 def workers(app, database_uri):
     env = {"FLASK_SQLALCHEMY_DATABASE_URI": database_uri, "FLASK_SECRET_KEY": "two-workers-key",
-           "FLASK_RATELIMIT_ENABLED": "false", "FLASK_TASKS_INLINE": "true"}
+           "FLASK_RATELIMIT_ENABLED": "false", "FLASK_TASKS_INLINE": "true",
+           "FLASK_COMMENT_MIN_SECONDS": "0", "FLASK_COMMENT_FLOOD_SECONDS": "0"}
     one, two = Server(env), Server(env)
     yield one, two
     one.stop()
@@ -50,8 +51,19 @@ class Browser:
         self.post("/admin/login", {**fields, "username": login, "password": PASSWORD})
 
     def save_settings(self, **changes) -> str:
+        """As tests/support/site_settings.save_settings: None unticks a box."""
         fields = form_fields(self.get("/admin/settings/"))
+        changes = {name: "" if value is None else value for name, value in changes.items()}
         return self.post("/admin/settings/", {**fields, **changes})
+
+
+def form_with(page: str, action: str, holding: str = "") -> dict:
+    """The fields of the page's form that posts to `action` (and holds `holding`)."""
+    for match in re.finditer(r"<form\b.*?</form>", page, re.S):
+        form = match.group(0)
+        if f'action="{action}"' in form and holding in form:
+            return form_fields(form)
+    raise AssertionError(f"no form posting to {action} holding {holding!r}")
 
 
 def site_title(page: str) -> str:
@@ -79,3 +91,54 @@ def test_a_title_saved_through_one_worker_shows_on_the_other_at_once(make, worke
     action = re.search(r'action="(/admin/settings/history/\d+/restore)"', page)[1]
     history.post(action, form_fields(page))
     assert site_title(one.request("GET", "/")[2]) == "Psychedelic Dreamweaver"
+
+
+def comment(worker, path: str, text: str) -> int:
+    from urllib.parse import urlencode
+
+    from tests.support.servers import SAME_ORIGIN
+    _, _, page = worker.request("GET", path)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)[1]
+    body = urlencode({"comment": text, "author": "Worker Reader", "email": "reader@example.org",
+                      "url": "", "comment_parent": "0", "csrf_token": token})
+    return worker.request("POST", path + "comments/", body, SAME_ORIGIN)[0]
+
+
+def test_reading_discussion_menu_and_widgets_changed_on_one_show_on_the_other(make, workers):
+    """Posts per page, the moderation words, the menu and the sidebar, each
+    saved through worker one's /admin, are in force on worker two at once."""
+    from datetime import UTC, datetime, timedelta
+    one, two = workers
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    for n in range(4):
+        make.post(f"Listed {n}", published_at=start + timedelta(days=n))
+    make.account("owner", "administrator", PASSWORD)
+    for worker in (one, two):
+        worker.request("GET", "/")
+        assert worker.request("GET", "/")[1]["X-Cache"] == "hit"
+    owner = Browser(one.port)
+    owner.sign_in("owner")
+
+    owner.save_settings(posts_per_page="2", moderation_keys="pineapple",
+                        comment_previously_approved=None)
+    home = two.request("GET", "/")[2]
+    assert home.count('class="entry-title"') == 2
+    path = re.search(r'<h2 class="entry-title"><a href="(?:https?://[^/]+)?(/\d{4}/[^"]+)"',
+                     home)[1]
+    assert comment(two, path, "A plain hello.") == 303
+    assert comment(two, path, "A pineapple on the windowsill.") == 303
+    thread = one.request("GET", path)[2]
+    assert "A plain hello." in thread and "pineapple on the windowsill" not in thread  # held
+
+    page = owner.get("/admin/menus/")
+    fields = form_with(page, "/admin/menus/items/", 'value="custom"')
+    owner.post("/admin/menus/items/", {**fields, "url": "https://example.org/elsewhere",
+                                        "label": "Elsewhere"})
+    header = two.request("GET", "/")[2]
+    assert '<a href="https://example.org/elsewhere">Elsewhere</a>' in header
+
+    page = owner.get("/admin/widgets/")
+    owner.post("/admin/widgets/", {**form_with(page, "/admin/widgets/", 'name="type"'),
+                                   "type": "tag-cloud"})
+    sidebar = two.request("GET", "/")[2]
+    assert '<section class="widget widget-tag-cloud"' in sidebar
