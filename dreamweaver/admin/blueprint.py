@@ -36,7 +36,7 @@ def refuse_other_origins():
     site = request.headers.get("Sec-Fetch-Site")
     origin = request.headers.get("Origin")
     if site == "cross-site" or site == "same-site" or (
-            site is None and origin not in (None, "null", request.host_url.rstrip("/"))):
+            site is None and origin not in (None, request.host_url.rstrip("/"))):
         abort(403, "This form was sent from another site, so it was refused.")
 
 

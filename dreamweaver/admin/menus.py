@@ -171,7 +171,8 @@ def menus():
     places_now = [p for _entry, _depth, p in posted]
     try:
         if verb != "save":
-            if verb not in editing.VERBS or not place.isdigit() or int(place) not in places_now:
+            if (verb not in editing.VERBS or not (place.isascii() and place.isdigit())
+                    or int(place) not in places_now):
                 abort(400, "This button does nothing here. Reload the page and try again.")
             index = places_now.index(int(place))
             new_rows = editing.apply(new_rows, verb, index,
@@ -225,7 +226,8 @@ def _new_item(form: MenuItemForm, kind: str) -> dict:
             raise tree.MenuError(f"There is no tag called “{wanted}”.")
         return tree.item("tag", found, label)
     raw = form.page.data if kind == "page" else form.category.data
-    target = int(raw) if (raw or "").isdigit() and len(raw) < 10 else None
+    raw = raw or ""
+    target = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
     if kind == "page":
         exists = target is not None and db.session.scalar(sa.select(Post.id).where(
             Post.id == target, Post.type == "page", Post.status != "trash"))

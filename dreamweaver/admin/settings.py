@@ -10,6 +10,8 @@ A plain post redirects (303) back to the page; htmx swaps the form in place.
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, request, url_for
@@ -31,6 +33,8 @@ HISTORY_PER_PAGE = 20
 MAX_PAGE = 10**6
 RACE = ("Someone else saved these settings at the same moment. Look at them again, "
         "and save once more.")
+STALE = ("These settings were changed meanwhile (by someone else, or in another tab), so "
+         "nothing was saved: here they are as they are now. Make your change again.")
 
 
 def form_groups() -> list:
@@ -53,6 +57,13 @@ def _values() -> dict:
     return values
 
 
+def revision(values: dict) -> str:
+    """A fingerprint of the values a form was shown with: a post made from an
+    older page would put back what someone saved since, so it is refused."""
+    text = json.dumps(values, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
 def _posted() -> MultiDict:
     """The post, with each field it does not name at its current value. A
     browser sends every field (an unticked box's hidden twin stands for it), so
@@ -65,9 +76,10 @@ def _posted() -> MultiDict:
     return posted
 
 
-def _show(form, message: str = "", status: int = 200):
+def _show(form, message: str = "", status: int = 200, stale: bool = False):
     html = render("admin/settings.html", "admin/_settings_form.html", form=form,
-                  groups=form_groups(), message=message)
+                  groups=form_groups(), message=message, revision=revision(_values()),
+                  stale=STALE if stale else "")
     return html, status
 
 
@@ -76,6 +88,9 @@ def _show(form, message: str = "", status: int = 200):
 def settings():
     if request.method == "GET":
         return _show(settings_form()(formdata=None, data=_values()))
+    shown = request.form.get("revision")  # a script may leave it out
+    if shown is not None and shown != revision(_values()):
+        return _show(settings_form()(formdata=None, data=_values()), status=409, stale=True)
     form = settings_form()(formdata=_posted())
     if not form.validate_on_submit():
         return _show(form, status=422)

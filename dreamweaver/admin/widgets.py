@@ -13,7 +13,7 @@ field, and nothing saved.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -135,6 +135,9 @@ def widget_add():
 @administrators_only
 def widget_options(number: int):
     widgets = _known()
+    shown = request.form.get(f"{_prefix(number)}-revision")
+    if shown != sidebar.revision(widgets):
+        return _show(error=STALE, status=409)  # the widget may be gone: say why, not 404
     kind = KINDS[_widget_at(widgets, number)["type"]]
     form = kind.form(prefix=_prefix(number))
     error = f"Nothing was saved: correct the {kind.label} widget's options marked below."

@@ -12,6 +12,8 @@ menus could be edited.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from ..inputs import is_http_url
 
 HOME = "Home"  # the label of a Home item that has none of its own
@@ -56,6 +58,9 @@ def check_url(url: str) -> None:
     if not is_http_url(url):
         raise MenuError("A menu link must be a web address starting with https:// or "
                         "http://, such as https://example.org/.")
+    if "@" in urlsplit(url).netloc:
+        raise MenuError("A menu link cannot carry a user name or password (user@host): "
+                        "readers would see one site's name and be taken to another.")
 
 
 def check(items: list) -> None:

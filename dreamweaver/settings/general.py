@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import functools
+import re
 import zoneinfo
 
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..budget import InputTooSlow
 from ..inputs import lines, one_line
@@ -22,10 +23,15 @@ FOOTER_MAX = 1000
 YEAR, TITLE = "{year}", "{title}"
 
 
+# In the zone database's folder but not places: the machine's own zone, and
+# the database's placeholders.
+NOT_ZONES = {"UTC", "localtime", "Factory", "posixrules", "posix", "right"}
+
+
 @functools.cache
 def timezones() -> tuple[str, ...]:
     """Every IANA zone this machine knows, UTC first (WordPress lists them the same way)."""
-    return ("UTC", *sorted(zoneinfo.available_timezones() - {"UTC"}))
+    return ("UTC", *sorted(zoneinfo.available_timezones() - NOT_ZONES))
 
 
 def defaults(config) -> dict:
@@ -47,17 +53,26 @@ def _date_format(form, field):
         raise ValidationError(str(error)) from error
 
 
+# A tag of the cleaned footer: a placeholder filled in there would put text the
+# sanitizer never saw into an attribute (a title such as "javascript:..." in href).
+_TAG = re.compile(r"<[^>]*>")
+
+
 def _footer(form, field):
     try:
         field.data = clean_comment_html(field.data or "")
     except (TooComplex, InputTooSlow) as error:
         raise ValidationError("This footer holds too much markup; keep it to a line of "
                               "text and links.") from error
+    if any(YEAR in tag or TITLE in tag for tag in _TAG.findall(field.data)):
+        raise ValidationError(f"Use {YEAR} and {TITLE} in the footer's text, not inside a "
+                              "link's address or another tag.")
 
 
 class GeneralForm(FlaskForm):
     site_title = StringField("Site title", filters=[one_line], validators=[
-        InputRequired("Enter a title for the site."),
+        # After the filter: a title of spaces or control characters is no title.
+        DataRequired("Enter a title for the site."),
         Length(max=TITLE_MAX, message=f"A title is at most {TITLE_MAX} characters long.")])
     site_tagline = StringField("Tagline", filters=[one_line], validators=[
         Length(max=TAGLINE_MAX, message=f"A tagline is at most {TAGLINE_MAX} characters long.")])

@@ -126,8 +126,13 @@ class MenuImport:
             return tree.item(TAXONOMIES[entry["object"]], ours, label)
         if kind == "custom":
             url = entry["url"]
-            parts = urlsplit(url)
-            if (parts.hostname or "").lower() in self.hosts and parts.path in ("", "/") \
+            try:
+                parts = urlsplit(url)
+                host = (parts.hostname or "").lower()
+            except ValueError:  # "http://[oops/": no address at all
+                self.report.notes.append(f"{where}: {url!r} is not a web address; left out")
+                return None
+            if host in self.hosts and parts.path in ("", "/") \
                     and not parts.query and not parts.fragment:
                 return tree.item("home", label=label if label != tree.HOME else "")
             if len(url) <= tree.URL_MAX and is_http_url(url):
