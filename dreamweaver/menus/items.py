@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask import url_for
 
 from ..blog import queries, widgets
+from ..blog.front import static_front
 from ..extensions import db
 from ..models import Category, Post, Tag
 from ..permalinks import paths_of, post_url
@@ -73,10 +74,16 @@ def targets(items: list) -> dict[tuple[str, int], Target]:
     if "page" in wanted:
         rows = queries.nav_pages()
         paths = paths_of((row.id, row.slug, row.parent_id) for row in rows)
+        front = static_front()
         for row in rows:
             if row.shown and row.id in wanted["page"]:
-                found["page", row.id] = Target(row.title, url_for("blog.page", path=paths[row.id]),
-                                               "page:" + paths[row.id])
+                # The static front page is linked where it is shown, as the
+                # automatic menu links it: / (its own address redirects there).
+                found["page", row.id] = (
+                    Target(row.title, url_for("blog.index"), "home")
+                    if front is not None and front.page.id == row.id
+                    else Target(row.title, url_for("blog.page", path=paths[row.id]),
+                                "page:" + paths[row.id]))
     if "post" in wanted:
         for post in db.session.scalars(queries.visible_posts().where(
                 Post.id.in_(wanted["post"]))):

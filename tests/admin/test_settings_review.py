@@ -110,3 +110,15 @@ def test_options_for_a_widget_removed_meanwhile_say_so(app, client, auth):
     assert [widget["type"] for widget in stored(app)] == ["search"]
     assert csrf_token(client, MENUS)
     assert re.search(r"search", text(client.get("/")))
+
+
+def test_a_saved_menu_links_the_static_front_page_where_it_is_shown(app, client, make):
+    from dreamweaver.menus import tree
+    about = make.post("About Us", kind="page")
+    with app.app_context():
+        settings.save("reading", {"show_on_front": "page", "page_on_front": about.id})
+        settings.save("menu", {"menu_items": [tree.item("page", about.id)]})
+        db.session.commit()
+    menu = re.search(r'<ul class="menu" id="primary-menu">.*?</ul>', text(client.get("/")),
+                     re.S)[0]
+    assert '<a href="/" aria-current="page">About Us</a>' in menu
