@@ -3,7 +3,6 @@
 import functools
 from datetime import datetime, timedelta
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -18,21 +17,21 @@ from flask import (
 
 from .. import caching, reader, settings
 from ..dates import MAX_YEAR, MIN_YEAR, long_date, month_label
-from ..extensions import csrf, db, limiter
-from ..htmx import is_partial, push_url, render
+from ..extensions import csrf, limiter
+from ..htmx import is_partial, push_url
 from ..markup import as_plain_text, smart_title
-from ..media.embeds import frame_origins
 from ..models import Category, Post, Tag
 from ..params import whole_number
 from ..permalinks import PERMALINK, page_at, post_at, post_url
 from ..sanitize import TooComplex, clean_description
-from ..security import allow_frames, is_same_origin
+from ..security import is_same_origin
 from ..widgets import sidebar
 from . import postpass, queries, query_links
 from .article import render_article
 from .forms import PostPasswordForm, SearchForm
 from .front import is_chosen, static_front
-from .lookup import visible_post
+from .listings import Loaded, render_listing
+from .lookup import archive_subject, visible_post
 from .search import highlight, search_posts
 from .search_query import clean_query as search_words
 
@@ -88,14 +87,14 @@ def home(page: int):
 
 def latest_posts(page: int, route: tuple, heading: str | None = None):
     """The latest posts at `route` (endpoint, values), sticky ones heading page 1."""
-    listing_page = listing(queries.home_posts(), page)
-    sticky = queries.sticky_posts() if page == 1 else []
     set_list_route(route[0], **route[1])
-    allow_teaser_embeds(sticky + listing_page.items)
-    return render(
-        "blog/archive.html", "blog/_post_list.html",
-        posts=sticky + listing_page.items, page=listing_page, heading=heading,
-    )
+
+    def load():
+        listing_page = listing(queries.home_posts(), page)
+        sticky = queries.sticky_posts() if page == 1 else []
+        return Loaded(sticky + listing_page.items, listing_page, {})
+
+    return render_listing("blog/archive.html", page, load, heading=heading)
 
 
 def _preview():
@@ -105,15 +104,6 @@ def _preview():
     post_id = whole_number(request.args.get("p") or request.args.get("page_id") or "")
     post = reader.current().previewable(post_id)
     return None if post is None else render_article(post, preview=True)
-
-
-def allow_teaser_embeds(posts, snippets: dict | None = None) -> None:
-    """A listing shows a post's teaser (blog/_post_summary.html) unless the post
-    is protected or a search snippet stands for it: the video cards in the
-    teasers shown may be loaded, so the page's CSP must let them."""
-    for post in posts:
-        if post.teaser_html and not post.password and not (snippets or {}).get(post.id):
-            allow_frames(*frame_origins(post.teaser_html))
 
 
 def set_list_route(endpoint: str, **values):
@@ -135,22 +125,21 @@ def _moved(endpoint: str, values: dict):
 
 def search(page: int):
     words = search_words(SearchForm(request.args).s.data)
-    found = search_posts(words)
-    if found is None:
-        if page != 1:
-            abort(404)
-        result = queries.Page([], 1, has_newer=False, has_older=False)
-    else:
-        result = listing(found, page)
     set_list_route("blog.index", s=words)
-    snippets = {post.id: highlight(snippet) for post, snippet in result.items}
-    posts = [post for post, _ in result.items]
-    allow_teaser_embeds(posts, snippets)
-    return render(
-        "blog/archive.html", "blog/_post_list.html",
-        posts=posts, page=result, snippets=snippets, kind="search",
-        heading=f"Search Results for: \u201c{words}\u201d",
-    )
+
+    def load():
+        found = search_posts(words)
+        if found is None:
+            if page != 1:
+                abort(404)
+            result = queries.Page([], 1, has_newer=False, has_older=False)
+        else:
+            result = listing(found, page)
+        snippets = {post.id: highlight(snippet) for post, snippet in result.items}
+        return Loaded([post for post, _ in result.items], result, snippets)
+
+    return render_listing("blog/archive.html", page, load, kind="search",
+                          heading=f"Search Results for: \u201c{words}\u201d")
 
 
 @bp.get(PERMALINK, defaults={"cpage": None})
@@ -233,14 +222,16 @@ def _unlock(post: Post):
 
 def archive(query, page: int, heading: str, kind: str, route: tuple, **selected):
     """An archive listing at `route` (endpoint, values); `selected` marks the
-    filters' current choice."""
-    listing_page = listing(query, page)
+    filters' current choice. `query()` builds the select of its posts, only
+    when the listing is not cached."""
     set_list_route(route[0], **route[1])
-    allow_teaser_embeds(listing_page.items)
-    return render(
-        "blog/archive.html", "blog/_post_list.html",
-        posts=listing_page.items, page=listing_page, heading=heading, kind=kind, **selected,
-    )
+
+    def load():
+        listing_page = listing(query(), page)
+        return Loaded(listing_page.items, listing_page, {})
+
+    return render_listing("blog/archive.html", page, load, heading=heading, kind=kind,
+                          **selected)
 
 
 @functools.lru_cache(maxsize=256)
@@ -259,30 +250,30 @@ def description_html(description: str) -> str:
 @bp.get("/category/<slug>/", defaults={"page": 1})
 @bp.get("/category/<slug>/page/<int:page>/")
 def category(slug, page):
-    found = db.session.scalar(sa.select(Category).where(Category.slug == slug)) or abort(404)
-    query = queries.visible_posts().where(Post.categories.any(Category.id == found.id))
-    return archive(query, page, f"Category: {found.name}", "category",
-                   ("blog.category", {"slug": slug}), selected_category=found.slug,
-                   archive_description=description_html(found.description))
+    found = archive_subject("category", slug) or abort(404)
+    return archive(
+        lambda: queries.visible_posts().where(Post.categories.any(Category.id == found.id)),
+        page, f"Category: {found.name}", "category", ("blog.category", {"slug": slug}),
+        selected_category=found.slug, archive_description=description_html(found.description))
 
 
 @bp.get("/tag/<slug>/", defaults={"page": 1})
 @bp.get("/tag/<slug>/page/<int:page>/")
 def tag(slug, page):
-    found = db.session.scalar(sa.select(Tag).where(Tag.slug == slug)) or abort(404)
-    query = queries.visible_posts().where(Post.tags.any(Tag.id == found.id))
-    return archive(query, page, f"Tag: {found.name}", "tag", ("blog.tag", {"slug": slug}),
+    found = archive_subject("tag", slug) or abort(404)
+    return archive(lambda: queries.visible_posts().where(Post.tags.any(Tag.id == found.id)),
+                   page, f"Tag: {found.name}", "tag", ("blog.tag", {"slug": slug}),
                    archive_description=description_html(found.description))
 
 
 @bp.get("/author/<slug>/", defaults={"page": 1})
 @bp.get("/author/<slug>/page/<int:page>/")
 def author(slug, page):
-    found = queries.public_author(slug) or abort(404)
-    query = queries.visible_posts().where(Post.author_id == found.id)
+    found = archive_subject("author", slug) or abort(404)
     # The bio was cleaned by the comment policy when its author saved it.
-    return archive(query, page, f"Author: {found.display_name}", "author",
-                   ("blog.author", {"slug": slug}), archive_description=found.bio)
+    return archive(lambda: queries.visible_posts().where(Post.author_id == found.id),
+                   page, f"Author: {found.name}", "author", ("blog.author", {"slug": slug}),
+                   archive_description=found.description)
 
 
 @bp.get("/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/", defaults={"page": 1})
@@ -292,8 +283,8 @@ def month(year, month, page):
         abort(404)
     start = datetime(year, month, 1)
     end = datetime(year + 1, 1, 1) if month == 12 else datetime(year, month + 1, 1)
-    query = queries.visible_posts().where(queries.published_between(start, end))
-    return archive(query, page, f"Month: {month_label(year, month)}", "month",
+    return archive(lambda: queries.visible_posts().where(queries.published_between(start, end)),
+                   page, f"Month: {month_label(year, month)}", "month",
                    ("blog.month", {"year": year, "month": month}),
                    selected_month=f"{year:04d}{month:02d}")
 
@@ -310,9 +301,9 @@ def day(year, month, day, page):
         abort(404)
     if not MIN_YEAR <= year <= MAX_YEAR:
         abort(404)
-    query = queries.visible_posts().where(
-        queries.published_between(start, start + timedelta(days=1)))
-    return archive(query, page, f"Day: {long_date(start)}", "day",
+    end = start + timedelta(days=1)
+    return archive(lambda: queries.visible_posts().where(queries.published_between(start, end)),
+                   page, f"Day: {long_date(start)}", "day",
                    ("blog.day", {"year": year, "month": month, "day": day}),
                    selected_month=f"{year:04d}{month:02d}")
 
@@ -322,10 +313,9 @@ def day(year, month, day, page):
 def year(year, page):
     if not MIN_YEAR <= year <= MAX_YEAR:
         abort(404)
-    query = queries.visible_posts().where(
-        queries.published_between(datetime(year, 1, 1), datetime(year + 1, 1, 1))
-    )
-    return archive(query, page, f"Year: {year}", "year", ("blog.year", {"year": year}))
+    return archive(lambda: queries.visible_posts().where(
+        queries.published_between(datetime(year, 1, 1), datetime(year + 1, 1, 1))),
+        page, f"Year: {year}", "year", ("blog.year", {"year": year}))
 
 
 def _widget_partial(kind: str):
