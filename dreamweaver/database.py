@@ -2,6 +2,7 @@
 
 import os
 import sqlite3
+import weakref
 
 from flask import has_request_context, request
 from sqlalchemy import event
@@ -33,9 +34,24 @@ def configure(app):
         options.setdefault("pool_pre_ping", True)
 
 
+# Every engine of this process: a forked child (gunicorn's workers fork from the
+# app the master built, preload_app) must not use the parent's connections.
+_ENGINES = weakref.WeakSet()
+
+
+def _forget_inherited_connections():
+    # close=False: the sockets still belong to the parent, which may use them.
+    for engine in list(_ENGINES):
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_forget_inherited_connections)
+
+
 def init_app(app):
     with app.app_context():
         engine = db.engine
+        _ENGINES.add(engine)
         if engine.dialect.name == "sqlite":
             _private_database(engine.url.database)
             event.listen(engine, "connect", _sqlite_connect)
