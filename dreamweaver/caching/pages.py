@@ -38,6 +38,8 @@ from ..models import utcnow
 from . import KNOWN, expiry, personal_cookies, read_generations
 
 ENVIRON_KEY = "dreamweaver.page_cache_key"
+# When the generation was read for the request: its content is at least that new.
+READ_AT = "dreamweaver.page_cache_read_at"
 VARIANT_HEADERS = (*VARY_ON, "Accept-Encoding")
 NOT_STORED = frozenset({"set-cookie", "content-length", "date", "x-cache"})
 
@@ -92,6 +94,7 @@ class PageCache:
             return self.wsgi_app(environ, start_response)
         key = environ[ENVIRON_KEY] = _key(environ, generations.content)
         environ[KNOWN] = generations
+        environ[READ_AT] = datetime.now(UTC)
         hit = self.backend.get(key)
         if hit is None:
             return self.wsgi_app(environ, start_response)
@@ -137,7 +140,10 @@ def revalidate(response):
 
 
 def _store(key: str, response) -> None:
-    until, timeout = expiry(utcnow(), cap=current_app.config["PAGE_CACHE_SECONDS"])
+    # From when the request began, not now: a page whose rendering took long
+    # enough for a scheduled post to come due meanwhile ends when it did.
+    began = request.environ.get(READ_AT) or utcnow()
+    until, timeout = expiry(began, cap=current_app.config["PAGE_CACHE_SECONDS"])
     headers = [(k, v) for k, v in response.headers.items() if k.lower() not in NOT_STORED]
     cache.set(key, (response.status_code, headers, response.get_data(), until), timeout=timeout)
 

@@ -5,9 +5,11 @@ reader's fresh token put in)."""
 
 from __future__ import annotations
 
+import re
+
 from flask import render_template
 from flask_wtf import FlaskForm
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from wtforms import BooleanField, EmailField, HiddenField, StringField, TextAreaField, URLField
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
@@ -129,6 +131,8 @@ def first_comment_form(post: Post) -> CommentForm | BlankCommentForm:
     blank (then only a token is made; the rendering is shared, see fragments)."""
     if reader.current().comments_as_stranger:
         return BlankCommentForm(token.issue(post.id))
+    if reader.current().user is None:  # a returning commenter: their saved details
+        return BlankCommentForm(token.issue(post.id), reader.current().saved)
     return comment_form(post)
 
 
@@ -138,12 +142,14 @@ TOKEN_SLOT = "dw-comment-token-slot"  # noqa: S105 - a marker, not a secret
 
 
 class BlankCommentForm:
-    """The comment form under a post as a reader without saved details first
-    sees it: the same for everyone but its token. Its rendering comes from the
-    cache; the WTForms form is built only when the cache has none."""
+    """The comment form under a post as a reader first sees it: the same for
+    everyone but its token, and a returning commenter's saved details. Its
+    rendering comes from the cache; the WTForms form is built only when the
+    cache has none."""
 
-    def __init__(self, token: str):
+    def __init__(self, token: str, saved: dict | None = None):
         self.token = token
+        self.saved = saved  # the browser's saved details, if any (SAVED_SLOTS)
 
 
 def comment_form_html(post, form, message: str = "") -> Markup:
@@ -151,23 +157,54 @@ def comment_form_html(post, form, message: str = "") -> Markup:
     reply) is the same for every reader but for its token: it is rendered once
     per generation and the reader's fresh token put in."""
     if isinstance(form, BlankCommentForm):
+        if form.saved and any(form.saved.values()):
+            # As comment_form() fills it in: the box is ticked when a name was saved.
+            return _saved_form_html(post, form.token, form.saved, bool(form.saved.get("author")))
         token = form.token
     elif is_personal():
         return Markup(render_template("comments/_form.html", post=post,  # noqa: S704
                                       form=form, message=message))
     else:
         replying = form.comment_parent.data not in (None, "", "0")
-        typed = any(field.data for field in (form.comment, form.author, form.email, form.url,
-                                               form.subscribe))
+        typed = form.comment.data or form.subscribe.data
         if replying or typed or message or form.errors:
             return Markup(render_template("comments/_form.html", post=post,  # noqa: S704
                                           form=form, message=message))
+        saved = {name: form[name].data or "" for name in SAVED_SLOTS}
+        if any(saved.values()):
+            return _saved_form_html(post, form.csrf_token.data, saved, form.cookies_consent.data)
         token = form.csrf_token.data
     html = cached(f"fragment:comment-form:{post.id}", lambda: _blank_form_html(post))
     return Markup(html.replace(TOKEN_SLOT, token))  # noqa: S704
 
 
-def _blank_form_html(post) -> str:
+def _blank_form_html(post, slots: dict | None = None, consent: bool = False) -> str:
     form = CommentForm(formdata=None)
+    for name, slot in (slots or {}).items():
+        form[name].data = slot  # after the fields' filters, which would change it
+    form.cookies_consent.data = consent
     form.csrf_token.data = TOKEN_SLOT
     return render_template("comments/_form.html", post=post, form=form, message="")
+
+
+# A returning commenter's form is the blank one with their saved details in
+# three fields: rendered once per generation with these markers as the values,
+# and each reader's (escaped) details put in their place, as the token is.
+SAVED_SLOTS = {"author": "dw-saved-author-slot", "email": "dw-saved-email-slot",
+               "url": "dw-saved-url-slot"}
+
+
+_SLOT = re.compile("|".join(map(re.escape, (TOKEN_SLOT, *SAVED_SLOTS.values()))))
+
+
+def _saved_form_html(post, token: str, saved: dict, consent: bool) -> Markup:
+    html = cached(f"fragment:comment-form-saved:{post.id}:{int(consent)}",
+                  lambda: _blank_form_html(post, SAVED_SLOTS, consent))
+    values = {TOKEN_SLOT: token}
+    for name, slot in SAVED_SLOTS.items():
+        value = saved[name]
+        for tidy in getattr(CommentForm, name).kwargs.get("filters", ()):
+            value = tidy(value)  # as the form would show it
+        values[slot] = str(escape(value))
+    # One pass: a detail that reads like a marker is not filled in again.
+    return Markup(_SLOT.sub(lambda found: values[found[0]], html))  # noqa: S704 - escaped
