@@ -48,6 +48,7 @@ from ..models import (
     User,
     utcnow,
 )
+from . import own_connection
 
 CONTENT = "content"
 # Moves only when the settings change (settings/): what they are read under, so
@@ -70,17 +71,9 @@ DEADLINES = "dreamweaver.deadlines"
 
 
 def read_generations(engine) -> Generations:
-    """One plain SELECT on a pooled connection: no ORM, no session, and on
-    SQLite not even a BEGIN (a single read is consistent on its own)."""
-    sql = _generations_sql(engine.dialect)
-    raw = engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        cursor.execute(sql)
-        rows = dict(cursor.fetchall())
-        cursor.close()
-    finally:
-        raw.close()
+    """One plain SELECT in autocommit on a connection of its own (own_connection):
+    no pool, no ORM, no session, no BEGIN (a single read is consistent on its own)."""
+    rows = dict(own_connection.run(engine, _generations_sql(engine.dialect)))
     return Generations(rows.get(CONTENT) or 0, rows.get(SETTINGS) or 0)
 
 
