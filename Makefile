@@ -38,8 +38,10 @@ serve: install
 	$(FLASK) worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
 	  GUNICORN_BIND=$${GUNICORN_BIND:-$(HOST):8000} $(BIN)/gunicorn -c gunicorn.conf.py app:app
 
-# gunicorn + wrk against a 1,000-post and a 100,000-post / 1,000,000-comment site
-# (seeded once into $(BENCH_DIR)); figures and targets in bench/README.md.
+# gunicorn + wrk against a 1,000-post and a 100,000-post / 1,000,000-comment site on
+# SQLite and on the local PostgreSQL (seeded once: $(BENCH_DIR), databases dw_bench_*),
+# against a hello-world floor; a PASS/FAIL line per issue 21 target (bench/README.md).
+# About 35 minutes; BENCH_ARGS="--sizes 1k --databases sqlite --pages home" narrows it.
 BENCH_DIR ?= /tmp/dreamweaver-bench
 bench: install
 	@command -v wrk >/dev/null 2>&1 || { \

@@ -25,7 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from run import RELAXED, SECRET, Server, flask  # noqa: E402
+from databases import flask  # noqa: E402
+from pages import SECRET  # noqa: E402
+from run import RELAXED  # noqa: E402
+from servers import Server  # noqa: E402
 
 LIGHTHOUSE = ROOT / ".cache" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
 CHROME_FLAGS = ("--headless --no-sandbox --disable-gpu --disable-background-networking "
@@ -98,7 +101,7 @@ def main():
             [sys.executable, str(ROOT / "bench" / "image_post.py")], cwd=ROOT, check=True,
             env={**os.environ, **env, "FLASK_TASKS_INLINE": "true"}, capture_output=True,
             text=True).stdout.strip().splitlines()[-1]
-        server = Server("app:app", env)
+        server = Server("app:app", env, "/robots.txt")
         try:
             pages = {**demo_pages(server.url), "image post": image_post}
             print("| page | run | perf | a11y | best practices | SEO | TBT | LCP | CLS | FCP "
