@@ -1,11 +1,12 @@
 """A connection of its own for the one statement every request runs first (the
-generations), outside the pool.
+generations), outside the pool, on PostgreSQL.
 
 Through the pool that read cost seven times the statement itself: a checkout
-(a ping first, on PostgreSQL), an implicit BEGIN and a rollback on return, each
-a round trip: 520 µs against 74 µs on PostgreSQL, 17 against 7 on SQLite
-(bench/README.md). Here it is one autocommit statement on a connection kept
-per engine, process and thread.
+with its ping, an implicit BEGIN and a rollback on return, each a round trip:
+520 µs against 67 µs (bench/README.md). Here it is one autocommit statement
+on a connection kept per engine, process and thread. SQLite keeps the pool:
+there the whole pooled read is 17 µs, and an in-memory database lives in its
+one pooled connection.
 
 A process forked from one that had such a connection (gunicorn's workers fork
 from the master, which rendered a page to warm up) opens its own, and keeps the
@@ -29,18 +30,13 @@ _INHERITED: list = []
 def run(engine, sql: str) -> list[tuple]:
     """The rows of `sql` (a constant read) on the engine's own connection; one
     fresh try if it was lost (the server restarted, or closed it when idle)."""
-    if _shares_memory(engine):
+    if engine.dialect.name != "postgresql":
         return _pooled(engine, sql)
     try:
         return _execute(_connection(engine), sql)
     except engine.dialect.loaded_dbapi.Error:
         _close(engine)
         return _execute(_connection(engine), sql)
-
-
-def _shares_memory(engine) -> bool:
-    # An in-memory SQLite database lives in its one pooled connection.
-    return engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:")
 
 
 def _pooled(engine, sql: str) -> list[tuple]:
@@ -77,9 +73,7 @@ def _connection(engine):
     if local.fairy is None:
         fairy = engine.raw_connection()
         fairy.detach()  # ours until closed: never handed back to the pool
-        if engine.dialect.name == "postgresql":
-            fairy.dbapi_connection.autocommit = True
-        # (SQLite's connections are in autocommit already: database.py's connect hook.)
+        fairy.dbapi_connection.autocommit = True
         local.fairy = fairy
     return local.fairy.dbapi_connection
 

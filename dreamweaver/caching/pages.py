@@ -41,6 +41,8 @@ ENVIRON_KEY = "dreamweaver.page_cache_key"
 # When the generation was read for the request: its content is at least that new.
 READ_AT = "dreamweaver.page_cache_read_at"
 VARIANT_HEADERS = (*VARY_ON, "Accept-Encoding")
+KEYED_ON = ("wsgi.url_scheme", "HTTP_HOST", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING",
+            *("HTTP_" + name.upper().replace("-", "_") for name in VARIANT_HEADERS))
 NOT_STORED = frozenset({"set-cookie", "content-length", "date", "x-cache"})
 
 
@@ -55,11 +57,7 @@ def _key(environ, generation: int) -> str:
     """This request's variant of its URL: the host (links are absolute in feeds
     and metadata), htmx headers and the accepted encoding change the response,
     so they are part of the key (as Vary says)."""
-    variant = [environ.get("wsgi.url_scheme", ""), environ.get("HTTP_HOST", ""),
-               environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""),
-               environ.get("QUERY_STRING", "")]
-    variant += [environ.get("HTTP_" + name.upper().replace("-", "_"), "")
-                for name in VARIANT_HEADERS]
+    variant = [environ.get(name, "") for name in KEYED_ON]
     digest = hashlib.sha256("\n".join(variant).encode("utf-8", "surrogateescape")).hexdigest()
     return f"dw:page:{generation}:{digest}"
 
@@ -99,11 +97,10 @@ class PageCache:
         if hit is None:
             return self.wsgi_app(environ, start_response)
         status, headers, body, until = hit
-        if until is not None and datetime.now(UTC) >= until:
+        if until is not None and environ[READ_AT] >= until:
             return self.wsgi_app(environ, start_response)
         headers = [*headers, ("X-Cache", "hit")]
-        etag = next((v for k, v in headers if k == "ETag"), None)
-        if etag and parse_etags(environ.get("HTTP_IF_NONE_MATCH")).contains_raw(etag):
+        if "HTTP_IF_NONE_MATCH" in environ and _matches(environ["HTTP_IF_NONE_MATCH"], headers):
             start_response("304 Not Modified", [(k, v) for k, v in headers
                                                  if k.lower() not in ("content-type",
                                                                       "content-encoding")])
@@ -111,6 +108,11 @@ class PageCache:
         headers.append(("Content-Length", str(len(body))))
         start_response(f"{status} {HTTPStatus(status).phrase}", headers)
         return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+
+def _matches(if_none_match: str, headers: list) -> bool:
+    etag = next((value for name, value in headers if name == "ETag"), None)
+    return bool(etag) and parse_etags(if_none_match).contains_raw(etag)
 
 
 def is_public(response) -> bool:

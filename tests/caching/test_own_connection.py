@@ -1,17 +1,50 @@
-"""The generations are read on a connection of their own, in autocommit, outside
-the pool (caching/own_connection.py): every write is seen at once, a lost
-connection is replaced, a forked child never touches its parent's, and
-disposing of the engine closes it."""
+"""On PostgreSQL the generations are read on a connection of their own, in
+autocommit, outside the pool (caching/own_connection.py): every write is seen
+at once, a lost connection is replaced, a forked child never touches its
+parent's, and disposing of the engine closes it. These run on the local
+PostgreSQL whichever database the suite runs on; SQLite keeps the pool."""
 
 import os
+import uuid
 
+import pytest
 import sqlalchemy as sa
+from flask_migrate import upgrade
 
 from dreamweaver import create_app
 from dreamweaver.caching import CONTENT, bump, own_connection, read_generations
 from dreamweaver.extensions import db
 from dreamweaver.models import SiteState
+from tests.support.servers import POSTGRES, reachable
 from tests.support.settings import TEST_SETTINGS
+
+
+@pytest.fixture(scope="module")
+def postgres_uri():
+    if not reachable(5432):
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL on 5432 must run for the own-connection tests")
+        pytest.skip("PostgreSQL is not running here")
+    name = f"dw_own_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    migrated = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": f"{POSTGRES}/{name}"})
+    with migrated.app_context():
+        upgrade()
+        db.engine.dispose()
+    yield f"{POSTGRES}/{name}"
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+@pytest.fixture
+def app(postgres_uri):
+    app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": postgres_uri})
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 def engine_of(app):
@@ -47,12 +80,9 @@ def test_the_pool_is_left_alone(app):
 
 def kill(engine, fairy) -> None:
     """The server drops the connection (a restart, an idle timeout)."""
-    if engine.dialect.name == "postgresql":
-        backend = fairy.dbapi_connection.info.backend_pid
-        with engine.connect() as other:
-            other.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
-    else:
-        fairy.dbapi_connection.close()
+    backend = fairy.dbapi_connection.info.backend_pid
+    with engine.connect() as other:
+        other.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
 
 
 def test_a_lost_connection_is_replaced(app):
@@ -91,10 +121,14 @@ def test_a_forked_child_opens_its_own_and_leaves_the_parents_open(app):
     assert read_generations(engine) == known
 
 
-def test_an_in_memory_database_is_read_through_its_one_connection():
-    app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    with app.app_context():
-        SiteState.__table__.create(db.engine)
-        db.session.add(SiteState(key=CONTENT, value=41))
-        db.session.commit()
-        assert read_generations(db.engine).content == 41
+def test_sqlite_reads_through_the_pool(tmp_path):
+    """SQLite keeps the pool (an in-memory database lives in its one connection)."""
+    for uri in ("sqlite://", f"sqlite:///{tmp_path}/own.sqlite"):
+        app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": uri})
+        with app.app_context():
+            SiteState.__table__.create(db.engine)
+            db.session.add(SiteState(key=CONTENT, value=41))
+            db.session.commit()
+            assert read_generations(db.engine).content == 41
+            assert db.engine not in own_connection._LOCALS
+            db.engine.dispose()
