@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from dreamweaver.comments.cookies import AUTHOR_COOKIE
 from dreamweaver.extensions import db
 from dreamweaver.models import Category, Post
-from tests.media.test_embeds import ID, NOCOOKIE, csp_of, directive, save_post
+from tests.support.listings import PLAYER_ORIGIN, frame_src, listed, video_teaser_post
 from tests.support.settings import app_with_cache
 
 LATER = datetime(2024, 3, 6, tzinfo=UTC)  # newer than every post of `site`
@@ -51,12 +51,6 @@ def statements(app, client, url, **headers) -> tuple[list[str], str]:
     assert response.status_code == 200, url
     assert "X-Cache" not in response.headers  # not the page cache's answer
     return sent, response.get_data(as_text=True)
-
-
-def listed(page: str) -> str:
-    """The listing's section of a page (the sidebar's Recent Posts left out)."""
-    start = page.index('id="post-list"')
-    return page[start:page.index("</section>", start)]
 
 
 @pytest.mark.parametrize("url", LISTINGS)
@@ -110,7 +104,7 @@ def test_each_search_is_its_own_listing(site, reader, make):
 
 
 def test_a_cached_teaser_still_lets_its_video_frame(app, database_uri):
-    save_post(app, f"https://youtu.be/{ID}\n\n<!--more-->\n\nThe rest.")
+    video_teaser_post(app)
     cached = app_with_cache(database_uri, PAGE_CACHE=False,
                             MEDIA_STORAGE_URL=app.config["MEDIA_STORAGE_URL"])
     client = cached.test_client()
@@ -119,7 +113,7 @@ def test_a_cached_teaser_still_lets_its_video_frame(app, database_uri):
     second = client.get("/")
     assert not any("posts" in sql for sql in again)
     for response in (first, second):
-        assert directive(csp_of(response), "frame-src") == f"frame-src {NOCOOKIE}"
+        assert frame_src(response) == f"frame-src {PLAYER_ORIGIN}"
 
 
 def test_a_page_past_the_end_stays_not_found(site, reader):

@@ -6,7 +6,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from dreamweaver.blog import listings
-from tests.blog.test_listing_cache import listed
+from tests.support.listings import listed
 from tests.support.responses import text
 from tests.support.settings import app_with_cache
 
