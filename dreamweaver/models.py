@@ -178,6 +178,8 @@ class Post(db.Model):
                  sqlite_where=sa.text("sticky = 1"), postgresql_where=sa.text("sticky")),
         # The owner's status tabs, most recently edited first.
         sa.Index("ix_posts_status", "type", "status", "modified_at"),
+        # The owner's "All" tab (every status but the trash) in the same order.
+        sa.Index("ix_posts_modified", "type", "modified_at", "id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -21,7 +21,7 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput
 
 from ..comments.forms import EMAIL_RULES, NAME_RULES, TEXT_RULES, WEBSITE_RULES
 from ..inputs import lines, one_line, website
@@ -30,6 +30,7 @@ from ..models import Category
 from ..params import whole_number
 from ..publishing import DEFAULT_CATEGORY
 from ..slugs import slugify, unique_slug
+from .checkbox_list import CheckboxList
 from .queries import descendants
 
 DEFAULT_SLUG = DEFAULT_CATEGORY[1]
@@ -76,7 +77,7 @@ class PostForm(FlaskForm):
     excerpt = TextAreaField("Excerpt", validators=[Length(max=5000)],
                             description="Shown in lists; the first 55 words when empty.")
     categories = SelectMultipleField("Categories", coerce=int, validate_choice=True,
-                                     option_widget=CheckboxInput(), widget=ListWidget())
+                                     option_widget=CheckboxInput(), widget=CheckboxList())
     tags = StringField("Tags", validators=[Length(max=1000)],
                        description="Separate tags with commas.")
     status = SelectField("Status", default="draft", choices=[

@@ -3,10 +3,11 @@
 import sqlalchemy as sa
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from .. import publishing, settings
-from ..blog.queries import shown_as, status_counts
+from ..blog.queries import shown_as
 from ..budget import InputTooSlow
 from ..extensions import db
 from ..htmx import render
@@ -19,7 +20,7 @@ from ..sanitize.htmlshape import TooComplex
 from . import featured
 from .blueprint import bp
 from .forms import PostForm
-from .queries import parent_choices, parent_titles
+from .queries import owned, parent_choices, parent_titles, post_counts
 
 PER_PAGE = 20
 LIST_STATUSES = ("published", "scheduled", "draft", "pending", "private", "trash")
@@ -33,12 +34,12 @@ def _listing(kind: str):
         abort(404)
     number = whole_number(request.args.get("page", "1")) or 1
     words = request.args.get("s", "").replace("\x00", "").strip()[:200]
-    mine = Post.type == kind
-    if not current_user.can_edit_others:
-        mine = sa.and_(mine, Post.author_id == current_user.id)
+    mine = owned(kind, current_user)
     now = utcnow()
-    counts = status_counts(mine, now)
+    counts = post_counts(kind, current_user)
     query = sa.select(Post).where(mine)
+    if kind == "post":  # the list names each post's categories: one query for all
+        query = query.options(selectinload(Post.categories))
     if status == "all":
         query = query.where(Post.status != "trash")
     else:
@@ -91,7 +92,8 @@ def _form_for(post: Post) -> PostForm:
     # The checked categories lead the list: in a scrolled box of 137 the one just
     # chosen would otherwise be out of sight after saving.
     checked = set(form.categories.data or ())
-    everything = db.session.scalars(sa.select(Category).order_by(Category.sort_key))
+    everything = db.session.execute(sa.select(Category.id, Category.name)
+                                    .order_by(Category.sort_key))
     form.categories.choices = [
         SelectChoice(c.id, c.name)
         for c in sorted(everything, key=lambda c: c.id not in checked)

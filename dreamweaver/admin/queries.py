@@ -2,8 +2,32 @@
 
 import sqlalchemy as sa
 
+from ..blog.queries import status_counts
+from ..caching import cached
 from ..extensions import db
-from ..models import Category, Comment, Media, Post, User, post_categories
+from ..models import Category, Comment, Media, Post, User, post_categories, utcnow
+
+
+def owned(kind: str, user):
+    """The posts (or pages) `user` manages: everyone's, or an author's own."""
+    mine = Post.type == kind
+    if not user.can_edit_others:
+        mine = sa.and_(mine, Post.author_id == user.id)
+    return mine
+
+
+def scope(user) -> str:
+    """Whose content `user`'s counts are of, for a cache key: everyone's, or their own."""
+    return "all" if user.can_edit_others else f"user-{user.id}"
+
+
+def post_counts(kind: str, user) -> dict[str, int]:
+    """The status tabs' counts: cached like any value, under the content
+    generation and until the next scheduled publication (caching.cached), so
+    exact at every moment. `now` is taken inside: a post falling due while
+    they are counted makes the value expire at once rather than stay behind."""
+    return cached(f"admin:post-counts:{kind}:{scope(user)}",
+                  lambda: status_counts(owned(kind, user), utcnow()))
 
 
 def pending_count(user) -> int:

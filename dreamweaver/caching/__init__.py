@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 
 from ..extensions import cache, db
 from ..models import (
+    POST_TYPES,
     VISIBLE_STATUSES,
     Category,
     Comment,
@@ -133,9 +134,13 @@ def bump(connection_or_session=None, key: str = CONTENT) -> None:
 
 def next_due(now: datetime) -> datetime | None:
     """When the next scheduled post comes out (the time a cached view expires)."""
+    # Every type named (they are a CHECK constraint): the listing index leads
+    # with the type, and without it this read every row, 0.2 s at 100,000
+    # posts on each cache miss.
     return db.session.scalar(
         sa.select(sa.func.min(Post.published_at)).where(
-            Post.status.in_(VISIBLE_STATUSES), Post.published_at > now
+            Post.type.in_(POST_TYPES), Post.status.in_(VISIBLE_STATUSES),
+            Post.published_at > now,
         )
     )
 
