@@ -1,13 +1,14 @@
 """Engine set-up: the database URI, SQLite's pragmas and its transaction mode."""
 
+import functools
 import os
 import sqlite3
 import weakref
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from sqlalchemy import event
 
-from . import instance
+from . import instance, writelock
 from .config import database_uri
 from .extensions import db
 
@@ -19,6 +20,9 @@ SQLITE_PRAGMAS = (
 )
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+BUSY_TIMEOUT = 5  # seconds, as PRAGMA busy_timeout
+# In a session's info while it commits a transaction that only read.
+ONLY_READ = "dreamweaver.only_read"
 
 
 def configure(app):
@@ -29,7 +33,9 @@ def configure(app):
     app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(uri)
     options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        options.setdefault("connect_args", {}).setdefault("timeout", 5)
+        connect_args = options.setdefault("connect_args", {})
+        connect_args.setdefault("timeout", BUSY_TIMEOUT)
+        connect_args.setdefault("factory", writelock.Connection)
     else:
         options.setdefault("pool_pre_ping", True)
 
@@ -53,9 +59,13 @@ def init_app(app):
         engine = db.engine
         _ENGINES.add(engine)
         if engine.dialect.name == "sqlite":
-            _private_database(engine.url.database)
+            path = engine.url.database
+            _private_database(path)
+            lock = None
+            if path and path != ":memory:" and not path.startswith("file:"):
+                lock = writelock.for_database(path, instance.file_mode())
             event.listen(engine, "connect", _sqlite_connect)
-            event.listen(engine, "begin", _sqlite_begin)
+            event.listen(engine, "begin", functools.partial(_sqlite_begin, lock))
 
 
 def _private_database(path: str | None) -> None:
@@ -67,7 +77,7 @@ def _private_database(path: str | None) -> None:
     try:
         os.close(instance.create_private(path, exclusive=True))
     except FileExistsError:
-        for suffix in ("", "-wal", "-shm", "-journal"):
+        for suffix in ("", "-wal", "-shm", "-journal", writelock.SUFFIX):
             instance.tighten(path + suffix)
     except OSError:
         pass  # no such folder, or not ours to write: SQLite will say so on connect
@@ -80,12 +90,45 @@ def _sqlite_connect(dbapi_connection: sqlite3.Connection, _record):
         dbapi_connection.execute(pragma)
 
 
-def _sqlite_begin(connection):
+def only_reads_from_here() -> None:
+    """What follows in this request only reads (until writes_from_here): on
+    SQLite its transactions begin deferred and keep no other writer waiting.
+    For a view that checks before it writes, or that has committed its write
+    and now renders its answer."""
+    g.db_only_reads = True
+
+
+def writes_from_here() -> None:
+    """This request writes next: on SQLite, the reading transaction it is in
+    ends (without expiring what it loaded: it changed nothing) so that the
+    next begins IMMEDIATE, with the write lock. Elsewhere the transaction
+    goes on."""
+    reading = g.pop("db_only_reads", False)
+    session = db.session()
+    if reading and session.in_transaction() and session.get_bind().dialect.name == "sqlite":
+        keep, session.expire_on_commit = session.expire_on_commit, False
+        session.info[ONLY_READ] = True
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = keep
+            session.info.pop(ONLY_READ, None)
+
+
+def _sqlite_begin(lock, connection):
     # Requests that may write (and CLI commands) take the write lock up front,
-    # so a concurrent writer waits on busy_timeout instead of failing with
-    # "database is locked" when it upgrades a read transaction. Reads stay
-    # deferred so they never queue behind writers (WAL lets them run).
-    if has_request_context() and request.method in SAFE_METHODS:
+    # so a concurrent writer waits for it instead of failing with "database is
+    # locked" when it upgrades a read transaction. Reads stay deferred so they
+    # never queue behind writers (WAL lets them run).
+    if has_request_context() and (request.method in SAFE_METHODS or g.get("db_only_reads")):
         connection.exec_driver_sql("BEGIN")
-    else:
+        return
+    dbapi = connection.connection.dbapi_connection
+    if lock is not None and isinstance(dbapi, writelock.Connection):
+        dbapi.lock_for_writing(lock, BUSY_TIMEOUT)
+    try:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:
+        if isinstance(dbapi, writelock.Connection):
+            dbapi.unlock()
+        raise

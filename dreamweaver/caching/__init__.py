@@ -34,6 +34,7 @@ from markupsafe import Markup
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from ..database import ONLY_READ
 from ..extensions import cache, db
 from ..models import (
     POST_TYPES,
@@ -120,16 +121,18 @@ def read_first():
     _remember(known if known is not None else read_generations(db.engine))
 
 
-def bump(connection_or_session=None, key: str = CONTENT) -> None:
-    """Move the generation on (inside the caller's transaction)."""
+def bump(connection_or_session=None, key: str = CONTENT) -> int:
+    """Move the generation on (inside the caller's transaction); its new number."""
     target = connection_or_session or db.session
-    moved = target.execute(
+    number = target.execute(
         sa.update(SiteState).where(SiteState.key == key)
-        .values(value=SiteState.value + 1)
+        .values(value=SiteState.value + 1).returning(SiteState.value)
         .execution_options(synchronize_session=False)
-    )
-    if moved.rowcount == 0:  # no row yet (settings never saved), or removed by hand
+    ).scalar()
+    if number is None:  # no row yet (settings never saved), or removed by hand
         target.execute(sa.insert(SiteState).values(key=key, value=1))
+        number = 1
+    return number
 
 
 def next_due(now: datetime) -> datetime | None:
@@ -308,23 +311,38 @@ def _note_bulk_changes(state):
         _note(state.session, {mapper.class_ for mapper in state.all_mappers})
 
 
+BUMPED = "dreamweaver.bumped"
+
+
 def _bump_on_commit(session):
     session.flush()
+    bumped = {}
     if session.info.pop("settings_changed", False):
-        bump(session, SETTINGS)
+        bumped[SETTINGS] = bump(session, SETTINGS)
     if session.info.pop("content_changed", False):
-        bump(session)
+        bumped[CONTENT] = bump(session)
+    if bumped:
+        session.info[BUMPED] = bumped
 
 
-def _read_again(_session):
-    # This request wrote: what it renders next must not come from before.
-    if has_app_context() and "content_generation" in g:
+def _read_again(session):
+    # This request wrote: what it renders next must not come from before. The
+    # numbers its own bump wrote are enough (what it reads next can only be as
+    # new or newer), so a commit that bumped asks the database nothing more.
+    bumped = session.info.pop(BUMPED, None)
+    if session.info.get(ONLY_READ) or not (has_app_context() and "content_generation" in g):
+        return
+    if bumped:
+        _remember(Generations(bumped.get(CONTENT, g.content_generation),
+                              bumped.get(SETTINGS, g.settings_generation)))
+    else:
         _remember(read_generations(db.engine))
 
 
 def _forget(session):
     session.info.pop("content_changed", None)
     session.info.pop("settings_changed", None)
+    session.info.pop(BUMPED, None)
 
 
 LISTENERS = (

@@ -13,6 +13,7 @@ post it touched.
 """
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -22,7 +23,7 @@ from .. import settings
 from ..budget import InputTooSlow
 from ..extensions import db
 from ..models import Comment, Post, User, utcnow
-from ..sanitize import NOTHING_LEFT, clean_comment
+from ..sanitize import NOTHING_LEFT, TooComplex, clean_comment
 from . import events, token, words
 from .forms import CommentForm
 from .lookalikes import skeleton
@@ -36,8 +37,16 @@ class Refused(Exception):
         self.status, self.message = status, message
 
 
-def accept(post: Post, form: CommentForm, user: User | None = None) -> Comment:
-    """The new comment, added to the session; Refused if any rule says no."""
+def accept(post: Post, form: CommentForm, user: User | None = None,
+           ready: Callable[[], None] = lambda: None) -> Comment:
+    """The new comment, added to the session; Refused if any rule says no.
+
+    `ready` is called once the rules that read nothing another writer could
+    change have passed (the token, the honeypot, the fields) and the text is
+    cleaned, before the rules that look at other comments: the moment a
+    caller takes the write lock (SQLite), so that the lock is not held while
+    the text is sanitized. A cleaning that failed is told in its turn.
+    """
     try:
         token.check(form.csrf_token.data, post.id)
     except token.TokenError as error:
@@ -46,6 +55,11 @@ def accept(post: Post, form: CommentForm, user: User | None = None) -> Comment:
         raise Refused(400, "Your comment could not be accepted.")
     if not form.validate():
         raise Refused(422, "Please check the fields marked below.")
+    try:
+        content_html, failed = clean_comment(form.comment.data), None
+    except (InputTooSlow, TooComplex) as error:
+        content_html, failed = "", error
+    ready()
     parent = None
     if form.parent_id:
         parent = db.session.scalar(sa.select(Comment).where(
@@ -58,11 +72,11 @@ def accept(post: Post, form: CommentForm, user: User | None = None) -> Comment:
         # Placed now for the duplicate check; new_comment finds the same place.
         parent = reply_parent(parent)
     _check_flood()
-    try:
-        content_html = clean_comment(form.comment.data)
-    except InputTooSlow as error:
-        form.comment.errors.append(str(error))
-        raise Refused(422, str(error)) from None
+    if isinstance(failed, InputTooSlow):
+        form.comment.errors.append(str(failed))
+        raise Refused(422, str(failed))
+    if failed is not None:
+        raise failed
     if not content_html:  # "<script></script>": a comment of nothing
         form.comment.errors.append(NOTHING_LEFT)
         raise Refused(422, "Please check the fields marked below.")

@@ -145,8 +145,11 @@ def _address_or_none(email: str) -> str | None:
 
 
 def _on_added(comment: Comment, **_):
-    if comment.status == "approved":
-        _approved(comment)
+    # A comment just written has no subscriptions of its own yet (subscribe()
+    # comes after it, and a deleted comment's went with it): only those of
+    # the comment it answers are asked for.
+    if comment.status == "approved" and comment.parent_id is not None:
+        _notify(comment)
 
 
 def _on_status_changed(comment: Comment, old: str = "", **_):

@@ -5,6 +5,7 @@ is sanitize.py's); this module asks them and answers with DESIGN's status
 codes.
 """
 
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request
@@ -13,6 +14,7 @@ from .. import caching, reader
 from ..blog import queries
 from ..blog.article import personal, render_article
 from ..budget import InputTooSlow
+from ..database import only_reads_from_here, writes_from_here
 from ..extensions import csrf, db, limiter
 from ..htmx import is_partial, retarget
 from ..inputs import NOT_UTF8_MESSAGE, form_is_utf8, has_control_characters
@@ -22,7 +24,7 @@ from ..permalinks import PERMALINK, page_at, post_at
 from ..sanitize import TooComplex, explain_comment
 from ..security import is_same_origin
 from . import closing, cookies, subscriptions
-from .discussion import comment_link, place_of
+from .discussion import Place, comment_link, place_of
 from .forms import CommentForm, comment_form
 from .policy import Refused, accept
 
@@ -42,6 +44,7 @@ def comment_rate_limit() -> str:
 @csrf.exempt
 @limiter.limit(comment_rate_limit)
 def create(year, month, day, slug):
+    only_reads_from_here()  # until the rules that need the write lock (_create)
     return _create(post_at(year, month, day, slug, follow=False, lookup=_commentable_post))
 
 
@@ -49,6 +52,7 @@ def create(year, month, day, slug):
 @csrf.exempt
 @limiter.limit(comment_rate_limit)
 def create_on_page(path):
+    only_reads_from_here()
     return _create(page_at(path, follow=False, lookup=_commentable_page))
 
 
@@ -75,13 +79,19 @@ def _create(post: Post):
     if user is not None and not user.email:
         form.email.validators = []  # an account may have none; nothing to type it into
     try:
-        comment = accept(post, form, user)
+        comment = accept(post, form, user, ready=writes_from_here)
     except Refused as refused:
         return _show_form(post, form, refused.status, refused.message)
     if form.subscribe.data and comment.author_email:
         subscriptions.subscribe(comment, comment.author_email)
+    # What the answer needs of the comment, read before the commit expires it:
+    # after the commit this request only reads, and takes no write lock again.
+    new = New(comment.id, comment.status, comment.user_id, place_of(comment))
+    if not is_partial():
+        new = new._replace(link=comment_link(post, new.id, new.place))
     db.session.commit()
-    return _created(post, comment, form)
+    only_reads_from_here()
+    return _created(post, new, form)
 
 
 def as_account(user: User):
@@ -95,28 +105,36 @@ def as_account(user: User):
     return data
 
 
-def _created(post: Post, comment: Comment, form: CommentForm):
-    # A held reply is shown to its author on its thread's page, like an approved one.
-    place = place_of(comment)
+class New(NamedTuple):
+    """The new comment, as its answer shows it."""
+
+    id: int
+    status: str
+    user_id: int | None
+    place: Place  # a held reply is shown to its author on its thread's page too
+    link: str = ""
+
+
+def _created(post: Post, new: New, form: CommentForm):
     if is_partial():
-        held = {comment.id} if comment.status == "pending" else set()
+        held = {new.id} if new.status == "pending" else set()
         kept = ({"author": form.author.data, "email": form.email.data, "url": form.url.data}
                 if form.cookies_consent.data else {})
         response = render_article(
-            post, cpage=place.number, new_comment_id=comment.id, held=held,
+            post, cpage=new.place.number, new_comment_id=new.id, held=held,
             form=comment_form(post, author=kept), partial="comments/_created.html",
         )
         retarget(response, "#comments", "outerHTML")
     else:
-        response = redirect(comment_link(post, comment.id, place), 303)
-    if comment.user_id is None:  # a signed-in user's name is their account's: no cookies
+        response = redirect(new.link, 303)
+    if new.user_id is None:  # a signed-in user's name is their account's: no cookies
         if form.cookies_consent.data:
             cookies.remember_author(response, form.author.data, form.email.data,
                                       form.url.data)
         else:
             cookies.forget_author(response)
-    if comment.status == "pending":
-        cookies.remember_held(response, comment.id)
+    if new.status == "pending":
+        cookies.remember_held(response, new.id)
     return response
 
 
