@@ -57,30 +57,50 @@ def _execute(connection, sql: str) -> list[tuple]:
 
 
 def _local(engine) -> threading.local:
+    # Only the driver's connection is kept, never SQLAlchemy's wrapper of it:
+    # that holds the pool, whose listeners hold the engine, and a value that
+    # holds its key would keep every engine (and its connections) alive.
     local = _LOCALS.get(engine)
     if local is None:
         local = _LOCALS[engine] = threading.local()
         event.listen(engine, "engine_disposed", _close)
     if getattr(local, "pid", None) != os.getpid():
-        if getattr(local, "fairy", None) is not None:
-            _INHERITED.append(local.fairy)
-        local.fairy, local.pid = None, os.getpid()
+        if getattr(local, "connection", None) is not None:
+            _INHERITED.append(local.connection)
+        local.connection, local.pid = None, os.getpid()
     return local
 
 
 def _connection(engine):
     local = _local(engine)
-    if local.fairy is None:
+    if local.connection is None:
         fairy = engine.raw_connection()
         fairy.detach()  # ours until closed: never handed back to the pool
         fairy.dbapi_connection.autocommit = True
-        local.fairy = fairy
-    return local.fairy.dbapi_connection
+        local.connection = fairy.dbapi_connection
+        _keep_few(engine)
+    return local.connection
+
+
+# A process serves one engine; one that makes many (a test run, a script)
+# keeps the own connections of the last few only, so that engines nobody
+# disposed of cannot hold the server's connections.
+KEPT = 4
+_OPENED: list = []
+
+
+def _keep_few(engine) -> None:
+    _OPENED[:] = [ref for ref in _OPENED if ref() is not None and ref() is not engine]
+    _OPENED.append(weakref.ref(engine))
+    while len(_OPENED) > KEPT:
+        oldest = _OPENED.pop(0)()
+        if oldest is not None:
+            _close(oldest)
 
 
 def _close(engine) -> None:
     local = _local(engine)
-    fairy, local.fairy = local.fairy, None
-    if fairy is not None:
+    connection, local.connection = local.connection, None
+    if connection is not None:
         with contextlib.suppress(engine.dialect.loaded_dbapi.Error):  # already gone
-            fairy.close()
+            connection.close()

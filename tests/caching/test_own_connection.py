@@ -53,7 +53,7 @@ def engine_of(app):
 
 
 def own(engine):
-    return own_connection._local(engine).fairy
+    return own_connection._local(engine).connection
 
 
 def test_a_write_is_seen_at_once(app):
@@ -78,9 +78,9 @@ def test_the_pool_is_left_alone(app):
     assert engine.pool.checkedin() == checked_in
 
 
-def kill(engine, fairy) -> None:
+def kill(engine, connection) -> None:
     """The server drops the connection (a restart, an idle timeout)."""
-    backend = fairy.dbapi_connection.info.backend_pid
+    backend = connection.info.backend_pid
     with engine.connect() as other:
         other.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
 
@@ -132,3 +132,25 @@ def test_sqlite_reads_through_the_pool(tmp_path):
             assert read_generations(db.engine).content == 41
             assert db.engine not in own_connection._LOCALS
             db.engine.dispose()
+
+
+def connections_to(app) -> int:
+    with app.app_context():
+        name = db.engine.url.database
+        with db.engine.connect() as connection:
+            return connection.execute(sa.text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = :name"),
+                {"name": name}).scalar()
+
+
+def test_engines_nobody_disposes_of_hold_a_few_connections_at_most(app, postgres_uri):
+    """Apps made and dropped without disposing of their engines (a test's, a
+    script's): only the last few keep their own connections open."""
+    before = connections_to(app)
+    for _ in range(12):
+        dropped = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": postgres_uri})
+        with dropped.app_context():
+            read_generations(db.engine)
+    assert connections_to(app) <= before + own_connection.KEPT
+    with dropped.app_context():  # the newest still has its own
+        assert own(db.engine) is not None
