@@ -30,7 +30,6 @@ import time
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy import event
 
 # The checkout this script sits in comes first: the app measured is this one.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -39,6 +38,9 @@ from dreamweaver import create_app  # noqa: E402
 from dreamweaver.caching import bump  # noqa: E402
 from dreamweaver.extensions import db  # noqa: E402
 from dreamweaver.models import Post, User  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from latency import StatementCounter  # noqa: E402
 
 WARM_UP = 3
 REPEAT = 20
@@ -83,18 +85,6 @@ def pages(app) -> dict[str, str]:
         "comments: approved, page 50": "/admin/comments/?status=approved&page=50",
         "post editor": f"/admin/posts/{newest}/edit",
     }
-
-
-class StatementCounter:
-    """SQL statements sent while counting (SQLite's own BEGIN left out)."""
-
-    def __init__(self, engine):
-        self.count = 0
-        event.listen(engine, "before_cursor_execute", self._seen)
-
-    def _seen(self, _conn, _cursor, statement, *_args):
-        if statement.strip().upper() != "BEGIN":
-            self.count += 1
 
 
 def _write(app) -> None:
