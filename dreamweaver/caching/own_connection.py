@@ -1,12 +1,13 @@
 """A connection of its own for the one statement every request runs first (the
-generations), outside the pool, on PostgreSQL.
+generations), outside the pool.
 
-Through the pool that read cost seven times the statement itself: a checkout
-with its ping, an implicit BEGIN and a rollback on return, each a round trip:
-520 µs against 67 µs (bench/README.md). Here it is one autocommit statement
-on a connection kept per engine, process and thread. SQLite keeps the pool:
-there the whole pooled read is 17 µs, and an in-memory database lives in its
-one pooled connection.
+Through the pool that read cost seven times the statement itself on
+PostgreSQL: a checkout with its ping, an implicit BEGIN and a rollback on
+return, each a round trip: 520 µs against 67 µs (bench/README.md). On SQLite
+the pool's checkout and reset were three quarters of a page-cache hit's own
+time. Here it is one autocommit statement on a connection kept per engine,
+process and thread. An in-memory SQLite database keeps the pool: it lives in
+its one pooled connection.
 
 A process forked from one that had such a connection (gunicorn's workers fork
 from the master, which rendered a page to warm up) opens its own, and keeps the
@@ -30,13 +31,20 @@ _INHERITED: list = []
 def run(engine, sql: str) -> list[tuple]:
     """The rows of `sql` (a constant read) on the engine's own connection; one
     fresh try if it was lost (the server restarted, or closed it when idle)."""
-    if engine.dialect.name != "postgresql":
+    if _in_memory(engine):
         return _pooled(engine, sql)
     try:
         return _execute(_connection(engine), sql)
     except engine.dialect.loaded_dbapi.Error:
         _close(engine)
         return _execute(_connection(engine), sql)
+
+
+def _in_memory(engine) -> bool:
+    if engine.dialect.name != "sqlite":
+        return False
+    database = engine.url.database or ""
+    return database in ("", ":memory:") or "mode=memory" in database
 
 
 def _pooled(engine, sql: str) -> list[tuple]:
@@ -76,7 +84,8 @@ def _connection(engine):
     if local.connection is None:
         fairy = engine.raw_connection()
         fairy.detach()  # ours until closed: never handed back to the pool
-        fairy.dbapi_connection.autocommit = True
+        if engine.dialect.name != "sqlite":  # there, database.py already made it so
+            fairy.dbapi_connection.autocommit = True
         local.connection = fairy.dbapi_connection
         _keep_few(engine)
     return local.connection

@@ -2,7 +2,8 @@
 autocommit, outside the pool (caching/own_connection.py): every write is seen
 at once, a lost connection is replaced, a forked child never touches its
 parent's, and disposing of the engine closes it. These run on the local
-PostgreSQL whichever database the suite runs on; SQLite keeps the pool."""
+PostgreSQL whichever database the suite runs on. A SQLite file has one too;
+an in-memory SQLite database keeps the pool."""
 
 import os
 import uuid
@@ -121,17 +122,40 @@ def test_a_forked_child_opens_its_own_and_leaves_the_parents_open(app):
     assert read_generations(engine) == known
 
 
-def test_sqlite_reads_through_the_pool(tmp_path):
-    """SQLite keeps the pool (an in-memory database lives in its one connection)."""
-    for uri in ("sqlite://", f"sqlite:///{tmp_path}/own.sqlite"):
-        app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": uri})
-        with app.app_context():
-            SiteState.__table__.create(db.engine)
-            db.session.add(SiteState(key=CONTENT, value=41))
-            db.session.commit()
-            assert read_generations(db.engine).content == 41
-            assert db.engine not in own_connection._LOCALS
-            db.engine.dispose()
+def test_in_memory_sqlite_reads_through_the_pool():
+    """An in-memory database lives in its one pooled connection: a connection
+    of its own would be another, empty, database."""
+    app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    with app.app_context():
+        SiteState.__table__.create(db.engine)
+        db.session.add(SiteState(key=CONTENT, value=41))
+        db.session.commit()
+        assert read_generations(db.engine).content == 41
+        assert db.engine not in own_connection._LOCALS
+        db.engine.dispose()
+
+
+def test_a_sqlite_file_is_read_on_its_own_connection(tmp_path):
+    """Outside the pool (its checkout and reset were most of a page-cache
+    hit's own time), and each read sees every write committed before it."""
+    app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/own.sqlite"})
+    with app.app_context():
+        engine = db.engine
+        SiteState.__table__.create(engine)
+        db.session.add(SiteState(key=CONTENT, value=41))
+        db.session.commit()
+        checked_in = engine.pool.checkedin()
+        assert read_generations(engine).content == 41
+        connection = own(engine)
+        assert connection is not None
+        bump()
+        db.session.commit()
+        assert read_generations(engine).content == 42
+        assert own(engine) is connection
+        assert engine.pool.checkedout() == 0
+        assert engine.pool.checkedin() == checked_in
+        engine.dispose()
+        assert own(engine) is None
 
 
 def connections_to(app) -> int:

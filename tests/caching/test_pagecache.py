@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from dreamweaver import create_app
+from dreamweaver.caching import own_connection, read_generations
 from dreamweaver.comments import token as comment_token
 from dreamweaver.extensions import db
 from dreamweaver.models import Comment, Post
@@ -48,21 +49,25 @@ def queries_during(app, request):
 
 def driver_statements(app, request):
     """queries_during, and on SQLite also every statement the driver ran (raw
-    reads included), else None."""
+    reads included, on the pool's connection and on the generation's own), else None."""
     sent = []
     with app.app_context():
         raw = db.engine.raw_connection()  # the pool's one SQLite connection in tests
-        driver = raw.driver_connection
+        drivers = [raw.driver_connection]
         raw.close()
-    traced = hasattr(driver, "set_trace_callback")
-    if traced:
+        if db.engine.dialect.name == "sqlite":
+            read_generations(db.engine)  # opens the generation's own connection
+            drivers.append(own_connection._local(db.engine).connection)
+    drivers = [driver for driver in drivers
+               if driver is not None and hasattr(driver, "set_trace_callback")]
+    for driver in drivers:
         driver.set_trace_callback(sent.append)
     try:
         response, statements = queries_during(app, request)
     finally:
-        if traced:
+        for driver in drivers:
             driver.set_trace_callback(None)
-    return response, statements, sent if traced else None
+    return response, statements, sent if drivers else None
 
 
 def test_second_anonymous_request_is_a_hit_with_one_query(worker, make):
