@@ -8,7 +8,7 @@ from markupsafe import Markup, escape
 from . import dates, reader, security, settings
 from .blog import meta, widgets
 from .blog.excerpts import summary_of
-from .caching import cached_fragment
+from .caching import cached_fragment, register_deadline
 from .comments.closing import comments_open
 from .comments.discussion import comment_tree
 from .comments.forms import comment_form_html
@@ -49,8 +49,15 @@ WIDGETS = (
 )
 
 
+def next_new_year(now: datetime) -> datetime:
+    """When the footer's year changes: no page rendered before outlives it."""
+    zone = dates.site_zone()
+    return datetime(now.astimezone(zone).year + 1, 1, 1, tzinfo=zone)
+
+
 def init_app(app):
     app.context_processor(site_context)
+    register_deadline(app, next_new_year)
     app.add_template_global(post_url)
     app.add_template_global(comments_url)
     app.add_template_global(comment_page_url)

@@ -6,12 +6,13 @@ from flask import abort, make_response
 
 from .. import reader
 from ..comments.discussion import SharedDiscussion, discussion, page_count
-from ..comments.forms import comment_form, first_comment_form
+from ..comments.forms import FormHole, comment_form, first_comment_form
 from ..htmx import render
 from ..models import Post
 from ..security import allow_frames
 from . import queries
 from .forms import PostPasswordForm
+from .shared_html import shared_html
 
 
 def render_article(post: Post, *, status: int = 200, cpage: int | None = None,
@@ -38,17 +39,27 @@ def render_article(post: Post, *, status: int = 200, cpage: int | None = None,
         allow_frames(*post.embed_origins)
     page, fragment = (("blog/post.html", "blog/_post.html") if post.type == "post"
                       else ("blog/page.html", "blog/_page.html"))
-    response = make_response(
-        render(
+
+    def html(form):
+        return render(
             page, partial or fragment, post=post, unlocked=unlocked,
             password_form=password_form or (PostPasswordForm() if not unlocked else None),
-            form=form or first_comment_form(post),
-            neighbours=lambda: (None, None) if preview else neighbours(post),
+            form=form, neighbours=lambda: (None, None) if preview else neighbours(post),
             discussion=talk, message=message, new_comment_id=new_comment_id,
             edit_url=edit_url, preview=preview,
-        ),
-        status,
-    )
+        )
+
+    # The article as every reader sees it, but for the form under it: kept
+    # (blog/shared_html.py), with this reader's form put in.
+    shared = (isinstance(talk, SharedDiscussion) and not post.password and edit_url is None
+              and form is None and password_form is None and partial is None
+              and not message and status == 200)
+    if shared:
+        hole = FormHole()
+        body = hole.fill(shared_html(lambda: html(hole)), post, first_comment_form(post))
+    else:
+        body = html(form or first_comment_form(post))
+    response = make_response(body, status)
     return personal(response, post)
 
 

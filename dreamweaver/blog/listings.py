@@ -26,6 +26,7 @@ from ..htmx import is_partial
 from ..media.embeds import frame_origins
 from ..security import allow_frames
 from .queries import Page
+from .shared_html import shared_html
 
 
 class Shown(NamedTuple):
@@ -48,8 +49,9 @@ def render_listing(page_template: str, number: int, load, **context):
     allow_frames(*shown.frames)
     if fragment:
         return shown.html
-    return render_template(page_template, fragment=False, listing=Markup(shown.html),  # noqa: S704
-                           page=shown.page, **context)
+    return shared_html(lambda: render_template(
+        page_template, fragment=False, listing=Markup(shown.html),  # noqa: S704
+        page=shown.page, **context))
 
 
 def _key(number: int, fragment: bool) -> str:

@@ -68,6 +68,8 @@ GENERATIONS = sa.select(SiteState.key, SiteState.value).where(
     SiteState.key.in_((CONTENT, SETTINGS)))
 # Where the page cache's WSGI layer leaves the generations it read for a request.
 KNOWN = "dreamweaver.generation"
+# And when it read them: what the request reads is at least that new.
+READ_AT = "dreamweaver.page_cache_read_at"
 # The areas' rules of time that end a cached value (register_deadline).
 DEADLINES = "dreamweaver.deadlines"
 
@@ -89,8 +91,12 @@ def _generations_sql(dialect) -> str:
     return str(GENERATIONS.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
 
 
-def _remember(numbers: Generations) -> None:
+def _remember(numbers: Generations, read_at: datetime | None = None) -> None:
     g.content_generation, g.settings_generation = numbers
+    # What the request reads from now on is at least this new: a value it
+    # caches ends at the first publication after this moment, not after it
+    # was stored (a slow rendering, or one value holding others read before).
+    g.generation_read_at = read_at or utcnow()
 
 
 def generation() -> int:
@@ -118,7 +124,11 @@ def read_first():
     if request.endpoint == "static":
         return
     known = request.environ.get(KNOWN)
-    _remember(known if known is not None else read_generations(db.engine))
+    if known is not None:
+        _remember(known, request.environ.get(READ_AT))
+    else:
+        read_at = utcnow()
+        _remember(read_generations(db.engine), read_at)
 
 
 def bump(connection_or_session=None, key: str = CONTENT) -> int:
@@ -154,15 +164,25 @@ class _Recent:
     round trip). As fresh as the backend, being keyed by the same generation."""
 
     LIMIT = 1024  # a post's article and threads each: bounded, then started afresh
+    # Whole pages' HTML (blog/shared_html.py) are 60 KB each: their text is
+    # bounded too, so a crawler walking every URL cannot grow a worker.
+    TEXT_LIMIT = 16 * 1024 * 1024
 
     def __init__(self):
         self.generation = None
         self.values: dict = {}
+        self.text = 0
 
     def of(self, generation: int) -> dict:
-        if generation != self.generation or len(self.values) > self.LIMIT:
-            self.generation, self.values = generation, {}
+        if generation != self.generation or len(self.values) > self.LIMIT \
+                or self.text > self.TEXT_LIMIT:
+            self.generation, self.values, self.text = generation, {}, 0
         return self.values
+
+    def keep(self, key: str, hit: tuple) -> None:
+        if isinstance(hit[0], str):
+            self.text += len(hit[0])
+        self.values[key] = hit
 
 
 def _recent() -> _Recent:
@@ -176,20 +196,24 @@ def cached(name: str, compute, *, keep_none: bool = True):
         return compute()
     number = generation()
     key = f"dw:{name}:{number}"
-    recent = _recent().of(number)
+    kept = _recent()
+    recent = kept.of(number)
     now = utcnow()
-    hit = recent.get(key) or _read(key)
-    if isinstance(hit, tuple) and len(hit) == 2:  # anything else another release wrote: a miss
+    hit = recent.get(key)
+    if hit is None:
+        hit = _read(key)
+        if isinstance(hit, tuple) and len(hit) == 2:  # else another release wrote it: a miss
+            kept.keep(key, hit)
+    if isinstance(hit, tuple) and len(hit) == 2:
         value, until = hit
         if until is None or now < until:
-            recent[key] = hit
             return value
     value = compute()
     if value is None and not keep_none:
         return None
-    until, timeout = expiry(now)
+    until, timeout = expiry(min(now, g.get("generation_read_at", now)))
     cache.set(key, (value, until), timeout=timeout)
-    recent[key] = (value, until)
+    kept.keep(key, (value, until))
     return value
 
 

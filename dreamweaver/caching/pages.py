@@ -35,11 +35,9 @@ from werkzeug.http import parse_cookie, parse_etags
 from ..extensions import cache, db
 from ..htmx import VARY_ON
 from ..models import utcnow
-from . import KNOWN, expiry, personal_cookies, read_generations
+from . import KNOWN, READ_AT, expiry, personal_cookies, read_generations
 
 ENVIRON_KEY = "dreamweaver.page_cache_key"
-# When the generation was read for the request: its content is at least that new.
-READ_AT = "dreamweaver.page_cache_read_at"
 VARIANT_HEADERS = (*VARY_ON, "Accept-Encoding")
 KEYED_ON = ("wsgi.url_scheme", "HTTP_HOST", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING",
             *("HTTP_" + name.upper().replace("-", "_") for name in VARIANT_HEADERS))
