@@ -56,7 +56,8 @@ def render_article(post: Post, *, status: int = 200, cpage: int | None = None,
               and not message and status == 200)
     if shared:
         hole = FormHole()
-        body = hole.fill(shared_html(lambda: html(hole)), post, first_comment_form(post))
+        body = hole.fill(shared_html(lambda: html(hole), (hole.marker,)), post,
+                         first_comment_form(post))
     else:
         body = html(form or first_comment_form(post))
     response = make_response(body, status)

@@ -23,10 +23,13 @@ from ..caching import cached, is_personal
 from ..htmx import is_partial
 
 
-def shared_html(render) -> str:
+def shared_html(render, holes: tuple[str, ...] = ()) -> str:
     """render(), or its HTML as kept for this URL (scheme, host and path
-    prefix included: the page's canonical link has them) and rendering."""
+    prefix included: the page's canonical link has them) and rendering.
+    `holes` are the markers it holds for the caller to fill: part of the key,
+    so HTML kept with other markers (another secret key's) is never used."""
     if reader.current().user is not None or is_personal():
         return render()
-    url = hashlib.sha256(request.url.encode("utf-8", "surrogateescape")).hexdigest()
-    return cached(f"html:{int(is_partial())}:{url}", lambda: str(render()))
+    key = "\n".join((request.url, *holes))
+    digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()
+    return cached(f"html:{int(is_partial())}:{digest}", lambda: str(render()))

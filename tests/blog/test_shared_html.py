@@ -153,3 +153,17 @@ def test_the_next_new_year_is_in_the_sites_timezone(app):
         assert next_new_year(moment) == datetime(2027, 1, 1, tzinfo=UTC)
         new_year = datetime(2027, 1, 1, 0, 0, tzinfo=UTC)
         assert next_new_year(new_year) == datetime(2028, 1, 1, tzinfo=UTC)
+
+
+def test_a_new_secret_key_never_reads_html_kept_under_the_old(app, database_uri, post, tmp_path):
+    """Workers that share a cache backend across a key rotation: the form's
+    marker is named with the key, so each reads only HTML with its own."""
+    shared = {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(tmp_path / "cache"),
+              "PAGE_CACHE": False, "MEDIA_STORAGE_URL": app.config["MEDIA_STORAGE_URL"]}
+    old = app_with_cache(database_uri, SECRET_KEY="the-old-key", **shared)
+    new = app_with_cache(database_uri, SECRET_KEY="the-new-key", **shared)
+    url = permalink(old, post)
+    for worker in (old, new, old):
+        html = worker.test_client().get(url).get_data(as_text=True)
+        assert MARKER not in html
+        assert re.search(r'name="csrf_token"[^>]*value="[^"]+"', html)
