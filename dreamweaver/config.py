@@ -88,6 +88,10 @@ DEFAULTS = {
     # Roles whose accounts must sign in with two-factor (two_factor.py), e.g.
     # ("administrator",); such a user without it is sent to set it up first.
     "TWO_FACTOR_REQUIRED_ROLES": (),
+    # Outbound requests made because of someone else's input (federation/outbound.py)
+    # refuse loopback addresses; true lets them reach 127.0.0.1 and ::1, for tests
+    # with a peer on this machine. Never private or link-local addresses.
+    "FEDERATION_ALLOW_LOOPBACK": False,
 }
 
 
