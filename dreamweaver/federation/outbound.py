@@ -7,7 +7,8 @@ network. So every request here:
 - goes only to http(s), with no credentials in the address;
 - resolves the host once and refuses it if ANY of its addresses is not a
   public one (private, loopback, link-local, shared, reserved, multicast,
-  unspecified, and IPv6 forms that carry one: IPv4-mapped, 6to4, Teredo);
+  unspecified, site-local, and IPv6 forms that carry one: IPv4-mapped,
+  IPv4-compatible, 6to4, Teredo, NAT64);
   decimal, octal and short IPv4 forms are what the resolver makes of them;
 - connects to the address it checked, never resolving again (a DNS answer
   that changes between the check and the connection cannot get past it);
@@ -87,13 +88,31 @@ def check_address(address: str, allow_loopback: bool) -> None:
     """Refuse any address that is not a public one."""
     ip = ipaddress.ip_address(address.split("%")[0])
     if isinstance(ip, ipaddress.IPv6Address):
-        embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        embedded = _embedded_ipv4(ip)
         if embedded is not None:  # loopback is allowed as itself only
             check_address(str(embedded), allow_loopback=False)
+        if ip.is_site_local:  # fec0::/10, deprecated, but routed inside some networks
+            raise Refused(f"{address} is not a public address")
     if allow_loopback and ip.is_loopback:
         return
     if not ip.is_global or ip.is_multicast:
         raise Refused(f"{address} is not a public address")
+
+
+NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 one carries to its network (mapped, 6to4,
+    Teredo, NAT64, the old IPv4-compatible form), if any: that is where it goes."""
+    if ip.ipv4_mapped or ip.sixtofour:
+        return ip.ipv4_mapped or ip.sixtofour
+    if ip.teredo:
+        return ip.teredo[1]
+    if any(ip in network for network in NAT64) or (ip in IPV4_COMPATIBLE and int(ip) > 1):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
 
 
 def resolve(host: str, port: int) -> str:

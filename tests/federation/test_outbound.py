@@ -57,6 +57,7 @@ def test_loopback_in_every_spelling_is_refused(strict, peer, spelling):
     "224.0.0.1", "255.255.255.255", "198.18.0.1",
     "[fe80::1]", "[fc00::1]", "[fd12:3456::1]", "[::]", "[ff02::1]",
     "[::ffff:10.0.0.1]", "[::ffff:169.254.169.254]", "[2002:a00:1::]", "[2002:7f00:1::]",
+    "[64:ff9b::7f00:1]", "[64:ff9b::a9fe:a9fe]", "[::127.0.0.1]", "[::10.0.0.1]", "[fec0::1]",
     "167772161",  # 10.0.0.1 in decimal
 ])
 def test_private_link_local_and_reserved_addresses_are_refused(loopback, address):
