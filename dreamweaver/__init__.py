@@ -89,6 +89,7 @@ def register_blueprints(app):
         subscription_views,  # noqa: F401 - its routes, on comments.bp
     )
     from .comments import views as comments
+    from .federation import models as federation_models  # noqa: F401 - its tables
     from .mail import outbox  # noqa: F401 - its tasks
     from .media import views as media
     from .params import PagePath, Segment

@@ -115,12 +115,20 @@ def writes_from_here() -> None:
             session.info.pop(ONLY_READ, None)
 
 
+def session_writes() -> bool:
+    """Whether this request's (or task's, or command's) session is the one
+    that writes: not a reader's request (GET, or a view that said it only
+    reads), whose transaction on SQLite is a deferred snapshot."""
+    return not (has_request_context()
+                and (request.method in SAFE_METHODS or g.get("db_only_reads")))
+
+
 def _sqlite_begin(lock, connection):
     # Requests that may write (and CLI commands) take the write lock up front,
     # so a concurrent writer waits for it instead of failing with "database is
     # locked" when it upgrades a read transaction. Reads stay deferred so they
     # never queue behind writers (WAL lets them run).
-    if has_request_context() and (request.method in SAFE_METHODS or g.get("db_only_reads")):
+    if not session_writes():
         connection.exec_driver_sql("BEGIN")
         return
     dbapi = connection.connection.dbapi_connection
