@@ -89,7 +89,8 @@ def register_blueprints(app):
         subscription_views,  # noqa: F401 - its routes, on comments.bp
     )
     from .comments import views as comments
-    from .federation import models as federation_models  # noqa: F401 - its tables
+    from .federation import delivery  # noqa: F401 - its task
+    from .federation import views as federation
     from .mail import outbox  # noqa: F401 - its tasks
     from .media import views as media
     from .params import PagePath, Segment
@@ -100,6 +101,7 @@ def register_blueprints(app):
     app.register_blueprint(blog.bp)
     app.register_blueprint(comments.bp)
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(federation.bp)
     app.register_blueprint(media.bp)
     # Last: every area's tasks are defined once its modules are imported.
     tasks.init_app(app)

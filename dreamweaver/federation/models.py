@@ -1,11 +1,12 @@
-"""What the fediverse area keeps: so far, our actors' key pairs."""
+"""What the fediverse area keeps: our actors' key pairs, the remote actors we
+heard from, who follows us, and the activities our inbox took."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..models import UTCDateTime, utcnow
@@ -23,3 +24,53 @@ class ActorKey(db.Model):
     public_pem: Mapped[str] = mapped_column(sa.Text)
     private_sealed: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RemoteActor(db.Model):
+    """Someone on another server we have heard from: where to deliver to them,
+    and the key their requests are signed with (refetched when it fails)."""
+
+    __tablename__ = "federation_actors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uri: Mapped[str] = mapped_column(sa.String(1000), unique=True)
+    key_id: Mapped[str] = mapped_column(sa.String(1000), index=True)
+    public_pem: Mapped[str] = mapped_column(sa.Text)
+    inbox: Mapped[str] = mapped_column(sa.String(1000))
+    shared_inbox: Mapped[str] = mapped_column(sa.String(1000), default="")
+    domain: Mapped[str] = mapped_column(sa.String(255), index=True)
+    username: Mapped[str] = mapped_column(sa.String(255), default="")
+    name: Mapped[str] = mapped_column(sa.String(255), default="")
+    url: Mapped[str] = mapped_column(sa.String(1000), default="")
+    icon_url: Mapped[str] = mapped_column(sa.String(1000), default="")
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def delivery_inbox(self) -> str:
+        return self.shared_inbox or self.inbox
+
+
+class Follower(db.Model):
+    """A remote actor following one of ours ("blog" or "author:<user id>")."""
+
+    __tablename__ = "federation_followers"
+    __table_args__ = (sa.UniqueConstraint("local", "actor_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    local: Mapped[str] = mapped_column(sa.String(80), index=True)
+    actor_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("federation_actors.id", ondelete="CASCADE"), index=True)
+    follow_id: Mapped[str] = mapped_column(sa.String(1000), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    actor: Mapped[RemoteActor] = relationship(lazy="joined")
+
+
+class SeenActivity(db.Model):
+    """An activity our inbox took, by a digest of its id: the same one again
+    (a replay) is refused. Kept past the signature's Date window."""
+
+    __tablename__ = "federation_seen"
+
+    digest: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -78,7 +78,10 @@ def fetch(url: str, *, method: str = "GET", headers: dict | None = None,
         location = answer.headers.get("location")
         if answer.status not in REDIRECTS or not location:
             return answer
-        url = urljoin(url, location)
+        try:
+            url = urljoin(url, location)
+        except ValueError as error:
+            raise Refused("a redirect to no valid address") from error
         if answer.status == 303 or (answer.status in (301, 302) and method == "POST"):
             method, body = "GET", None
     raise Refused(f"more than {MAX_REDIRECTS} redirects")
@@ -132,7 +135,11 @@ def resolve(host: str, port: int) -> str:
 
 def _once(url: str, method: str, headers: dict, body: bytes | None, max_bytes: int,
           deadline: float) -> Fetched:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - read now: a bad port raises here
+    except ValueError as error:
+        raise Refused("not an address that can be fetched") from error
     if parts.scheme not in ("http", "https"):
         raise Refused("only http and https addresses are fetched")
     if parts.username or parts.password:
@@ -140,10 +147,7 @@ def _once(url: str, method: str, headers: dict, body: bytes | None, max_bytes: i
     host = parts.hostname
     if not host:
         raise Refused("the address has no host")
-    try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError as error:
-        raise Refused("the address has no valid port") from error
+    port = parts.port or (443 if parts.scheme == "https" else 80)
     address = resolve(host, port)
     connection, watchdog = _connect(parts.scheme, host, port, address, deadline)
     try:

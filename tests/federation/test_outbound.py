@@ -75,7 +75,8 @@ def test_public_addresses_pass_the_check():
 
 @pytest.mark.parametrize("url", [
     "ftp://127.0.0.1/", "file:///etc/passwd", "gopher://127.0.0.1/", "http://user:pw@127.0.0.1/",
-    "http:///nohost", "http://127.0.0.1:99999/", "javascript:alert(1)",
+    "http:///nohost", "http://127.0.0.1:99999/", "javascript:alert(1)", "http://[::1",
+    "https://[not-an-address]/", "http://127.0.0.1:port/",
 ])
 def test_other_schemes_and_odd_addresses_are_refused(loopback, url):
     with pytest.raises(Refused):
