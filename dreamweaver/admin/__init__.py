@@ -1,5 +1,6 @@
 """The owner's area: accounts, posts and pages, categories, comment moderation,
-the mail outbox, the site's settings, its menu and its sidebar's widgets.
+the mail outbox, the fediverse, the site's settings, its menu and its sidebar's
+widgets.
 
 Each module adds its views to the one admin blueprint.
 """
@@ -9,6 +10,7 @@ from . import (
                categories,
                comments,
                dashboard,
+               fediverse,
                invitations,
                mail,
                media,
@@ -23,6 +25,6 @@ from . import (
 )
 from .blueprint import bp
 
-__all__ = ["bp", "accounts", "categories", "comments", "dashboard", "invitations", "mail",
-           "media", "menus", "password_reset", "posts", "profile", "settings",
+__all__ = ["bp", "accounts", "categories", "comments", "dashboard", "fediverse", "invitations",
+           "mail", "media", "menus", "password_reset", "posts", "profile", "settings",
            "two_factor", "users", "widgets"]

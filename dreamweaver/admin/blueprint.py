@@ -60,6 +60,7 @@ SECTIONS = (
     ("admin.categories", "Categories", "admin.categor", "editing"),
     ("admin.users", "People", "admin.user", "admin"),
     ("admin.mail_outbox", "Mail", "admin.mail", "admin"),
+    ("admin.fediverse", "Fediverse", "admin.fediverse", "admin"),
     ("admin.settings", "Settings", "admin.settings", "admin"),
     ("admin.widgets", "Widgets", "admin.widget", "admin"),
     ("admin.menus", "Menus", "admin.menu", "admin"),

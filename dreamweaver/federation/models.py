@@ -74,3 +74,16 @@ class SeenActivity(db.Model):
 
     digest: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class Block(db.Model):
+    """An actor ("actor", by its id) or a whole server ("domain") the owner
+    blocked: what they send is dropped, and they follow no one here."""
+
+    __tablename__ = "federation_blocks"
+    __table_args__ = (sa.UniqueConstraint("kind", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(10))
+    value: Mapped[str] = mapped_column(sa.String(1000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -91,7 +91,7 @@ def store(document: dict, key_id: str) -> RemoteActor:
     icon = document.get("icon")
     actor.key_id, actor.public_pem, actor.inbox = key_id, key, inbox
     actor.shared_inbox = id_of(endpoints.get("sharedInbox"))[:1000]
-    actor.domain = urlsplit(uri).netloc.lower()[:255]  # read above
+    actor.domain = (urlsplit(uri).hostname or "")[:255]  # read above; lower case
     actor.username = _text(document.get("preferredUsername"))
     actor.name = _text(document.get("name")) or actor.username
     actor.url = id_of(document.get("url")) if isinstance(document.get("url"), (str, dict)) else ""

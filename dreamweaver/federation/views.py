@@ -17,7 +17,7 @@ from ..caching import cached
 from ..extensions import csrf, db, limiter
 from ..models import Post
 from ..public_url import public_url
-from . import activities, actors, remote, signatures
+from . import activities, actors, followers, remote, signatures
 from .actors import Actor
 
 bp = Blueprint("federation", __name__)
@@ -147,9 +147,14 @@ def inbox():
     if len(body) > MAX_ACTIVITY_BYTES:
         abort(413)
     try:
+        if followers.is_blocked(signatures.key_id(request.headers)):
+            return Response("", 202)  # dropped unread: nothing of theirs is kept
         sender = _signed_by(body)
     except (signatures.BadSignature, remote.Unknown) as error:
         return _refusal(401, str(error))
+    if followers.is_blocked(sender.uri):
+        db.session.rollback()  # not even the key fetched for them
+        return Response("", 202)
     try:
         activity = json.loads(body)
     except (ValueError, RecursionError):

@@ -33,7 +33,7 @@ def site(make):
               "category_id": category.id, "action": "approve", "number": 1,
               "filename": "css/site.css", "path": "about/child", "media_id": media.id,
               "key": media.key, "token": "not-a-token", "user_id": author.id,
-              "message_id": 1}
+              "message_id": 1, "follower_id": 1, "block_id": 1}
     return {"values": values, "slugs": slugs, "page_endpoints": page_endpoints,
             "post_slug": post.slug, "page_slug": page.slug}
 
