@@ -89,8 +89,14 @@ def register_blueprints(app):
         subscription_views,  # noqa: F401 - its routes, on comments.bp
     )
     from .comments import views as comments
-    from .federation import delivery  # noqa: F401 - its task
-    from .federation import views as federation
+    from .federation import (  # noqa: F401 - each adds its views or tasks
+        collections,
+        delivery,
+        discovery,
+        inbox,
+        publishing,
+    )
+    from .federation.blueprint import bp as federation
     from .mail import outbox  # noqa: F401 - its tasks
     from .media import views as media
     from .params import PagePath, Segment
@@ -101,7 +107,7 @@ def register_blueprints(app):
     app.register_blueprint(blog.bp)
     app.register_blueprint(comments.bp)
     app.register_blueprint(feeds.bp)
-    app.register_blueprint(federation.bp)
+    app.register_blueprint(federation)
     app.register_blueprint(media.bp)
     # Last: every area's tasks are defined once its modules are imported.
     tasks.init_app(app)

@@ -15,8 +15,8 @@ from wtforms.validators import InputRequired, Length
 
 from ..extensions import db
 from ..federation import followers
+from ..federation.blueprint import enabled
 from ..federation.models import Block, Follower
-from ..federation.views import enabled
 from ..htmx import is_partial, render
 from ..params import MAX_ID, whole_number
 from .blueprint import administrators_only, bp

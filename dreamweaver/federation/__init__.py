@@ -1,6 +1,11 @@
 """The fediverse and the independent web: ActivityPub and Webmention (issue 22).
 
-Built in steps; what is here so far is the ground every part stands on:
-`outbound`, the only way this area (and any other) asks another server for
-something because of what someone else sent us.
+- blueprint.py: the blueprint, `enabled()`, and JSON answers
+- discovery.py: WebFinger, NodeInfo, our actors' documents (actors.py says who they are)
+- inbox.py: the shared inbox; activities.py: what each activity does
+- collections.py: outboxes, followers counts, each post as an Article (objects.py)
+- publishing.py: the periodic run that sends Create, Update and Delete; delivery.py sends
+- remote.py: other servers' actors and keys; signatures.py: HTTP Signatures
+- outbound.py: every request made because of someone else's input
+- keys.py, followers.py, models.py: our key pairs, followers and blocks, the tables
 """

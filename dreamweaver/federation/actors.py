@@ -12,6 +12,8 @@ from markupsafe import escape
 
 from .. import settings
 from ..blog import queries
+from ..extensions import db
+from ..models import User
 from ..public_url import public_url
 from . import keys
 
@@ -59,8 +61,10 @@ def blog() -> Actor:
 def author(slug: str) -> Actor | None:
     """An author readers can see a post of (the author archive's rule)."""
     user = queries.public_author(slug)
-    if user is None:
-        return None
+    return of_user(user) if user is not None else None
+
+
+def of_user(user: User) -> Actor:
     return Actor(f"author:{user.id}", "Person", user.slug, user.display_name, user.bio or "",
                  public_url("blog.author", slug=user.slug),
                  public_url("federation.author_actor", slug=user.slug))
@@ -108,8 +112,9 @@ def from_id(uri: str) -> Actor | None:
 
 
 def of_key(key: str) -> Actor | None:
-    """Our actor whose key pair is `key` ("blog" or "author:<id>")."""
+    """Our actor whose key pair is `key` ("blog" or "author:<id>"): an author
+    who has since unpublished everything still signs the Delete of their post."""
     if key == BLOG:
         return blog()
-    user = queries.public_author(user_id=int(key.removeprefix("author:")))
-    return author(user.slug) if user is not None else None
+    user = db.session.get(User, int(key.removeprefix("author:")))
+    return of_user(user) if user is not None else None

@@ -87,3 +87,15 @@ class Block(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(10))
     value: Mapped[str] = mapped_column(sa.String(1000))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FederatedPost(db.Model):
+    """A post the fediverse was sent (Create), and the edit it last saw: what
+    `publishing.sync` compares with the post to send Update or Delete."""
+
+    __tablename__ = "federation_posts"
+
+    post_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # outlives the post
+    actor_key: Mapped[str] = mapped_column(sa.String(80))  # who sent it, and signs its Delete
+    modified_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from dreamweaver.extensions import db
 from dreamweaver.federation.models import Block, Follower, RemoteActor, SeenActivity
 from tests.support.auth import csrf_token
-from tests.support.fediverse_peer import FediversePeer
 from tests.support.responses import text
 
 SCREEN = "/admin/fediverse/"
@@ -19,15 +18,8 @@ BLOG = "http://localhost/ap/blog"
 
 
 @pytest.fixture
-def peer():
-    server = FediversePeer()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def site(app, make):
-    app.config.update(FEDERATION_ENABLED=True, FEDERATION_ALLOW_LOOPBACK=True)
+def site(federated, make):
+    app = federated
     make.post("Out")
     return app
 

@@ -1,4 +1,4 @@
-"""How a fediverse server finds us (federation/views.py): WebFinger for the
+"""How a fediverse server finds us (federation/discovery.py): WebFinger for the
 blog (@host@host, as WordPress's plugin names it) and each author with a
 published post, NodeInfo 2.1, and the actors' documents with their public
 keys; all of it 404 while federation is off."""

@@ -1,4 +1,4 @@
-"""Our inbox (federation/views.py, activities.py) against a real peer on
+"""Our inbox (federation/inbox.py, activities.py) against a real peer on
 loopback with keys of its own: a Follow is kept and answered with an Accept
 signed by the followed actor; Undo removes it; unsigned, forged, replayed,
 misattributed and oversized activities are refused and store nothing; a key
@@ -12,22 +12,15 @@ import sqlalchemy as sa
 from dreamweaver.extensions import db
 from dreamweaver.federation import keys
 from dreamweaver.federation.models import Follower, RemoteActor, SeenActivity
-from tests.support.fediverse_peer import FediversePeer, new_key
+from tests.support.fediverse_peer import new_key
 
 INBOX = "http://localhost/ap/inbox"
 BLOG = "http://localhost/ap/blog"
 
 
 @pytest.fixture
-def peer():
-    server = FediversePeer()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def site(app, make):
-    app.config.update(FEDERATION_ENABLED=True, FEDERATION_ALLOW_LOOPBACK=True)
+def site(federated, make):
+    app = federated
     make.post("Out", author=make.user("ann", display_name="Ann Writer"))
     return app
 

@@ -50,19 +50,23 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self):  # noqa: N802
         peer = self.server.peer
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        if self.path != "/users/peer/inbox":
+        if self.path not in ("/users/peer/inbox", "/inbox"):  # its own, and the shared one
             self._answer(404)
             return
         verified = None
-        if peer.trusted_pem:
+        headers = Headers(dict(self.headers))
+        try:
+            pem = peer.trusted.get(signatures.key_id(headers), peer.trusted_pem)
+        except signatures.BadSignature:
+            pem = peer.trusted_pem
+        if pem:
             try:
-                signatures.verify("POST", self.path, Headers(dict(self.headers)), body,
-                                  peer.trusted_pem)
+                signatures.verify("POST", self.path, headers, body, pem)
                 verified = True
             except signatures.BadSignature:
                 verified = False
         peer.received.append({"headers": dict(self.headers), "body": json.loads(body),
-                              "verified": verified})
+                              "verified": verified, "path": self.path})
         self._answer(202)
 
 
@@ -70,6 +74,7 @@ class FediversePeer:
     def __init__(self):
         self.key = new_key()
         self.trusted_pem = None  # the key our deliveries must be signed with
+        self.trusted: dict[str, str] = {}  # or, by key id, the keys of several actors
         self.received: list[dict] = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.server.daemon_threads = True
@@ -84,7 +89,7 @@ class FediversePeer:
                              "https://w3id.org/security/v1"],
                 "id": self.actor, "type": "Person", "preferredUsername": "peer",
                 "name": "Peer Reviewer", "inbox": self.actor + "/inbox",
-                "endpoints": {"sharedInbox": self.base + "/inbox-unused"},
+                "endpoints": {"sharedInbox": self.base + "/inbox"},
                 "icon": {"type": "Image", "url": self.base + "/avatar.png"},
                 "publicKey": {"id": self.key_id, "owner": self.actor,
                               "publicKeyPem": pem_of(self.key)}}
