@@ -96,7 +96,7 @@ def register_blueprints(app):
         inbox,
         publishing,
     )
-    from .federation.blueprint import bp as federation
+    from .federation.views import bp as federation
     from .mail import outbox  # noqa: F401 - its tasks
     from .media import views as media
     from .params import PagePath, Segment

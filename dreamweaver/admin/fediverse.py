@@ -15,8 +15,8 @@ from wtforms.validators import InputRequired, Length
 
 from ..extensions import db
 from ..federation import followers
-from ..federation.blueprint import enabled
 from ..federation.models import Block, Follower
+from ..federation.views import enabled
 from ..htmx import is_partial, render
 from ..params import MAX_ID, whole_number
 from .blueprint import administrators_only, bp
@@ -61,6 +61,12 @@ def _checked() -> None:
         abort(400)
 
 
+def _follower(follower_id: int) -> Follower:
+    """The follower a button names, once its form's token is checked."""
+    _checked()
+    return db.session.get(Follower, follower_id) or abort(404)
+
+
 @bp.get("/fediverse/")
 @administrators_only
 def fediverse():
@@ -70,20 +76,18 @@ def fediverse():
 @bp.post(f"/fediverse/followers/<{ID}:follower_id>/remove")
 @administrators_only
 def fediverse_remove(follower_id):
-    _checked()
-    follower = db.session.get(Follower, follower_id) or abort(404)
-    name = follower.actor.name or follower.actor.uri
+    follower = _follower(follower_id)
+    said = f"{follower.actor.name or follower.actor.uri} no longer follows " \
+           f"{followers.followed_name(follower.local)}."
     followers.remove(follower)
     db.session.commit()
-    return _done(f"{name} no longer follows {followers.followed_name(follower.local)}.")
+    return _done(said)
 
 
 @bp.post(f"/fediverse/followers/<{ID}:follower_id>/block")
 @administrators_only
 def fediverse_block_actor(follower_id):
-    _checked()
-    follower = db.session.get(Follower, follower_id) or abort(404)
-    actor = follower.actor
+    actor = _follower(follower_id).actor
     followers.block_actor(actor)
     db.session.commit()
     return _done(f"{actor.name or actor.uri} is blocked: what they send is dropped.")

@@ -5,6 +5,7 @@ reader's fresh token put in)."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 
@@ -160,11 +161,17 @@ class FormHole:
     sanitized text can hold, named with a digest of the secret key besides."""
 
     def __init__(self):
-        digest = hashlib.sha256(b"comment-form-hole:" + _secret()).hexdigest()[:24]
-        self.marker = f"<!--dw-comment-form-{digest}-->"
+        self.marker = _marker(_secret())
 
     def fill(self, html: str, post, form) -> str:
         return html.replace(self.marker, comment_form_html(post, form))
+
+
+@functools.lru_cache(maxsize=4)
+def _marker(secret: bytes) -> str:
+    # Once per secret key, not on every page.
+    digest = hashlib.sha256(b"comment-form-hole:" + secret).hexdigest()[:24]
+    return f"<!--dw-comment-form-{digest}-->"
 
 
 def _secret() -> bytes:

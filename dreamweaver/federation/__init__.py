@@ -1,6 +1,6 @@
 """The fediverse and the independent web: ActivityPub and Webmention (issue 22).
 
-- blueprint.py: the blueprint, `enabled()`, and JSON answers
+- views.py: the blueprint `bp`, `enabled()`, and JSON answers
 - discovery.py: WebFinger, NodeInfo, our actors' documents (actors.py says who they are)
 - inbox.py: the shared inbox; activities.py: what each activity does
 - collections.py: outboxes, followers counts, each post as an Article (objects.py)

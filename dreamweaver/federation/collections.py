@@ -14,8 +14,8 @@ from ..models import Post, utcnow
 from ..params import whole_number
 from . import actors, objects
 from .actors import Actor
-from .blueprint import bp, json_response
 from .models import Follower
+from .views import bp, json_response
 
 OUTBOX_PAGE = 20
 MAX_PAGE = 10**6

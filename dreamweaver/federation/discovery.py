@@ -15,7 +15,7 @@ from ..models import Post
 from ..public_url import public_url
 from . import actors
 from .actors import Actor
-from .blueprint import ACTIVITY_JSON, bp, json_response
+from .views import ACTIVITY_JSON, bp, json_response
 
 NODEINFO = "http://nodeinfo.diaspora.software/ns/schema/2.1"
 

@@ -11,7 +11,7 @@ from flask import Response, abort, current_app, request
 
 from ..extensions import csrf, db, limiter
 from . import activities, followers, remote, signatures
-from .blueprint import bp
+from .views import bp
 
 # What one activity may weigh: Mastodon's cap is 1 MB; nothing we take needs
 # a quarter of it.

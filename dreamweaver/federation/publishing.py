@@ -33,7 +33,7 @@ SINCE = "federation_since"
 
 @tasks.periodic(minute="*")
 def sync_now() -> None:
-    from .blueprint import enabled
+    from .views import enabled
 
     if enabled():
         sync()

@@ -1,6 +1,6 @@
-"""The federation blueprint: the fediverse's ways in (discovery.py, inbox.py,
-collections.py add their views to it). Everything on it answers 404 while
-federation is off (`enabled`)."""
+"""The federation blueprint, `bp`: the fediverse's ways in (discovery.py,
+inbox.py and collections.py add their views to it, one module per concern).
+Everything on it answers 404 while federation is off (`enabled`)."""
 
 from __future__ import annotations
 
