@@ -94,6 +94,7 @@ def register_blueprints(app):
         delivery,
         discovery,
         inbox,
+        pages,
         publishing,
     )
     from .federation.views import bp as federation

@@ -216,6 +216,10 @@ class Post(db.Model):
     # Approved comments, kept by the code that changes a comment's status
     # (WordPress's comment_count) so lists never count rows per post.
     comment_count: Mapped[int] = mapped_column(default=0)
+    # Likes and boosts from the fediverse and Webmention, kept as comment_count
+    # is (federation/reactions.py), so a post page counts no rows.
+    like_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    boost_count: Mapped[int] = mapped_column(default=0, server_default="0")
     # A page's parent page (WordPress's post_parent): the page lives at
     # /<parent path>/<slug>/ (permalinks.page_path). Deleting a page moves its
     # children up first (publishing.delete); SET NULL only backs that up.
@@ -358,6 +362,9 @@ class Comment(db.Model):
         # Flood control (by address) and the moderation rule (by email).
         sa.Index("ix_comments_ip_created", "ip", "created_at"),
         sa.Index("ix_comments_email_status", "author_email", "status"),
+        # A remote note's Update and Delete, and the moderation rule by actor.
+        sa.Index("ix_comments_remote_id", "remote_id"),
+        sa.Index("ix_comments_remote_actor", "remote_actor", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -380,6 +387,12 @@ class Comment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ip: Mapped[str] = mapped_column(sa.String(45), default="")
     user_agent: Mapped[str] = mapped_column(sa.String(255), default="")
+    # Where a comment came from when not from our form: "fediverse" (a reply
+    # note; remote_id is its id, remote_actor who wrote it) or "webmention"
+    # (remote_id is the page that mentions us).
+    source: Mapped[str] = mapped_column(sa.String(20), default="", server_default="")
+    remote_id: Mapped[str | None] = mapped_column(sa.String(1000))
+    remote_actor: Mapped[str] = mapped_column(sa.String(1000), default="", server_default="")
 
     post: Mapped[Post] = relationship()
     parent: Mapped[Comment | None] = relationship(remote_side=[id])

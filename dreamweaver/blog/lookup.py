@@ -27,6 +27,7 @@ from . import queries
 # embed_origins too: the page's CSP needs them when its content is cached.
 FIELDS = ("id", "type", "status", "title", "slug", "published_at", "published_local",
           "modified_at", "author_id", "comments_open", "sticky", "comment_count",
+          "like_count", "boost_count",
           "featured_media_id", "embed_origins")
 
 

@@ -51,11 +51,22 @@ def _is_anonymous(environ, personal: frozenset[str]) -> bool:
     return not header or personal.isdisjoint(parse_cookie(header))
 
 
+JSON_LD = ("application/activity+json", "application/ld+json")
+
+
+def wants_json_ld(accept: str) -> bool:
+    """Whether an Accept header asks for ActivityPub's JSON-LD, which the
+    addresses of posts, authors and the home page answer instead of HTML
+    (federation/pages.py): the one part of Accept a response depends on."""
+    return any(kind in accept for kind in JSON_LD)
+
+
 def _key(environ, generation: int) -> str:
     """This request's variant of its URL: the host (links are absolute in feeds
-    and metadata), htmx headers and the accepted encoding change the response,
-    so they are part of the key (as Vary says)."""
+    and metadata), htmx headers, the accepted encoding and whether JSON-LD is
+    asked for change the response, so they are part of the key (as Vary says)."""
     variant = [environ.get(name, "") for name in KEYED_ON]
+    variant.append("json-ld" if wants_json_ld(environ.get("HTTP_ACCEPT", "")) else "")
     digest = hashlib.sha256("\n".join(variant).encode("utf-8", "surrogateescape")).hexdigest()
     return f"dw:page:{generation}:{digest}"
 

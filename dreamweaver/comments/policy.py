@@ -144,20 +144,21 @@ SHORTEST_NAME_FOUND_INSIDE = 4
 
 
 def verdict(author: str, email: str, content_html: str, parts: dict[str, str],
-            signed_in: User | None = None) -> tuple[str, str]:
+            signed_in: User | None = None, remote_actor: str = "") -> tuple[str, str]:
     """(status, reason) of a reader's new comment: "spam" when it holds a
     disallowed word (never shown, nobody told: WordPress's disallowed list
     overrides every other rule), else "pending" with why it waits, or
-    "approved". `parts` are the texts the word lists look in (words.PARTS)."""
+    "approved". `parts` are the texts the word lists look in (words.PARTS);
+    `remote_actor`, who wrote a comment that came from another server."""
     found = words.find(settings.current().disallowed_keys, parts)
     if found:
         return "spam", f"The {found.part} contains “{_short(found.word)}”, a disallowed word"
-    held = hold_reason(author, email, content_html, signed_in, parts)
+    held = hold_reason(author, email, content_html, signed_in, parts, remote_actor)
     return ("pending", held) if held else ("approved", "")
 
 
 def hold_reason(author: str, email: str, content_html: str, signed_in: User | None = None,
-                parts: dict[str, str] | None = None) -> str:
+                parts: dict[str, str] | None = None, remote_actor: str = "") -> str:
     """Why a new comment waits for the owner, or "" to approve it at once.
 
     Always: a name or email that passes for a registered user's, unless that
@@ -165,7 +166,9 @@ def hold_reason(author: str, email: str, content_html: str, signed_in: User | No
     discussion settings, in its order: too many links, a moderation word in
     any of `parts`, or (with comment_previously_approved) no earlier approved
     comment with this name and this email address (both, as WordPress's
-    "Comment author must have a previously approved comment").
+    "Comment author must have a previously approved comment"). A comment from
+    another server has no email address: for it, the earlier comment must be
+    by the same `remote_actor` (its signed identity, not a name anyone can take).
     """
     imitated = _imitated_user(author, email, signed_in)
     if imitated:
@@ -181,15 +184,16 @@ def hold_reason(author: str, email: str, content_html: str, signed_in: User | No
         return f"The {found.part} contains “{_short(found.word)}”, a moderation word"
     if not site.comment_previously_approved:
         return ""
+    if remote_actor:
+        same = (Comment.remote_actor == remote_actor,)
+        first = "First comment from this account on another server"
+    else:
+        same = (Comment.author_email == email,
+                sa.func.lower(Comment.author_name) == author.lower())
+        first = "First comment with this name and email address"
     known = db.session.scalar(
-        sa.select(Comment.id)
-        .where(Comment.author_email == email, Comment.status == "approved",
-               sa.func.lower(Comment.author_name) == author.lower())
-        .limit(1)
-    )
-    if known is None:
-        return "First comment with this name and email address"
-    return ""
+        sa.select(Comment.id).where(*same, Comment.status == "approved").limit(1))
+    return first if known is None else ""
 
 
 def _imitated_user(author: str, email: str, signed_in: User | None) -> str:

@@ -1,9 +1,10 @@
 """What our inbox does with an activity whose signature held: the rules in
 the order they refuse, then the one thing each kind of activity does.
 
-Taken so far: Follow (the follower kept, a signed Accept sent back) and
-Undo of a Follow (the follower removed). Anything else is acknowledged and
-left, until the parts of issue 22 that read it land (replies, likes, boosts).
+Taken: Follow (the follower kept, a signed Accept sent back); Create,
+Update and Delete of a note answering us (replies.py: a comment in the
+thread); Like and Announce of our posts (reactions.py: counted on the post);
+Undo of a Follow, Like or Announce. Anything else is acknowledged and left.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import utcnow
-from . import actors, delivery
+from . import actors, delivery, followers, reactions, replies
 from .actors import AS
-from .models import Follower, RemoteActor, SeenActivity
+from .models import Follower, Reaction, RemoteActor, SeenActivity
 from .remote import id_of
+from .targets import post_for
 
 # Past a signature's Date window (an hour each way): a replay is refused
 # for as long as its signature would still be believed.
@@ -40,11 +42,26 @@ def take(activity: dict, sender: RemoteActor) -> None:
     if not activity_id:
         raise Refused(400, "an activity needs an id")
     _first_time(activity_id)
-    kind = activity.get("type")
-    if kind == "Follow":
-        _follow(activity, sender)
-    elif kind == "Undo" and _type_of(activity.get("object")) == "Follow":
-        _unfollow(activity["object"], sender)
+    kind, thing = activity.get("type"), activity.get("object")
+    try:
+        if kind == "Follow":
+            _follow(activity, sender)
+        elif kind == "Create":
+            replies.create(thing, sender)
+        elif kind == "Update":
+            replies.update(thing, sender)
+        elif kind == "Delete" and id_of(thing) == sender.uri:  # their account is gone
+            followers.forget(RemoteActor.id == sender.id)
+        elif kind == "Delete":
+            replies.delete(thing, sender)
+        elif kind in REACTIONS:
+            _react(REACTIONS[kind], activity, sender)
+        elif kind == "Undo" and _type_of(thing) == "Follow":
+            _unfollow(thing, sender)
+        elif kind == "Undo" and _type_of(thing) in REACTIONS:
+            _unreact(thing, sender)
+    except replies.Refused as refused:
+        raise Refused(refused.status, str(refused)) from None
 
 
 def _first_time(activity_id: str) -> None:
@@ -55,6 +72,9 @@ def _first_time(activity_id: str) -> None:
         SeenActivity.received_at < utcnow() - SEEN_FOR))
     db.session.add(SeenActivity(digest=digest))
     db.session.flush()
+
+
+REACTIONS = {"Like": "like", "Announce": "boost"}
 
 
 def _type_of(value) -> str:
@@ -85,3 +105,17 @@ def _unfollow(follow: dict, sender: RemoteActor) -> None:
     if followed is not None:
         query = query.where(Follower.local == followed.key)
     db.session.execute(query)
+
+
+def _react(kind: str, activity: dict, sender: RemoteActor) -> None:
+    post = post_for(id_of(activity.get("object")))
+    if post is not None:  # a boost of someone else's note is not ours to count
+        reactions.add(post, kind, source="fediverse", remote_id=id_of(activity.get("id")),
+                      actor=sender.uri, name=sender.name, url=sender.url or sender.uri)
+
+
+def _unreact(undone: dict, sender: RemoteActor) -> None:
+    if id_of(undone.get("actor")) not in ("", sender.uri):
+        raise Refused(401, "an Undo of someone else's activity")
+    reactions.remove(sa.and_(Reaction.actor == sender.uri, Reaction.source == "fediverse",
+                             Reaction.remote_id == id_of(undone.get("id"))[:1000]))

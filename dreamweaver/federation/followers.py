@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from ..blog.queries import Page
 from ..extensions import db
 from ..models import User
-from .models import Block, Follower, RemoteActor
+from . import reactions, replies
+from .models import Block, Follower, Reaction, RemoteActor
 
 PER_PAGE = 50
 # A host name as people type it: labels of letters, digits and hyphens.
@@ -84,7 +85,7 @@ def block_actor(actor: RemoteActor) -> None:
     if not db.session.scalar(sa.select(sa.exists().where(Block.kind == "actor",
                                                          Block.value == actor.uri))):
         db.session.add(Block(kind="actor", value=actor.uri))
-    db.session.execute(sa.delete(Follower).where(Follower.actor_id == actor.id))
+    forget(RemoteActor.id == actor.id)
 
 
 def block_domain(domain: str) -> int:
@@ -92,9 +93,18 @@ def block_domain(domain: str) -> int:
     if not db.session.scalar(sa.select(sa.exists().where(Block.kind == "domain",
                                                          Block.value == domain))):
         db.session.add(Block(kind="domain", value=domain))
-    on_it = sa.select(RemoteActor.id).where(sa.or_(RemoteActor.domain == domain,
-                                                   RemoteActor.domain.like(f"%.{domain}")))
-    removed = db.session.execute(sa.delete(Follower).where(Follower.actor_id.in_(on_it)))
+    return forget(sa.or_(RemoteActor.domain == domain, RemoteActor.domain.like(f"%.{domain}")))
+
+
+def forget(whose) -> int:
+    """Remove what the remote actors `whose` (a WHERE clause on RemoteActor)
+    selects left here: their follows, their comments (for good) and their
+    likes and boosts. What blocking them, or their account's deletion, does.
+    Returns the follows removed."""
+    replies.remove_by(whose)
+    reactions.remove(Reaction.actor.in_(sa.select(RemoteActor.uri).where(whose)))
+    removed = db.session.execute(sa.delete(Follower).where(
+        Follower.actor_id.in_(sa.select(RemoteActor.id).where(whose))))
     return removed.rowcount or 0
 
 

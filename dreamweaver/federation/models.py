@@ -99,3 +99,22 @@ class FederatedPost(db.Model):
     actor_key: Mapped[str] = mapped_column(sa.String(80))  # who sent it, and signs its Delete
     modified_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Reaction(db.Model):
+    """A like or a boost of one of our posts, from the fediverse (`remote_id` is
+    the activity's id) or a Webmention (the page's address): one of each kind
+    per actor and post, counted on the post (Post.like_count, boost_count)."""
+
+    __tablename__ = "federation_reactions"
+    __table_args__ = (sa.UniqueConstraint("post_id", "kind", "actor"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(sa.ForeignKey("posts.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(10))  # "like" or "boost"
+    source: Mapped[str] = mapped_column(sa.String(20))
+    remote_id: Mapped[str] = mapped_column(sa.String(1000), index=True)
+    actor: Mapped[str] = mapped_column(sa.String(1000), index=True)
+    name: Mapped[str] = mapped_column(sa.String(255), default="")
+    url: Mapped[str] = mapped_column(sa.String(1000), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

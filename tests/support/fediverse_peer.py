@@ -103,6 +103,15 @@ class FediversePeer:
                 "id": f"{self.actor}#{kind.lower()}s/{uuid.uuid4().hex}", "type": kind,
                 "actor": self.actor, "object": obj, **fields}
 
+    def note(self, in_reply_to: str, content: str, public: bool = True, **fields) -> dict:
+        """A note of the peer's, as Mastodon writes a reply (public, or to its
+        addressees only)."""
+        audience = (["https://www.w3.org/ns/activitystreams#Public"] if public
+                    else [self.base + "/users/someone"])
+        return {"id": f"{self.actor}/statuses/{uuid.uuid4().int % 10**18}", "type": "Note",
+                "attributedTo": self.actor, "inReplyTo": in_reply_to, "content": content,
+                "to": audience, "cc": [self.actor + "/followers"], **fields}
+
     def signed(self, url: str, body: bytes, key=None, key_id: str | None = None) -> dict:
         return signatures.sign("POST", url, key_id or self.key_id, key or self.key, body=body)
 

@@ -1,0 +1,194 @@
+"""Replies, likes and boosts from a real peer on loopback (federation/
+replies.py, reactions.py): a public reply to a post becomes a comment in its
+thread, cleaned and moderated as a reader's (held for a first-time actor,
+approved after), threaded under the note it answers; Update and Delete of
+the note apply to it; likes and boosts are counted once each; a note that is
+not a public reply to us, or not the sender's, stores nothing; blocking an
+actor removes what they left."""
+
+import pytest
+import sqlalchemy as sa
+
+from dreamweaver.comments.moderation import moderate
+from dreamweaver.extensions import db
+from dreamweaver.federation import followers
+from dreamweaver.federation.models import Reaction, RemoteActor
+from dreamweaver.models import Comment, Post
+from tests.support.comment_client import permalink
+from tests.support.settings import app_with_cache
+
+INBOX = "http://localhost/ap/inbox"
+BLOG = "http://localhost/ap/blog"
+
+
+@pytest.fixture
+def site(federated, make):
+    federated.config.update(COMMENT_MODERATION=True)  # as shipped: first comments wait
+    make.post("Lucid Nights", author=make.user("ann", display_name="Ann Writer"))
+    return federated
+
+
+def the_post(app) -> Post:
+    with app.app_context():
+        return db.session.scalar(sa.select(Post).where(Post.title == "Lucid Nights"))
+
+
+def object_of(post) -> str:
+    return f"http://localhost/ap/posts/{post.id}"
+
+
+def comments(app) -> list[Comment]:
+    with app.app_context():
+        return list(db.session.scalars(sa.select(Comment).order_by(Comment.id)))
+
+
+def send(app, peer, kind, obj, **fields):
+    return peer.post(app.test_client(), INBOX, peer.activity(kind, obj, **fields))
+
+
+def reply(app, peer, in_reply_to, content="<p>Lovely read.</p>", **note_fields):
+    note = peer.note(in_reply_to, content, **note_fields)
+    return send(app, peer, "Create", note), note
+
+
+def test_a_first_reply_is_held_and_the_next_approved_at_once(site, peer):
+    post = the_post(site)
+    response, note = reply(site, peer, object_of(post),
+                           '<p>Dreams <script>alert(1)</script><a href="#" onclick="x()">'
+                           "matter</a></p>")
+    assert response.status_code == 202, response.get_data(as_text=True)
+    [held] = comments(site)
+    assert held.status == "pending" and held.post_id == post.id
+    assert held.held_reason == "First comment from this account on another server"
+    assert held.source == "fediverse" and held.remote_id == note["id"]
+    assert held.remote_actor == peer.actor and held.author_email == ""
+    assert held.author_name == "Peer Reviewer"
+    assert "<script" not in held.content_html and "onclick" not in held.content_html
+    assert "matter</a>" in held.content_html
+    with site.app_context():
+        moderate(db.session.get(Comment, held.id), "approve")
+        db.session.commit()
+    assert reply(site, peer, object_of(post), "<p>And again.</p>")[0].status_code == 202
+    assert [c.status for c in comments(site)] == ["approved", "approved"]
+    page = site.test_client().get(permalink(site, post)).get_data(as_text=True)
+    assert "And again." in page and "Peer Reviewer" in page
+    assert f'<a href="{note["id"]}" rel="external nofollow ugc">Replied on the fediverse</a>' \
+        in page
+    assert the_post(site).comment_count == 2
+
+
+def test_a_reply_to_a_reply_is_threaded_and_the_permalink_is_understood(site, peer):
+    post = the_post(site)
+    _, first = reply(site, peer, permalink(site, post).replace("/", "http://localhost/", 1))
+    with site.app_context():
+        moderate(db.session.scalars(sa.select(Comment)).one(), "approve")
+        db.session.commit()
+    assert reply(site, peer, first["id"], "<p>Replying to myself.</p>")[0].status_code == 202
+    top, answer = comments(site)
+    assert top.post_id == answer.post_id == post.id
+    assert answer.parent_id == top.id and answer.thread_id == top.id
+
+
+@pytest.mark.parametrize("case", ["direct message", "not about us", "closed", "not a note"])
+def test_what_is_not_a_public_reply_to_us_is_left(site, peer, case, make):
+    post = the_post(site)
+    if case == "closed":
+        with site.app_context():
+            db.session.execute(sa.update(Post).values(comments_open=False))
+            db.session.commit()
+    note = peer.note(object_of(post), "<p>Psst.</p>", public=case != "direct message")
+    if case == "not about us":
+        note["inReplyTo"] = peer.base + "/statuses/elsewhere"
+    if case == "not a note":
+        note["type"] = "Question"
+    assert send(site, peer, "Create", note).status_code == 202
+    assert comments(site) == []
+
+
+@pytest.mark.parametrize("forged", ["someone else's note", "note on another server"])
+def test_a_note_the_sender_did_not_write_is_refused(site, peer, forged):
+    note = peer.note(object_of(the_post(site)), "<p>Words put in a mouth.</p>")
+    if forged == "someone else's note":
+        note["attributedTo"] = "https://elsewhere.example/users/victim"
+    else:
+        note["id"] = "https://elsewhere.example/statuses/1"
+    assert send(site, peer, "Create", note).status_code == 401
+    assert comments(site) == []
+
+
+def test_an_oversized_reply_is_refused(site, peer):
+    response, _ = reply(site, peer, object_of(the_post(site)), "<p>" + "a" * 70_000 + "</p>")
+    assert response.status_code == 413 and comments(site) == []
+
+
+def test_update_and_delete_of_the_note_apply_to_its_comment(site, peer):
+    _, note = reply(site, peer, object_of(the_post(site)), "<p>First thoughts.</p>")
+    edited = {**note, "content": "<p>Second thoughts.</p>"}
+    assert send(site, peer, "Update", edited).status_code == 202
+    [comment] = comments(site)
+    assert comment.content_html == "<p>Second thoughts.</p>"
+    stranger = {**note, "id": note["id"] + "0"}  # no comment of theirs: nothing happens
+    assert send(site, peer, "Delete", stranger["id"]).status_code == 202
+    assert len(comments(site)) == 1
+    gone = {"id": note["id"], "type": "Tombstone"}
+    assert send(site, peer, "Delete", gone).status_code == 202
+    assert comments(site) == []
+
+
+def test_likes_and_boosts_are_counted_once_and_undone(site, peer):
+    post = the_post(site)
+    like = peer.activity("Like", object_of(post))
+    assert peer.post(site.test_client(), INBOX, like).status_code == 202
+    assert send(site, peer, "Like", object_of(post)).status_code == 202  # the same actor again
+    assert send(site, peer, "Announce", object_of(post)).status_code == 202
+    assert send(site, peer, "Like", peer.base + "/statuses/other").status_code == 202  # not ours
+    counted = the_post(site)
+    assert (counted.like_count, counted.boost_count) == (1, 1)
+    page = site.test_client().get(permalink(site, post)).get_data(as_text=True)
+    assert "1 like</span>" in page and "1 boost</span>" in page
+    assert send(site, peer, "Undo", like).status_code == 202
+    assert (the_post(site).like_count, the_post(site).boost_count) == (0, 1)
+
+
+def test_blocking_an_actor_removes_their_comments_and_reactions(site, peer):
+    post = the_post(site)
+    reply(site, peer, object_of(post))
+    send(site, peer, "Like", object_of(post))
+    with site.app_context():
+        followers.block_actor(db.session.scalar(sa.select(RemoteActor)))
+        db.session.commit()
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Reaction)) == 0
+    assert comments(site) == [] and the_post(site).like_count == 0
+    assert reply(site, peer, object_of(post))[0].status_code == 202  # dropped unread
+    assert comments(site) == []
+
+
+def test_a_deleted_account_takes_what_it_left(site, peer):
+    post = the_post(site)
+    reply(site, peer, object_of(post))
+    send(site, peer, "Announce", object_of(post))
+    assert send(site, peer, "Delete", peer.actor).status_code == 202
+    assert comments(site) == [] and the_post(site).boost_count == 0
+
+
+def test_a_post_names_its_object_and_answers_servers_with_it(site, database_uri):
+    post = the_post(site)
+    client = app_with_cache(database_uri, FEDERATION_ENABLED=True).test_client()
+    page = client.get(permalink(site, post))
+    html = page.get_data(as_text=True)
+    assert f'<link rel="alternate" type="application/activity+json" href="{object_of(post)}">' \
+        in html
+    assert '<meta name="fediverse:creator" content="@ann@localhost">' in html
+    assert "Accept" in page.headers["Vary"]
+    for attempt in range(2):  # the second from the page cache: a variant of its own
+        asked = client.get(permalink(site, post),
+                           headers={"Accept": "application/activity+json"})
+        assert asked.content_type == "application/activity+json"
+        assert asked.get_json()["id"] == object_of(post)
+        assert asked.get_json()["type"] == "Article"
+        assert asked.headers["X-Cache"] == ("miss" if attempt == 0 else "hit")
+    assert client.get(permalink(site, post)).content_type.startswith("text/html")
+    home = client.get("/", headers={"Accept": 'application/ld+json; profile="x"'})
+    assert home.get_json()["id"] == BLOG
+    author = client.get("/author/ann/", headers={"Accept": "application/activity+json"})
+    assert author.get_json()["type"] == "Person"
