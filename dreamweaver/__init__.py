@@ -96,6 +96,7 @@ def register_blueprints(app):
         inbox,
         pages,
         publishing,
+        webmention,
     )
     from .federation.views import bp as federation
     from .mail import outbox  # noqa: F401 - its tasks

@@ -10,7 +10,8 @@ never sent: turning it on does not flood followers with the archive.
 
 A post goes from its author to the author's followers, and the blog
 announces it (Announce) to the blog's; each inbox once per activity, a
-server's shared inbox standing for all its people.
+server's shared inbox standing for all its people. A post that comes out
+also tells the sites it links to (Webmention: webmention_send.py).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from .. import tasks
 from ..blog.queries import is_visible
 from ..extensions import db
 from ..models import Post, SiteState, utcnow
-from . import delivery, objects
+from . import delivery, objects, webmention_send
 from .actors import BLOG, of_key
 from .models import FederatedPost, Follower, RemoteActor
 
@@ -97,6 +98,7 @@ def _created(post: Post) -> None:
     if key != BLOG:
         _send(BLOG, (BLOG,), objects.announce(post))
     db.session.add(FederatedPost(post_id=post.id, actor_key=key, modified_at=post.modified_at))
+    tasks.enqueue(webmention_send.send_for, post.id)
 
 
 def _send(actor_key: str, followed: tuple[str, ...], activity: dict) -> None:

@@ -54,7 +54,7 @@ def test_index_sticky_posts_head_page_one_in_addition(app, client, make):
         make.post(f"Post {n}", published_at=datetime(2024, 1, 10 - n, tzinfo=UTC))
     first = client.get("/")
     assert titles(first) == ["Pinned", "Post 0", "Post 1"]
-    assert 'class="entry entry-summary sticky"' in text(first)
+    assert 'class="entry entry-summary h-entry sticky"' in text(first)
     assert titles(client.get("/page/2/")) == ["Post 2"]
 
 
@@ -70,7 +70,7 @@ def test_post_shows_meta_content_terms_and_neighbours(client, make):
     response = client.get("/2023/08/02/the-middle/")
     body = text(response)
     assert response.status_code == 200
-    assert '<h1 class="entry-title">The Middle</h1>' in body
+    assert '<h1 class="entry-title p-name">The Middle</h1>' in body
     assert "Posted on" in body and ">August 2, 2023</time></a>" in body
     assert 'href="/2023/08/02/the-middle/" rel="bookmark"' in body
     assert has_link(body, "/author/maya/", "Maya Lindqvist")

@@ -41,7 +41,7 @@ def test_post_shows_its_featured_image_first(client, app, make, photo):
     assert cover.startswith('<img fetchpriority="high" ') and "loading" not in cover
     assert 'alt="A cover"' in cover and 'width="1280" height="960"' in cover
     assert figure.count("<source") == 2
-    content = body[body.index('<div class="entry-content">'):]
+    content = body[body.index('<div class="entry-content e-content">'):]
     [inline_img] = imgs(content[:content.index("</div>")])
     assert 'loading="lazy"' in inline_img and "fetchpriority" not in inline_img
 

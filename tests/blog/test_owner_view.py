@@ -225,7 +225,7 @@ def test_private_post_shown_to_its_editors_only(app, client, auth, make):
     response = client.get(url)
     assert response.status_code == 200
     html = text(response)
-    assert '<h1 class="entry-title">Private: Secret Plans</h1>' in html
+    assert '<h1 class="entry-title p-name">Private: Secret Plans</h1>' in html
     assert "<title>Private: Secret Plans" in html
     assert "private" in response.headers["Cache-Control"]
     assert "cookie" in response.headers["Vary"].lower()
@@ -288,7 +288,7 @@ def test_editor_preview_opens_the_draft_as_readers_would_see_it(app, client, aut
     shown = client.get(preview)
     assert shown.status_code == 200
     html = text(shown)
-    assert '<h1 class="entry-title">Half Done</h1>' in html
+    assert '<h1 class="entry-title p-name">Half Done</h1>' in html
     assert "<strong>progress</strong>" in html
     assert 'class="site-header' in html or "<header" in html  # the public template, whole
     assert "Preview: Draft, not shown to readers." in html

@@ -51,7 +51,7 @@ def test_title_is_smart_wherever_it_is_shown(client, make):
     local = post.published_local
     url = f"/{local:%Y/%m/%d}/inner-healer/"
     single = text(client.get(url))
-    assert f'<h1 class="entry-title">{SHOWN}</h1>' in single
+    assert f'<h1 class="entry-title p-name">{SHOWN}</h1>' in single
     assert f"<title>{SHOWN} \u2013 Psychedelic Dreamweaver</title>" in single
     assert f'<meta property="og:title" content="{SHOWN} \u2013 Psychedelic Dreamweaver">' in single
     structured = re.search(r'<script type="application/ld\+json">(.*?)</script>', single).group(1)

@@ -326,7 +326,7 @@ def test_post_edits_show_at_once_past_the_page_cache(worker, make):
         db.session.get(Post, post.id).title = "After The Edit"
         db.session.commit()
     html = text(client.get(url))
-    assert '<h1 class="entry-title">After The Edit</h1>' in html
+    assert '<h1 class="entry-title p-name">After The Edit</h1>' in html
     assert "<title>After The Edit" in html and ">Before The Edit<" not in html
 
 

@@ -1,0 +1,137 @@
+"""What a page that mentions us says, read as microformats2 (mf2py): whether
+it links to the post at all (else it is not a Webmention of it), and whether
+it likes it, reposts it, replies to it or only mentions it, who wrote it and
+what it says. Pure functions over HTML already fetched and bounded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import mf2py
+from bs4 import BeautifulSoup
+from markupsafe import escape
+
+# Elements whose address links (the Webmention spec's "links to the target").
+LINKING = {"a": "href", "link": "href", "img": "src", "video": "src", "audio": "src",
+           "source": "src", "iframe": "src"}
+MAX_NAME = 245
+
+
+@dataclass(frozen=True)
+class Mention:
+    kind: str  # "reply", "mention", "like" or "boost"
+    author_name: str
+    author_url: str
+    content_html: str  # as the page wrote it: the comment policy cleans it
+
+
+def parse(html: str) -> BeautifulSoup:
+    # html.parser, not html5lib: several times faster on the same bounded input.
+    return BeautifulSoup(html, "html.parser")
+
+
+def links_to(page: BeautifulSoup, source: str, target: str) -> bool:
+    wanted = _normal(target)
+    for tag, attribute in LINKING.items():
+        for element in page.find_all(tag):
+            address = element.get(attribute)
+            if isinstance(address, str) and _normal(_join(source, address)) == wanted:
+                return True
+    return False
+
+
+def read(page: BeautifulSoup, source: str, target: str) -> Mention:
+    """What the page's h-entry does to `target` (a page without one mentions it)."""
+    parsed = mf2py.parse(doc=page, url=source)
+    entry = _entry(parsed.get("items", []), source)
+    properties = entry.get("properties", {}) if entry else {}
+    wanted = _normal(target)
+    kind = "mention"
+    for name, meaning in (("like-of", "like"), ("repost-of", "boost"),
+                          ("in-reply-to", "reply")):
+        if any(_normal(_url(value)) == wanted for value in properties.get(name, [])):
+            kind = meaning
+            break
+    name, url = _author(properties.get("author", []), source)
+    return Mention(kind, name, url, _content(properties, page))
+
+
+def _entry(items: list, source: str) -> dict | None:
+    """The h-entry the page is about: the one at its own address, else its first."""
+    entries = []
+    for item in items:
+        if "h-entry" in item.get("type", []):
+            entries.append(item)
+        elif "h-feed" in item.get("type", []):
+            entries += [child for child in item.get("children", [])
+                        if "h-entry" in child.get("type", [])]
+    own = [e for e in entries if any(_normal(_url(u)) == _normal(source)
+                                     for u in e.get("properties", {}).get("url", []))]
+    return (own or entries or [None])[0]
+
+
+def _author(values: list, source: str) -> tuple[str, str]:
+    origin = _origin(source)
+    for value in values:
+        if isinstance(value, dict):
+            props = value.get("properties", {})
+            name = _text((props.get("name") or [""])[0]) or _text(value.get("value", ""))
+            url = _url((props.get("url") or [""])[0])
+            return (name or urlsplit(origin).netloc)[:MAX_NAME], _http(url) or origin
+        if isinstance(value, str) and value.strip():
+            return value.strip()[:MAX_NAME], origin
+    return urlsplit(origin).netloc[:MAX_NAME], origin
+
+
+def _content(properties: dict, page: BeautifulSoup) -> str:
+    for value in properties.get("content", []):
+        if isinstance(value, dict) and value.get("html", "").strip():
+            return value["html"]
+        if isinstance(value, str) and value.strip():
+            return _paragraph(value)
+    for name in ("summary", "name"):
+        for value in properties.get(name, []):
+            if isinstance(value, str) and value.strip():
+                return _paragraph(value)
+    title = page.title.get_text() if page.title else ""
+    return _paragraph(title) if title.strip() else ""
+
+
+def _paragraph(text: str) -> str:
+    return f"<p>{escape(text.strip())}</p>"
+
+
+def _url(value) -> str:
+    if isinstance(value, dict):
+        value = value.get("value") or (value.get("properties", {}).get("url") or [""])[0]
+    return value if isinstance(value, str) else ""
+
+
+def _text(value) -> str:
+    return " ".join(value.split()) if isinstance(value, str) else ""
+
+
+def _http(url: str) -> str:
+    return url if url.startswith(("http://", "https://")) and len(url) <= 500 else ""
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _join(base: str, address: str) -> str:
+    try:
+        return urljoin(base, address.strip())
+    except ValueError:
+        return ""
+
+
+def _normal(url: str) -> str:
+    """An address as compared: no fragment, the host in lower case."""
+    try:
+        parts = urlsplit(url.strip())
+    except (ValueError, AttributeError):
+        return ""
+    return parts._replace(netloc=parts.netloc.lower(), fragment="").geturl()
