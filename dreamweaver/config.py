@@ -92,7 +92,8 @@ DEFAULTS = {
     # refuse loopback addresses; true lets them reach 127.0.0.1 and ::1, for tests
     # with a peer on this machine. Never private or link-local addresses.
     "FEDERATION_ALLOW_LOOPBACK": False,
-    # The fediverse (federation/): off unless set true, for now (docs/decisions.md).
+    # The fediverse and Webmention (federation/): unset, on for a site whose
+    # SITE_URL is a public https address, off otherwise; true or false decides.
     "FEDERATION_ENABLED": None,
     # What one remote server may send our inbox (keyed by the signing key's host).
     "FEDERATION_INBOX_RATE_LIMIT": "300 per minute",

@@ -125,3 +125,15 @@ def test_odd_author_slugs_are_404(site):
     client = site.test_client()
     for slug in ("%00", "..", "a" * 300, "é"):
         assert client.get(f"/ap/authors/{slug}").status_code == 404
+
+
+@pytest.mark.parametrize("site_url,setting,on", [
+    ("https://dreams.example", None, True), ("http://dreams.example", None, False),
+    ("https://localhost:8443", None, False), ("https://10.0.0.5", None, False),
+    (None, None, False), ("https://dreams.example", False, False),
+    ("http://127.0.0.1:5000", True, True),
+])
+def test_on_by_default_for_a_public_https_site_only(app, site_url, setting, on):
+    app.config.update(SITE_URL=site_url, FEDERATION_ENABLED=setting)
+    status = app.test_client().get("/.well-known/nodeinfo").status_code
+    assert status == (200 if on else 404)

@@ -192,3 +192,11 @@ def test_a_post_names_its_object_and_answers_servers_with_it(site, database_uri)
     assert home.get_json()["id"] == BLOG
     author = client.get("/author/ann/", headers={"Accept": "application/activity+json"})
     assert author.get_json()["type"] == "Person"
+
+
+def test_the_owner_sees_where_a_held_reply_came_from(site, peer, client, auth):
+    _, note = reply(site, peer, object_of(the_post(site)))
+    auth.login()
+    queue = client.get("/admin/comments/?comment_status=moderated").get_data(as_text=True)
+    assert "Peer Reviewer" in queue and "First comment from this account" in queue
+    assert f'From the fediverse: <a href="{note["id"]}"' in queue
