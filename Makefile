@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve bench bench-worst lighthouse test test-postgres lint audit lock browser install install-dev clean
+.PHONY: run serve bench bench-storm bench-worst lighthouse test test-postgres lint audit lock browser install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ bench: install
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
 	  else echo "Install Debian's wrk (sudo apt-get install wrk) for the benchmark."; exit 1; fi; }
 	$(BIN)/python bench/run.py --dir $(BENCH_DIR) $(BENCH_ARGS)
+
+# A boost storm: 1,000 servers fetching a new post's object and page at once.
+bench-storm: install
+	$(BIN)/python bench/storm.py $(BENCH_ARGS)
 
 # The worst inputs we know, at the largest size each is accepted (bench/README.md).
 bench-worst: install-dev
