@@ -393,6 +393,8 @@ class Comment(db.Model):
     source: Mapped[str] = mapped_column(sa.String(20), default="", server_default="")
     remote_id: Mapped[str | None] = mapped_column(sa.String(1000))
     remote_actor: Mapped[str] = mapped_column(sa.String(1000), default="", server_default="")
+    # Their avatar, fetched and made small (federation/avatars.py): a media key.
+    avatar_key: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
 
     post: Mapped[Post] = relationship()
     parent: Mapped[Comment | None] = relationship(remote_side=[id])

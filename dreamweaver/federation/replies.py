@@ -23,6 +23,7 @@ from ..comments.policy import new_comment, verdict
 from ..extensions import db
 from ..models import Comment
 from ..sanitize import TooComplex, clean_comment_html
+from . import avatars
 from .models import RemoteActor
 from .objects import object_id
 from .remote import id_of
@@ -64,6 +65,7 @@ def create(note, sender: RemoteActor) -> Comment | None:
                           author_name=name, author_email="", author_url=author_url[:500],
                           content_html=content_html, source=SOURCE, remote_id=note_id,
                           remote_actor=sender.uri)
+    avatars.for_new_comment(comment, sender)
     events.comment_added.send(comment)
     return comment
 

@@ -138,13 +138,23 @@ def media_in(html: str) -> list[Media]:
     return sorted(pictures.media_for(html).values(), key=lambda media: media.id)
 
 
+_KEEPERS = []
+
+
+def keeps(function):
+    """Register `function` (returning stored keys) as naming files that are not
+    Media rows but must stay (another area's, such as avatars)."""
+    _KEEPERS.append(function)
+    return function
+
+
 @tasks.periodic(minute="17", hour="*/6")
 def sweep(now: float | None = None) -> int:
     """Remove stored files that no row names and are older than ORPHAN_AGE
     (what a process killed between writing a file and committing left)."""
     now = time.time() if now is None else now
     store = storage.current()
-    known = set()
+    known = {key for keeper in _KEEPERS for key in keeper()}
     for key, kept in db.session.execute(sa.select(Media.key, Media.variants)):
         known.add(key)
         known.update(variant["key"] for variant in kept or ())
@@ -189,5 +199,5 @@ def init_app(app) -> None:
             event.listen(Session, name, listener)
 
 
-__all__ = ["Refused", "add", "delete", "media_in", "stem_of", "sweep", "upload", "used_in",
+__all__ = ["Refused", "add", "delete", "keeps", "media_in", "stem_of", "sweep", "upload", "used_in",
            "may_use", "visible_to"]

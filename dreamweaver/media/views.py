@@ -20,7 +20,7 @@ def _set_up(state) -> None:
     library.init_app(app)
     upload_limit.init_app(app)
     featured.init_app(app)
-    app.jinja_env.globals.update(media_url=urls.original_url,
+    app.jinja_env.globals.update(media_url=urls.original_url, media_file_url=urls.url_of,
                                  media_thumbnail_url=urls.thumbnail_url)
 
 YEAR = 365 * 24 * 3600

@@ -20,6 +20,8 @@ def upgrade():
         batch.add_column(sa.Column('remote_id', sa.String(length=1000), nullable=True))
         batch.add_column(sa.Column('remote_actor', sa.String(length=1000), nullable=False,
                                    server_default=''))
+        batch.add_column(sa.Column('avatar_key', sa.String(length=40), nullable=False,
+                                   server_default=''))
         batch.create_index('ix_comments_remote_id', ['remote_id'])
         batch.create_index('ix_comments_remote_actor', ['remote_actor', 'status'])
     with op.batch_alter_table('posts') as batch:
@@ -56,6 +58,7 @@ def downgrade():
     with op.batch_alter_table('comments') as batch:
         batch.drop_index('ix_comments_remote_actor')
         batch.drop_index('ix_comments_remote_id')
+        batch.drop_column('avatar_key')
         batch.drop_column('remote_actor')
         batch.drop_column('remote_id')
         batch.drop_column('source')

@@ -6,8 +6,11 @@ the note apply to it; likes and boosts are counted once each; a note that is
 not a public reply to us, or not the sender's, stores nothing; blocking an
 actor removes what they left."""
 
+import time
+
 import pytest
 import sqlalchemy as sa
+from PIL import Image
 
 from dreamweaver.comments.moderation import moderate
 from dreamweaver.extensions import db
@@ -15,6 +18,7 @@ from dreamweaver.federation import followers
 from dreamweaver.federation.models import Reaction, RemoteActor
 from dreamweaver.models import Comment, Post
 from tests.support.comment_client import permalink
+from tests.support.images import png_with_alpha
 from tests.support.settings import app_with_cache
 
 INBOX = "http://localhost/ap/inbox"
@@ -200,3 +204,29 @@ def test_the_owner_sees_where_a_held_reply_came_from(site, peer, client, auth):
     queue = client.get("/admin/comments/?comment_status=moderated").get_data(as_text=True)
     assert "Peer Reviewer" in queue and "First comment from this account" in queue
     assert f'From the fediverse: <a href="{note["id"]}"' in queue
+
+
+def test_the_avatar_is_fetched_once_made_small_and_served_from_here(site, peer):
+    peer.avatar = png_with_alpha(400, 300)
+    post = the_post(site)
+    reply(site, peer, object_of(post))
+    reply(site, peer, object_of(post), "<p>Once more.</p>")
+    first, second = comments(site)
+    assert first.avatar_key and second.avatar_key == first.avatar_key  # fetched once
+    with site.app_context():
+        from dreamweaver.media import library, storage
+        with storage.current().open(first.avatar_key) as stored, Image.open(stored) as image:
+            assert image.format == "WEBP" and image.size == (96, 96)
+        assert library.sweep(now=time.time() + 10**6) == 0  # kept by the sweep
+    with site.app_context():
+        for comment in comments(site):
+            moderate(db.session.get(Comment, comment.id), "approve")
+        db.session.commit()
+    page = site.test_client().get(permalink(site, post)).get_data(as_text=True)
+    assert f'<img class="avatar u-photo" src="/media/{first.avatar_key}"' in page
+
+
+def test_an_avatar_that_is_not_an_image_is_left_out(site, peer):
+    peer.avatar = b"<svg onload='alert(1)'/>"
+    reply(site, peer, object_of(the_post(site)))
+    assert comments(site)[0].avatar_key == ""

@@ -44,6 +44,8 @@ class _Handler(BaseHTTPRequestHandler):
         peer = self.server.peer
         if self.path == "/users/peer":
             self._answer(200, json.dumps(peer.document()).encode())
+        elif self.path == "/avatar.png" and peer.avatar:
+            self._answer(200, peer.avatar, "image/png")
         else:
             self._answer(404)
 
@@ -76,6 +78,7 @@ class FediversePeer:
         self.trusted_pem = None  # the key our deliveries must be signed with
         self.trusted: dict[str, str] = {}  # or, by key id, the keys of several actors
         self.received: list[dict] = []
+        self.avatar = b""  # what /avatar.png answers (the actor's icon), if set
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.server.daemon_threads = True
         self.server.peer = self
