@@ -154,12 +154,16 @@ def test_likes_and_boosts_are_counted_once_and_undone(site, peer):
     assert (the_post(site).like_count, the_post(site).boost_count) == (0, 1)
 
 
-def test_blocking_an_actor_removes_their_comments_and_reactions(site, peer):
+@pytest.mark.parametrize("whom", ["actor", "server"])
+def test_blocking_removes_their_comments_and_reactions(site, peer, whom):
     post = the_post(site)
     reply(site, peer, object_of(post))
     send(site, peer, "Like", object_of(post))
     with site.app_context():
-        followers.block_actor(db.session.scalar(sa.select(RemoteActor)))
+        if whom == "actor":
+            followers.block_actor(db.session.scalar(sa.select(RemoteActor)))
+        else:
+            followers.block_domain("127.0.0.1")
         db.session.commit()
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Reaction)) == 0
     assert comments(site) == [] and the_post(site).like_count == 0
