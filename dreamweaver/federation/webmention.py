@@ -132,7 +132,7 @@ def keep(mention: mentions.Mention, source: str, post: Post) -> None:
     status, reason = verdict(mention.author_name, "", content_html, parts, remote_actor=site)
     comment = new_comment(None, post_id=post.id, status=status, held_reason=reason,
                           author_name=mention.author_name, author_email="",
-                          author_url=mention.author_url, content_html=content_html,
+                          author_url=mention.author_url[:500], content_html=content_html,
                           source=SOURCE, remote_id=source[:MAX_ADDRESS], remote_actor=site)
     events.comment_added.send(comment)
 
