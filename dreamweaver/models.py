@@ -362,8 +362,9 @@ class Comment(db.Model):
         # Flood control (by address) and the moderation rule (by email).
         sa.Index("ix_comments_ip_created", "ip", "created_at"),
         sa.Index("ix_comments_email_status", "author_email", "status"),
-        # A remote note's Update and Delete, and the moderation rule by actor.
-        sa.Index("ix_comments_remote_id", "remote_id"),
+        # A remote note's Update and Delete (and one comment per note and post,
+        # however often it is delivered), and the moderation rule by actor.
+        sa.Index("ux_comments_remote", "remote_id", "post_id", "source", unique=True),
         sa.Index("ix_comments_remote_actor", "remote_actor", "status"),
     )
 
@@ -389,7 +390,8 @@ class Comment(db.Model):
     user_agent: Mapped[str] = mapped_column(sa.String(255), default="")
     # Where a comment came from when not from our form: "fediverse" (a reply
     # note; remote_id is its id, remote_actor who wrote it) or "webmention"
-    # (remote_id is the page that mentions us).
+    # (remote_id is the page that mentions us; remote_actor the origin that
+    # served it and the author its h-card names, "https://host https://author").
     source: Mapped[str] = mapped_column(sa.String(20), default="", server_default="")
     remote_id: Mapped[str | None] = mapped_column(sa.String(1000))
     remote_actor: Mapped[str] = mapped_column(sa.String(1000), default="", server_default="")

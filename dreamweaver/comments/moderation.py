@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..models import COMMENT_STATUSES, Comment
 from . import events
-from .policy import count_approved
+from .policy import count_approved, verdict
 
 # What the owner can do to a comment: the status each action sets (None: the
 # comment is deleted for good) and the statuses it applies to. As in
@@ -81,6 +81,18 @@ def set_status(comment: Comment, status: str, reason: str = "") -> bool:
     else:
         db.session.refresh(comment)
     return changed
+
+
+def recheck(comment: Comment, parts: dict[str, str]) -> None:
+    """A comment edited where it was written (a note's Update, a Webmention
+    sent again) passes the rules again: spam is spam, and a reason to hold
+    sends an approved comment back to the queue. `parts` as for verdict."""
+    status, reason = verdict(comment.author_name, comment.author_email, comment.content_html,
+                             parts, remote_actor=comment.remote_actor)
+    if status == "spam" or (status == "pending" and comment.status == "approved"):
+        old = comment.status
+        if set_status(comment, status, reason):
+            events.status_changed.send(comment, old=old)
 
 
 def delete_forever(comment: Comment) -> None:

@@ -20,7 +20,7 @@ from ..models import utcnow
 from . import actors, delivery, followers, reactions, replies
 from .actors import AS
 from .models import Follower, Reaction, RemoteActor, SeenActivity
-from .remote import id_of
+from .remote import id_of, type_of
 from .targets import post_for
 
 # Past a signature's Date window (an hour each way): a replay is refused
@@ -42,7 +42,7 @@ def take(activity: dict, sender: RemoteActor) -> None:
     if not activity_id:
         raise Refused(400, "an activity needs an id")
     _first_time(activity_id)
-    kind, thing = activity.get("type"), activity.get("object")
+    kind, thing = type_of(activity), activity.get("object")
     try:
         if kind == "Follow":
             _follow(activity, sender)
@@ -56,9 +56,9 @@ def take(activity: dict, sender: RemoteActor) -> None:
             replies.delete(thing, sender)
         elif kind in REACTIONS:
             _react(REACTIONS[kind], activity, sender)
-        elif kind == "Undo" and _type_of(thing) == "Follow":
+        elif kind == "Undo" and type_of(thing) == "Follow":
             _unfollow(thing, sender)
-        elif kind == "Undo" and _type_of(thing) in REACTIONS:
+        elif kind == "Undo" and type_of(thing) in REACTIONS:
             _unreact(thing, sender)
     except replies.Refused as refused:
         raise Refused(refused.status, str(refused)) from None
@@ -75,10 +75,6 @@ def _first_time(activity_id: str) -> None:
 
 
 REACTIONS = {"Like": "like", "Announce": "boost"}
-
-
-def _type_of(value) -> str:
-    return value.get("type", "") if isinstance(value, dict) else ""
 
 
 def _follow(activity: dict, sender: RemoteActor) -> None:

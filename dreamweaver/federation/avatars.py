@@ -41,6 +41,11 @@ def fetch(actor_uri: str) -> None:
     actor = db.session.scalar(sa.select(RemoteActor).where(RemoteActor.uri == actor_uri))
     if actor is None or not actor.icon_url:
         return
+    kept = db.session.scalar(sa.select(Comment.avatar_key).where(
+        Comment.remote_actor == actor_uri, Comment.avatar_key != "").limit(1))
+    if kept:  # fetched already, for a comment of theirs made before that fetch ended
+        _name(actor_uri, kept)
+        return
     try:
         answer = outbound.fetch(actor.icon_url, headers={"Accept": "image/*"},
                                 max_bytes=MAX_BYTES, timeout=SECONDS)
@@ -54,7 +59,12 @@ def fetch(actor_uri: str) -> None:
         return  # not an image we take: they show without one
     key = new_key(utcnow(), "webp")
     storage.current().save(key, data, "image/webp")
-    db.session.execute(sa.update(Comment).where(Comment.remote_actor == actor_uri)
+    _name(actor_uri, key)
+
+
+def _name(actor_uri: str, key: str) -> None:
+    db.session.execute(sa.update(Comment).where(Comment.remote_actor == actor_uri,
+                                                Comment.avatar_key == "")
                        .values(avatar_key=key))
     db.session.commit()
 

@@ -10,8 +10,9 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 
 from ..blog.queries import Page
+from ..comments.moderation import delete_forever
 from ..extensions import db
-from ..models import User
+from ..models import Comment, User
 from . import reactions, replies
 from .models import Block, Follower, Reaction, RemoteActor
 
@@ -93,7 +94,26 @@ def block_domain(domain: str) -> int:
     if not db.session.scalar(sa.select(sa.exists().where(Block.kind == "domain",
                                                          Block.value == domain))):
         db.session.add(Block(kind="domain", value=domain))
+    _forget_webmentions(domain)
     return forget(sa.or_(RemoteActor.domain == domain, RemoteActor.domain.like(f"%.{domain}")))
+
+
+def _forget_webmentions(domain: str) -> None:
+    """What pages on `domain` (or a subdomain) left by Webmention. Their
+    addresses are matched here rather than in SQL: a host sits between a
+    scheme, a port and a path that LIKE cannot tell apart, and a site has few."""
+    def on_it(address: str) -> bool:
+        host = domain_of(address)
+        return host == domain or host.endswith("." + domain)
+
+    for comment in db.session.scalars(sa.select(Comment).where(Comment.source == "webmention")):
+        if on_it(comment.remote_id or ""):
+            delete_forever(comment)
+    gone = [reaction_id for reaction_id, address in db.session.execute(
+        sa.select(Reaction.id, Reaction.remote_id).where(Reaction.source == "webmention"))
+        if on_it(address)]
+    if gone:
+        reactions.remove(Reaction.id.in_(gone))
 
 
 def forget(whose) -> int:

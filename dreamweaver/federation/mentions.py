@@ -1,10 +1,12 @@
 """What a page that mentions us says, read as microformats2 (mf2py): whether
 it links to the post at all (else it is not a Webmention of it), and whether
 it likes it, reposts it, replies to it or only mentions it, who wrote it and
-what it says. Pure functions over HTML already fetched and bounded."""
+what it says. Functions over HTML already fetched and bounded; `is_ours`
+says whether an address names the post (any of its addresses: targets.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -16,6 +18,8 @@ from markupsafe import escape
 LINKING = {"a": "href", "link": "href", "img": "src", "video": "src", "audio": "src",
            "source": "src", "iframe": "src"}
 MAX_NAME = 245
+# Links looked at, at most: past these a page is not about our post.
+MAX_LINKS = 2000
 
 
 @dataclass(frozen=True)
@@ -31,34 +35,31 @@ def parse(html: str) -> BeautifulSoup:
     return BeautifulSoup(html, "html.parser")
 
 
-def links_to(page: BeautifulSoup, source: str, target: str) -> bool:
-    wanted = _normal(target)
-    for tag, attribute in LINKING.items():
-        for element in page.find_all(tag):
-            address = element.get(attribute)
-            if isinstance(address, str) and _normal(_join(source, address)) == wanted:
-                return True
-    return False
+def links_to(page: BeautifulSoup, source: str, is_ours: Callable[[str], bool]) -> bool:
+    elements = page.find_all(list(LINKING), limit=MAX_LINKS)
+    return any(isinstance(element.get(LINKING[element.name]), str)
+               and is_ours(_join(source, element[LINKING[element.name]]))
+               for element in elements)
 
 
-def read(page: BeautifulSoup, source: str, target: str) -> Mention:
-    """What the page's h-entry does to `target` (a page without one mentions it)."""
+def read(page: BeautifulSoup, source: str, is_ours: Callable[[str], bool]) -> Mention:
+    """What the page's h-entry does to our post (a page without one mentions it)."""
     parsed = mf2py.parse(doc=page, url=source)
-    entry = _entry(parsed.get("items", []), source)
+    entry = _entry(parsed.get("items", []), source, is_ours)
     properties = entry.get("properties", {}) if entry else {}
-    wanted = _normal(target)
     kind = "mention"
     for name, meaning in (("like-of", "like"), ("repost-of", "boost"),
                           ("in-reply-to", "reply")):
-        if any(_normal(_url(value)) == wanted for value in properties.get(name, [])):
+        if any(is_ours(_url(value)) for value in properties.get(name, [])):
             kind = meaning
             break
     name, url = _author(properties.get("author", []), source)
     return Mention(kind, name, url, _content(properties, page))
 
 
-def _entry(items: list, source: str) -> dict | None:
-    """The h-entry the page is about: the one at its own address, else its first."""
+def _entry(items: list, source: str, is_ours: Callable[[str], bool]) -> dict | None:
+    """The h-entry the page is about: the one that answers or links to our
+    post, else the one at the page's own address, else its first."""
     entries = []
     for item in items:
         if "h-entry" in item.get("type", []):
@@ -66,9 +67,19 @@ def _entry(items: list, source: str) -> dict | None:
         elif "h-feed" in item.get("type", []):
             entries += [child for child in item.get("children", [])
                         if "h-entry" in child.get("type", [])]
+
+    def about_us(entry: dict) -> bool:
+        properties = entry.get("properties", {})
+        named = [_url(value) for name in ("in-reply-to", "like-of", "repost-of")
+                 for value in properties.get(name, [])]
+        content = properties.get("content", [])
+        html = content[0].get("html", "") if content and isinstance(content[0], dict) else ""
+        return any(map(is_ours, named)) or (bool(html) and links_to(parse(html), source,
+                                                                    is_ours))
+
     own = [e for e in entries if any(_normal(_url(u)) == _normal(source)
                                      for u in e.get("properties", {}).get("url", []))]
-    return (own or entries or [None])[0]
+    return next(filter(about_us, entries), None) or (own or entries or [None])[0]
 
 
 def _author(values: list, source: str) -> tuple[str, str]:

@@ -103,11 +103,12 @@ class FederatedPost(db.Model):
 
 class Reaction(db.Model):
     """A like or a boost of one of our posts, from the fediverse (`remote_id` is
-    the activity's id) or a Webmention (the page's address): one of each kind
-    per actor and post, counted on the post (Post.like_count, boost_count)."""
+    the activity's id, `actor` who sent it) or a Webmention (both are the
+    page's address): one of each kind per actor and post, counted on the post
+    (Post.like_count, boost_count)."""
 
     __tablename__ = "federation_reactions"
-    __table_args__ = (sa.UniqueConstraint("post_id", "kind", "actor"),)
+    __table_args__ = (sa.UniqueConstraint("post_id", "kind", "source", "actor"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(sa.ForeignKey("posts.id", ondelete="CASCADE"))

@@ -35,13 +35,16 @@ import ssl
 import threading
 import time
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from flask import current_app
 
 from .. import public_url
 
 MAX_REDIRECTS = 3
+# What stays as it is when a path or query is percent-encoded: the URI's own
+# delimiters, and escapes already made.
+URI_SAFE = "/:@!$&'()*+,;=%-._~?"
 MAX_BYTES = 1024 * 1024
 TIMEOUT = 10.0
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -74,7 +77,10 @@ def fetch(url: str, *, method: str = "GET", headers: dict | None = None,
     """The answer to one request to `url` (redirects followed, as checked)."""
     deadline = time.monotonic() + timeout
     for _hop in range(MAX_REDIRECTS + 1):
-        answer = _once(url, method, headers or {}, body, max_bytes, deadline)
+        try:
+            answer = _once(url, method, headers or {}, body, max_bytes, deadline)
+        except UnicodeError as error:  # a host name IDNA cannot spell, a header it cannot send
+            raise Refused("not an address that can be fetched") from error
         location = answer.headers.get("location")
         if answer.status not in REDIRECTS or not location:
             return answer
@@ -151,7 +157,9 @@ def _once(url: str, method: str, headers: dict, body: bytes | None, max_bytes: i
     address = resolve(host, port)
     connection, watchdog = _connect(parts.scheme, host, port, address, deadline)
     try:
-        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        # An IRI (a path or query in any script) as the URI it stands for.
+        path = quote(parts.path or "/", safe=URI_SAFE) + (
+            f"?{quote(parts.query, safe=URI_SAFE)}" if parts.query else "")
         sent = {"User-Agent": user_agent(), "Accept-Encoding": "identity", **headers}
         connection.sock.settimeout(_left(deadline))
         connection.request(method, path, body=body, headers=sent)

@@ -17,7 +17,7 @@ def add(post: Post, kind: str, *, source: str, remote_id: str, actor: str, name:
         url: str = "") -> bool:
     """Keep a reaction; False when this actor's is there already."""
     exists = sa.select(Reaction.id).where(Reaction.post_id == post.id, Reaction.kind == kind,
-                                          Reaction.actor == actor)
+                                          Reaction.source == source, Reaction.actor == actor)
     if db.session.scalar(exists) is not None:
         return False
     try:
@@ -32,13 +32,17 @@ def add(post: Post, kind: str, *, source: str, remote_id: str, actor: str, name:
 
 
 def remove(reactions) -> int:
-    """Remove the reactions `reactions` (a WHERE clause on Reaction) selects."""
-    gone = list(db.session.execute(sa.select(Reaction.id, Reaction.post_id, Reaction.kind)
-                                   .where(reactions)))
-    for reaction_id, post_id, kind in gone:
-        if db.session.execute(sa.delete(Reaction).where(Reaction.id == reaction_id)).rowcount:
-            _count(post_id, kind, -1)
-    return len(gone)
+    """Remove the reactions `reactions` (a WHERE clause on Reaction) selects,
+    in one statement, and take them off their posts' counts."""
+    counted = list(db.session.execute(
+        sa.select(Reaction.post_id, Reaction.kind, sa.func.count()).where(reactions)
+        .group_by(Reaction.post_id, Reaction.kind)))
+    if not counted:
+        return 0
+    db.session.execute(sa.delete(Reaction).where(reactions))
+    for post_id, kind, number in counted:
+        _count(post_id, kind, -number)
+    return sum(number for *_, number in counted)
 
 
 def _count(post_id: int, kind: str, delta: int) -> None:

@@ -23,6 +23,7 @@ ACCEPT = ('application/activity+json, '
 JSON_TYPES = ("application/activity+json", "application/ld+json", "application/json")
 MAX_DOCUMENT_BYTES = 256 * 1024
 FETCH_SECONDS = 5.0
+MAX_ADDRESS = 1000  # bytes: the columns' size, well inside an index entry
 
 
 class Unknown(Exception):
@@ -36,6 +37,13 @@ def id_of(value) -> str:
     if isinstance(value, dict):
         value = value.get("id")
     return value if isinstance(value, str) else ""
+
+
+def type_of(value) -> str:
+    """An object's type when it is a single string: a list or an object there
+    is no type we take."""
+    kind = value.get("type") if isinstance(value, dict) else None
+    return kind if isinstance(kind, str) else ""
 
 
 def fetch_document(url: str) -> dict:
@@ -75,6 +83,8 @@ def store(document: dict, key_id: str) -> RemoteActor:
     uri, inbox = id_of(document.get("id")), id_of(document.get("inbox"))
     if not uri or not inbox:
         raise Unknown("the actor document has no id or no inbox")
+    if max(_size(uri), _size(inbox), _size(key_id)) > MAX_ADDRESS:
+        raise Unknown("the actor's addresses are longer than any we keep")
     try:
         same_server = urlsplit(uri).netloc == urlsplit(key_id).netloc
     except ValueError as error:  # an address urlsplit cannot read ("https://[::1")
@@ -90,12 +100,13 @@ def store(document: dict, key_id: str) -> RemoteActor:
     endpoints = document.get("endpoints") if isinstance(document.get("endpoints"), dict) else {}
     icon = document.get("icon")
     actor.key_id, actor.public_pem, actor.inbox = key_id, key, inbox
-    actor.shared_inbox = id_of(endpoints.get("sharedInbox"))[:1000]
+    actor.shared_inbox = _address(id_of(endpoints.get("sharedInbox")))
     actor.domain = (urlsplit(uri).hostname or "")[:255]  # read above; lower case
     actor.username = _text(document.get("preferredUsername"))
     actor.name = _text(document.get("name")) or actor.username
-    actor.url = id_of(document.get("url")) if isinstance(document.get("url"), (str, dict)) else ""
-    actor.icon_url = _text(icon.get("url")) if isinstance(icon, dict) else ""
+    actor.url = _address(id_of(document.get("url"))) if isinstance(
+        document.get("url"), (str, dict)) else ""
+    actor.icon_url = _address(icon.get("url")) if isinstance(icon, dict) else ""
     actor.fetched_at = utcnow()
     db.session.flush()
     return actor
@@ -108,6 +119,16 @@ def _public_key(value, key_id: str, owner: str) -> str:
             if isinstance(pem, str):
                 return pem
     raise Unknown("the actor has no such key, or it is someone else's")
+
+
+def _address(value) -> str:
+    """An address we keep whole or not at all (cut short, it names another)."""
+    return value if isinstance(value, str) and _size(value) <= MAX_ADDRESS else ""
+
+
+def _size(address: str) -> int:
+    """In bytes, as an index holds it (PostgreSQL refuses an entry past ~2.7 KB)."""
+    return len(address.encode("utf-8", "surrogateescape"))
 
 
 def _text(value) -> str:

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from ..budget import InputTooSlow
 from ..comments import events
 from ..comments.closing import comments_open
-from ..comments.moderation import delete_forever, set_status
+from ..comments.moderation import delete_forever, recheck
 from ..comments.policy import new_comment, verdict
 from ..extensions import db
 from ..models import Comment
@@ -26,7 +26,7 @@ from ..sanitize import TooComplex, clean_comment_html
 from . import avatars
 from .models import RemoteActor
 from .objects import object_id
-from .remote import id_of
+from .remote import id_of, type_of
 from .targets import post_for
 
 SOURCE = "fediverse"
@@ -35,6 +35,7 @@ PUBLIC = frozenset({"https://www.w3.org/ns/activitystreams#Public", "as:Public",
 # As the comment form's limit: a note past it is refused, not cut.
 MAX_CONTENT = 65525
 MAX_NAME = 245
+MAX_ID_BYTES = 1000  # kept whole, and indexed
 
 
 class Refused(Exception):
@@ -45,7 +46,7 @@ class Refused(Exception):
 
 def create(note, sender: RemoteActor) -> Comment | None:
     """The comment a new note makes, or None when it is not a public reply to us."""
-    if not isinstance(note, dict) or note.get("type") not in NOTE_TYPES:
+    if type_of(note) not in NOTE_TYPES:
         return None
     note_id = _authored(note, sender)
     if not _public(note):
@@ -61,29 +62,31 @@ def create(note, sender: RemoteActor) -> Comment | None:
     author_url = sender.url or sender.uri
     status, reason = verdict(name, "", content_html, _parts(note, name, author_url),
                              remote_actor=sender.uri)
-    comment = new_comment(parent, post_id=post.id, status=status, held_reason=reason,
-                          author_name=name, author_email="", author_url=author_url[:500],
-                          content_html=content_html, source=SOURCE, remote_id=note_id,
-                          remote_actor=sender.uri)
+    try:
+        with db.session.begin_nested():
+            comment = new_comment(parent, post_id=post.id, status=status, held_reason=reason,
+                                  author_name=name, author_email="",
+                                  author_url=author_url[:500], content_html=content_html,
+                                  source=SOURCE, remote_id=note_id, remote_actor=sender.uri)
+    except sa.exc.IntegrityError:
+        return None  # the same note, delivered twice at the same moment
     avatars.for_new_comment(comment, sender)
     events.comment_added.send(comment)
     return comment
 
 
 def update(note, sender: RemoteActor) -> None:
-    """The author edited their note: its comment says what it says now (and is
-    spam if it now holds a disallowed word)."""
-    if not isinstance(note, dict) or note.get("type") not in NOTE_TYPES:
+    """The author edited their note: its comment says what it says now, and
+    passes the moderation rules again (moderation.recheck)."""
+    if type_of(note) not in NOTE_TYPES:
         return
     comment = _comment(_authored(note, sender), sender)
     if comment is None:
         return
-    comment.content_html = _clean(note)
-    status, _ = verdict(comment.author_name, "", comment.content_html,
-                        _parts(note, comment.author_name, comment.author_url),
-                        remote_actor=sender.uri)
-    if status == "spam" and comment.status != "spam":
-        set_status(comment, "spam")
+    content_html = _clean(note)
+    if content_html != comment.content_html:
+        comment.content_html = content_html
+        recheck(comment, _parts(note, comment.author_name, comment.author_url))
 
 
 def delete(gone, sender: RemoteActor) -> None:
@@ -107,8 +110,8 @@ def remove_by(whose) -> int:
 def _authored(note: dict, sender: RemoteActor) -> str:
     """The note's id, when the sender wrote it and it lives on their server."""
     note_id = id_of(note.get("id"))
-    if not note_id or len(note_id) > 1000:
-        raise Refused(400, "a note needs an id")
+    if not note_id or len(note_id.encode("utf-8", "surrogateescape")) > MAX_ID_BYTES:
+        raise Refused(400, "a note needs an id, of at most 1,000 bytes")
     if id_of(note.get("attributedTo")) != sender.uri or not _same_server(note_id, sender.uri):
         raise Refused(401, "the note is not the sender's")
     return note_id

@@ -1,5 +1,5 @@
 """Sending Webmentions: when a post comes out, each site it links to is told
-(at most MAX_LINKS of them), at the endpoint its page names (Link header
+(at most MAX_LINKS of them, a task each), at the endpoint its page names (Link header
 first, then the first <link> or <a> with rel="webmention", as the spec
 orders them). Every request goes through `outbound`: the addresses are an
 author's, but the pages and endpoints they lead to are anyone's."""
@@ -40,23 +40,29 @@ def links_in(post: Post) -> list[str]:
     return found[:MAX_LINKS]
 
 
-@tasks.task(retries=0, timeout=300)
+@tasks.task(retries=0, timeout=60)
 def send_for(post_id: int) -> None:
+    """One task per site the post links to: a slow one delays no other."""
     post = db.session.get(Post, post_id)
     if post is None or not federable(post, utcnow()):
         return
     with request_context():
         source = absolute(post_url(post))
-    body = urlencode({"source": source}).encode()
     for target in links_in(post):
-        try:
-            endpoint = endpoint_of(target)
-            if endpoint:
-                outbound.fetch(endpoint, method="POST", max_bytes=64 * 1024, timeout=SECONDS,
-                               headers={"Content-Type": "application/x-www-form-urlencoded"},
-                               body=body + b"&" + urlencode({"target": target}).encode())
-        except outbound.Refused:
-            continue  # that site is unreachable or refused: the others are still told
+        tasks.enqueue(send_one, source, target)
+    db.session.commit()  # the tasks go to the queue on commit
+
+
+@tasks.task(retries=0, timeout=60)
+def send_one(source: str, target: str) -> None:
+    try:
+        endpoint = endpoint_of(target)
+        if endpoint:
+            outbound.fetch(endpoint, method="POST", max_bytes=64 * 1024, timeout=SECONDS,
+                           headers={"Content-Type": "application/x-www-form-urlencoded"},
+                           body=urlencode({"source": source, "target": target}).encode())
+    except outbound.Refused:
+        return  # that site is unreachable or refused: not tried again
 
 
 def endpoint_of(target: str) -> str | None:

@@ -22,7 +22,7 @@ def upgrade():
                                    server_default=''))
         batch.add_column(sa.Column('avatar_key', sa.String(length=40), nullable=False,
                                    server_default=''))
-        batch.create_index('ix_comments_remote_id', ['remote_id'])
+        batch.create_index('ux_comments_remote', ['remote_id', 'post_id', 'source'], unique=True)
         batch.create_index('ix_comments_remote_actor', ['remote_actor', 'status'])
     with op.batch_alter_table('posts') as batch:
         batch.add_column(sa.Column('like_count', sa.Integer(), nullable=False,
@@ -42,7 +42,7 @@ def upgrade():
         sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(['post_id'], ['posts.id'], ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id'),
-        sa.UniqueConstraint('post_id', 'kind', 'actor'),
+        sa.UniqueConstraint('post_id', 'kind', 'source', 'actor'),
     )
     op.create_index('ix_federation_reactions_remote_id', 'federation_reactions', ['remote_id'])
     op.create_index('ix_federation_reactions_actor', 'federation_reactions', ['actor'])
@@ -57,7 +57,7 @@ def downgrade():
         batch.drop_column('like_count')
     with op.batch_alter_table('comments') as batch:
         batch.drop_index('ix_comments_remote_actor')
-        batch.drop_index('ix_comments_remote_id')
+        batch.drop_index('ux_comments_remote')
         batch.drop_column('avatar_key')
         batch.drop_column('remote_actor')
         batch.drop_column('remote_id')

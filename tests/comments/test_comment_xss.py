@@ -21,7 +21,7 @@ from markupsafe import escape
 from dreamweaver import create_app
 from dreamweaver.extensions import db
 from dreamweaver.models import Comment
-from dreamweaver.sanitize import NOTHING_LEFT, clean_comment, clean_comment_html
+from dreamweaver.sanitize import NOTHING_LEFT, TooComplex, clean_comment, clean_comment_html
 from tests.support.comment_client import HTMX, SAME_ORIGIN, issue_token, permalink, send
 from tests.support.factories import Factory
 from tests.support.paths import ROOT
@@ -518,8 +518,19 @@ def test_clean_comment_text_never_executable(value):
 @example("<a href=\"http://x.example\" title=\"a\n\nb\">x</a>")
 @example("data:a.com/x,alert(1)")
 @example("ftp://a.com/ irc://a.com feed:a.com xmpp:a@a.com")
+@example("<ftp://a.com/ftp://a.com/ftp://a.com/ftp://a.com/")
 def test_clean_comment_html_ish_never_executable(value):
-    assert executable_markup(clean_comment(value)) == []
+    assert executable_markup(_cleaned_or_refused(value)) == []
+
+
+def _cleaned_or_refused(value: str) -> str:
+    """What is shown of `value`: its cleaned HTML, or nothing when the sanitizer
+    refuses it as too complex (a tag of more than 8 attributes: "<ftp://a/ftp://a/..."
+    reads as one), which the comment form tells the reader before anything is stored."""
+    try:
+        return clean_comment(value)
+    except TooComplex:
+        return ""
 
 
 @settings(max_examples=150, deadline=None)
@@ -536,5 +547,5 @@ def test_clean_comment_text_idempotent(value):
 @example("data:a.com/x,alert(1)")
 @example("ftp://a.com/ irc://a.com feed:a.com xmpp:a@a.com")
 def test_clean_comment_html_ish_idempotent(value):
-    cleaned = clean_comment(value)
+    cleaned = _cleaned_or_refused(value)
     assert clean_comment_html(cleaned) == cleaned

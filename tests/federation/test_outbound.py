@@ -133,3 +133,14 @@ def test_a_post_is_sent_and_a_see_other_becomes_a_get(loopback, peer):
     assert answer.status == 202
     assert peer.seen[-1][0] == "POST" and peer.seen[-1][3] == b'{"a": 1}'
     assert fetch(peer.url + "/see-other", method="POST", body=b"x").body == b"hello"
+
+
+def test_an_address_in_any_script_is_sent_percent_encoded(loopback, peer):
+    assert fetch(peer.url + "/café?q=ünï").status == 404  # asked, not raised
+    method, path, _headers = peer.server.seen[-1]  # (the peer keeps paths without queries)
+    assert (method, path) == ("GET", "/caf%C3%A9")
+
+
+def test_a_host_idna_cannot_spell_is_refused_not_raised(loopback):
+    with pytest.raises(Refused):
+        fetch("http://" + "a" * 64 + ".example/")

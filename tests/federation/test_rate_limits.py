@@ -20,12 +20,19 @@ def limited(app, database_uri):  # `app` empties the database afterwards
         db.engine.dispose()
 
 
-def test_webmentions_are_limited_per_source_host(limited):
+def test_webmentions_are_limited_per_source_host_and_per_sender(limited):
     client = limited.test_client()
-    send = lambda host: client.post("/webmention", data={  # noqa: E731
-        "source": f"https://{host}/post", "target": "http://localhost/nowhere/"}).status_code
-    assert [send("flood.example") for _ in range(4)] == [400, 400, 400, 429]
-    assert send("calm.example") == 400  # refused for its target, not limited
+
+    def send(source, sender):
+        return client.post("/webmention", environ_base={"REMOTE_ADDR": sender}, data={
+            "source": source, "target": "http://localhost/nowhere/"}).status_code
+
+    # A port or a user name does not make another site.
+    flood = ["https://flood.example/a", "https://flood.example:8443/b",
+             "https://u1@flood.example/c", "https://u2@flood.example/d"]
+    assert [send(source, f"10.0.0.{n}") for n, source in enumerate(flood)] == [400] * 3 + [429]
+    assert send("https://calm.example/post", "10.0.1.1") == 400  # refused, not limited
+    assert [send(f"https://site{n}.example/", "10.0.2.1") for n in range(4)][-1] == 429
 
 
 def test_the_inbox_is_limited_per_signing_host(limited):

@@ -18,8 +18,10 @@ from dreamweaver.federation import followers
 from dreamweaver.federation.models import Reaction, RemoteActor
 from dreamweaver.models import Comment, Post
 from tests.support.comment_client import permalink
+from tests.support.fediverse_peer import FediversePeer
 from tests.support.images import png_with_alpha
 from tests.support.settings import app_with_cache
+from tests.support.site_settings import save_settings
 
 INBOX = "http://localhost/ap/inbox"
 BLOG = "http://localhost/ap/blog"
@@ -234,3 +236,56 @@ def test_an_avatar_that_is_not_an_image_is_left_out(site, peer):
     peer.avatar = b"<svg onload='alert(1)'/>"
     reply(site, peer, object_of(the_post(site)))
     assert comments(site)[0].avatar_key == ""
+
+
+def test_no_one_edits_deletes_or_undoes_what_another_sent(site, peer):
+    post = the_post(site)
+    _, note = reply(site, peer, object_of(post), "<p>Mine.</p>")
+    like = peer.activity("Like", object_of(post))
+    peer.post(site.test_client(), INBOX, like)
+    other = FediversePeer()
+    try:
+        forged = {**note, "content": "<p>Words put in a mouth.</p>"}
+        assert send(site, other, "Update", forged).status_code == 401
+        assert send(site, other, "Delete", note["id"]).status_code == 202
+        assert send(site, other, "Undo", like).status_code == 401
+        undo_as_other = {**like, "actor": other.actor}
+        assert send(site, other, "Undo", undo_as_other).status_code == 202
+    finally:
+        other.stop()
+    [comment] = comments(site)
+    assert comment.content_html == "<p>Mine.</p>" and the_post(site).like_count == 1
+
+
+@pytest.mark.parametrize("where", ["note", "activity", "undone"])
+def test_a_type_that_is_not_one_string_is_no_error(site, peer, where):
+    post = the_post(site)
+    if where == "note":
+        note = peer.note(object_of(post), "<p>Hi.</p>", type=["Note"])
+        response = send(site, peer, "Create", note)
+    elif where == "activity":
+        response = peer.post(site.test_client(), INBOX,
+                             {**peer.activity("Like", object_of(post)), "type": {"a": 1}})
+    else:
+        response = send(site, peer, "Undo", {"type": ["Like"], "id": peer.actor + "#x"})
+    assert response.status_code == 202 and comments(site) == []
+
+
+def test_an_edited_reply_is_moderated_again(site, peer, client, auth):
+    _, note = reply(site, peer, object_of(the_post(site)), "<p>Fine words.</p>")
+    with site.app_context():
+        moderate(db.session.scalars(sa.select(Comment)).one(), "approve")
+        db.session.commit()
+    auth.login()
+    assert save_settings(client, comment_moderation="y", moderation_keys="casino"
+                         ).status_code == 303
+    edited = {**note, "content": "<p>Visit my casino.</p>"}
+    assert send(site, peer, "Update", edited).status_code == 202
+    [comment] = comments(site)
+    assert comment.status == "pending" and "casino" in comment.held_reason
+
+
+def test_a_reply_to_a_protected_post_is_left(site, peer, make):
+    hidden = make.post("Members Only", password="secret")
+    assert reply(site, peer, object_of(hidden))[0].status_code == 202
+    assert comments(site) == []

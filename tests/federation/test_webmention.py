@@ -12,6 +12,7 @@ from dreamweaver.extensions import db
 from dreamweaver.federation import publishing
 from dreamweaver.models import Comment, Post, SiteState
 from tests.support.comment_client import permalink
+from tests.support.site_settings import save_settings
 from tests.support.web_pages import WebPages
 
 ENDPOINT = "/webmention"
@@ -168,3 +169,80 @@ def test_our_pages_read_as_microformats2(site):
     home = mf2py.parse(doc=client.get("/").get_data(as_text=True), url="http://localhost/")
     [feed] = [item for item in home["items"] if "h-feed" in item["type"]]
     assert [child["properties"]["name"] for child in feed["children"]] == [["Lucid Nights"]]
+
+
+def generation(app) -> int:
+    with app.app_context():
+        return db.session.get(SiteState, "content").value
+
+
+def test_another_address_of_the_post_does_not_make_us_forget(site, web):
+    to = target(site)
+    source = web.page("/reply", entry(to))
+    mention(site, source, to)
+    with site.app_context():
+        post_id = db.session.scalar(sa.select(Post.id))
+    for other in (f"http://localhost/ap/posts/{post_id}", to + "comment-page-1/",
+                  to.replace("/20", "/19", 1)):
+        assert mention(site, source, other).status_code == 202
+    assert len(comments(site)) == 1
+
+
+def test_the_server_that_served_the_page_is_who_vouches(site, web):
+    to = target(site)
+    elsewhere = WebPages()
+    try:
+        landing = elsewhere.page("/spam", entry(to, content="Buy pills."))
+        source = web.page("/go", "", status=302, Location=landing)
+        mention(site, source, to)
+    finally:
+        elsewhere.stop()
+    [comment] = comments(site)
+    assert comment.remote_actor == f"{elsewhere.base} https://bo.example/"
+    assert comment.remote_id == source
+
+
+def test_a_like_that_becomes_a_reply_is_a_reply_only(site, web):
+    to = target(site)
+    source = web.page("/changing", entry(to, "like-of"))
+    mention(site, source, to)
+    web.page("/changing", entry(to))
+    mention(site, source, to)
+    assert counts(site) == (0, 0) and len(comments(site)) == 1
+
+
+def test_a_page_sent_again_unchanged_moves_no_cache(site, web):
+    to = target(site)
+    liked, replied = web.page("/like", entry(to, "like-of")), web.page("/reply", entry(to))
+    mention(site, liked, to)
+    mention(site, replied, to)
+    before = generation(site)
+    mention(site, liked, to)
+    mention(site, replied, to)
+    assert generation(site) == before
+
+
+def test_an_edited_page_is_moderated_again(site, web, client, auth):
+    to = target(site)
+    source = web.page("/reply", entry(to))
+    mention(site, source, to)
+    with site.app_context():
+        from dreamweaver.comments.moderation import moderate
+        moderate(db.session.scalars(sa.select(Comment)).one(), "approve")
+        db.session.commit()
+    auth.login()
+    save_settings(client, comment_moderation="y", disallowed_keys="pills")
+    web.page("/reply", entry(to, content="Cheap pills here."))
+    mention(site, source, to)
+    assert comments(site)[0].status == "spam"
+
+
+def test_blocking_a_server_removes_its_webmentions(site, web):
+    to = target(site)
+    mention(site, web.page("/reply", entry(to)), to)
+    mention(site, web.page("/like", entry(to, "like-of")), to)
+    with site.app_context():
+        from dreamweaver.federation import followers
+        followers.block_domain("127.0.0.1")
+        db.session.commit()
+    assert comments(site) == [] and counts(site) == (0, 0)
