@@ -14,6 +14,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
+from markupsafe import escape
 
 from ..budget import InputTooSlow
 from ..comments import events
@@ -166,7 +167,7 @@ def _content(note: dict) -> str:
 
 
 def _clean(note: dict) -> str:
-    content = _content(note)
+    content = _warned(note) + _content(note)
     if len(content) > MAX_CONTENT:
         raise Refused(413, f"a reply is limited to {MAX_CONTENT:,} characters")
     try:
@@ -178,7 +179,17 @@ def _clean(note: dict) -> str:
     return cleaned
 
 
+def _warned(note: dict) -> str:
+    """A content warning (Mastodon's `summary`) kept in front of the text it
+    warns of, as a paragraph of its own: readers here see it before the rest."""
+    warning = note.get("summary")
+    if not isinstance(warning, str) or not warning.strip():
+        return ""
+    return f"<p><strong>Content warning: {escape(' '.join(warning.split())[:500])}</strong></p>"
+
+
 def _parts(note: dict, name: str, url: str) -> dict[str, str]:
     """What the word lists look in (comments/words.PARTS), as for a reader."""
-    return {"comment": _content(note)[:MAX_CONTENT], "name": name, "email address": "",
+    return {"comment": (_warned(note) + _content(note))[:MAX_CONTENT], "name": name,
+            "email address": "",
             "website": url, "IP address": "", "browser’s user agent": ""}

@@ -229,7 +229,7 @@ def test_the_avatar_is_fetched_once_made_small_and_served_from_here(site, peer):
             moderate(db.session.get(Comment, comment.id), "approve")
         db.session.commit()
     page = site.test_client().get(permalink(site, post)).get_data(as_text=True)
-    assert f'<img class="avatar u-photo" src="/media/{first.avatar_key}"' in page
+    assert f'<img class="avatar photo" src="/media/{first.avatar_key}"' in page
 
 
 def test_an_avatar_that_is_not_an_image_is_left_out(site, peer):
@@ -289,3 +289,12 @@ def test_a_reply_to_a_protected_post_is_left(site, peer, make):
     hidden = make.post("Members Only", password="secret")
     assert reply(site, peer, object_of(hidden))[0].status_code == 202
     assert comments(site) == []
+
+
+def test_a_content_warning_stays_in_front_of_the_text(site, peer):
+    reply(site, peer, object_of(the_post(site)), "<p>The twist.</p>",
+          summary="Film <b>spoilers</b>", sensitive=True)
+    [comment] = comments(site)
+    assert comment.content_html.startswith(
+        "<p><strong>Content warning: Film &lt;b&gt;spoilers&lt;/b&gt;</strong></p>")
+    assert comment.content_html.endswith("<p>The twist.</p>")
