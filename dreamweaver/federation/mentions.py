@@ -83,16 +83,16 @@ def _entry(items: list, source: str, is_ours: Callable[[str], bool]) -> dict | N
 
 
 def _author(values: list, source: str) -> tuple[str, str]:
-    origin = _origin(source)
+    site = origin(source)
     for value in values:
         if isinstance(value, dict):
             props = value.get("properties", {})
             name = _text((props.get("name") or [""])[0]) or _text(value.get("value", ""))
             url = _url((props.get("url") or [""])[0])
-            return (name or urlsplit(origin).netloc)[:MAX_NAME], _http(url) or origin
+            return (name or urlsplit(site).netloc)[:MAX_NAME], _http(url) or site
         if isinstance(value, str) and value.strip():
-            return value.strip()[:MAX_NAME], origin
-    return urlsplit(origin).netloc[:MAX_NAME], origin
+            return value.strip()[:MAX_NAME], site
+    return urlsplit(site).netloc[:MAX_NAME], site
 
 
 def _content(properties: dict, page: BeautifulSoup) -> str:
@@ -127,9 +127,10 @@ def _http(url: str) -> str:
     return url if url.startswith(("http://", "https://")) and len(url) <= 500 else ""
 
 
-def _origin(url: str) -> str:
+def origin(url: str) -> str:
+    """scheme://host[:port] of an address, the host in lower case."""
     parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
+    return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
 def _join(base: str, address: str) -> str:

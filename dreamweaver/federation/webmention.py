@@ -115,7 +115,7 @@ def verify(source: str, post_id: int) -> None:
         mention = mentions.read(page, answer.url, is_ours)
     except (RecursionError, ValueError):  # nesting past the parser, an address it cannot read
         return
-    keep(mention, source, post, _origin(answer.url))
+    keep(mention, source, post, mentions.origin(answer.url))
     db.session.commit()
 
 
@@ -210,11 +210,6 @@ def _is_address(value: str) -> bool:
 
 def _bare(url: str) -> str:
     return url.split("#", 1)[0].rstrip("/")
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
 def _charset(answer: outbound.Fetched) -> str:
